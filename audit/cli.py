@@ -1,0 +1,251 @@
+"""``seo-audit``: run, demo, validate, and the three stages on their own.
+
+Exit codes: 0 success (findings are not failures); 1 the run failed (start URL
+unreachable, nothing crawled, a stage could not complete); 2 bad config or usage;
+3 ``--fail-under`` given and the SEM score is lower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from audit import __version__
+from audit.config import ClientConfig, ConfigError, load, rule_settings
+from audit.rules import all_rules
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNDER = 0, 1, 2, 3
+
+log = logging.getLogger("seo-audit")
+
+
+class ProgressLine:
+    """A live line on a terminal; a plain log line every ``every`` seconds otherwise."""
+
+    def __init__(self, stream: TextIO, quiet: bool, every: float = 10.0):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.quiet = quiet
+        self.every = every
+        self.last = 0.0
+        self.width = 0
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        if self.quiet:
+            return
+        secs = int(event.get("elapsed", 0))
+        text = (f"crawl: {event.get('crawled', 0)} pages, {event.get('queued', 0)} queued, "
+                f"{event.get('errors', 0)} errors, {event.get('rate', 0):.1f} pages/s, "
+                f"{secs // 60}:{secs % 60:02d}")
+        if self.tty:
+            pad = max(0, self.width - len(text))
+            self.stream.write("\r" + text + " " * pad)
+            self.width = len(text)
+            if event.get("done"):
+                self.stream.write("\n")
+            self.stream.flush()
+        elif event.get("done") or time.monotonic() - self.last >= self.every:
+            self.last = time.monotonic()
+            log.info("%s", text)
+
+
+def _load_config(path: str) -> tuple[ClientConfig, dict]:
+    cfg = load(path)
+    return cfg, rule_settings(cfg, all_rules())
+
+
+def _run_one(config_path: Path, cfg: ClientConfig, settings: dict, out: Path | None,
+             fail_under: float | None, args: argparse.Namespace) -> int:
+    from audit import pipeline
+
+    began = time.monotonic()
+    run_dir = pipeline.new_run_dir(cfg, out)
+    log.info("audit of %s: %s (run directory %s)", cfg.client, ", ".join(cfg.site.start_urls),
+             run_dir)
+    try:
+        crawl = pipeline.crawl(config_path, cfg, run_dir,
+                               progress=ProgressLine(sys.stderr, args.quiet),
+                               verbose=args.verbose)
+        log.info("crawled %s URLs in %.1fs", crawl.get("pages"), crawl.get("seconds", 0))
+        pipeline.check(run_dir, cfg, settings)
+        paths = pipeline.report(run_dir, cfg, settings, out)
+    except pipeline.CrawlFailed as exc:
+        log.error("%s: %s", cfg.client, exc)
+        return EXIT_FAILED
+    except pipeline.RunDirError as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
+    _print_result(paths, began)
+    return _fail_under(paths.data.summary.scores.get("sem"), fail_under)
+
+
+def _print_result(paths: Any, began: float) -> None:
+    s = paths.data.summary
+    scores = "  ".join(f"{k.upper()} {'—' if v is None else f'{v:.0f}'}"
+                       for k, v in s.scores.items())
+    log.info("%d URLs, %d HTML pages, %s findings; %s (%.1fs)", s.pages, s.html_pages,
+             sum(s.findings.values()), scores, time.monotonic() - began)
+    print(paths.xlsx)
+    print(paths.json)
+
+
+def _fail_under(sem: float | None, threshold: float | None) -> int:
+    if threshold is not None and (sem is None or sem < threshold):
+        log.warning("SEM score %s is under --fail-under %s", sem, threshold)
+        return EXIT_UNDER
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    out = Path(args.out) if args.out else None
+    cfg, settings = _load_config(args.config)
+    return _run_one(Path(args.config), cfg, settings, out, args.fail_under, args)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    cfg, settings = _load_config(args.config)
+    enabled = sum(1 for s in settings.values() if s.enabled)
+    print(f"{args.config}: OK — client '{cfg.client}', {len(cfg.site.start_urls)} start URL(s), "
+          f"{enabled} rules enabled")
+    return EXIT_OK
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from audit import pipeline
+
+    cfg, _ = _load_config(args.config)
+    run_dir = Path(args.run_dir) if args.run_dir else pipeline.new_run_dir(
+        cfg, Path(args.out) if args.out else None)
+    try:
+        pipeline.crawl(Path(args.config), cfg, run_dir,
+                       progress=ProgressLine(sys.stderr, args.quiet), verbose=args.verbose)
+    except pipeline.CrawlFailed as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
+    print(run_dir)
+    return EXIT_OK
+
+
+def _run_dir_config(args: argparse.Namespace) -> tuple[Path, ClientConfig, dict]:
+    from audit import pipeline
+
+    run_dir = Path(args.run_dir)
+    if not run_dir.is_dir():
+        raise pipeline.RunDirError(f"{run_dir}: no such run directory")
+    config_path = Path(args.config) if args.config else pipeline.config_of_run(run_dir)
+    cfg, settings = _load_config(str(config_path))
+    return run_dir, cfg, settings
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from audit import pipeline
+
+    try:
+        run_dir, cfg, settings = _run_dir_config(args)
+        pipeline.check(run_dir, cfg, settings)
+    except pipeline.RunDirError as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
+    print(run_dir)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from audit import pipeline
+
+    began = time.monotonic()
+    try:
+        run_dir, cfg, settings = _run_dir_config(args)
+        paths = pipeline.report(run_dir, cfg, settings, Path(args.out) if args.out else None)
+    except pipeline.RunDirError as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
+    _print_result(paths, began)
+    return _fail_under(paths.data.summary.scores.get("sem"), args.fail_under)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from audit.demo import demo_config_text, demo_site_root
+    from audit.demo.server import SiteServer
+
+    out = Path(args.out or "reports").resolve()
+    with SiteServer(demo_site_root()) as server, tempfile.TemporaryDirectory() as tmp:
+        config_path = Path(tmp) / "demo.yaml"
+        config_path.write_text(demo_config_text(server.origin, out, args.lang), encoding="utf-8")
+        log.info("demo site served at %s", server.origin)
+        cfg, settings = _load_config(str(config_path))
+        return _run_one(config_path, cfg, settings, out, args.fail_under, args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    common.add_argument("-v", "--verbose", action="store_true", help="debug output")
+
+    parser = argparse.ArgumentParser(
+        prog="seo-audit", parents=[common],
+        description="Crawl a client's site, check it (SEO, SEA, SMO) and write Excel + JSON.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, parents=[common])
+
+    p = add("run", "crawl, check and report one client")
+    p.add_argument("config", help="client YAML file")
+    p.add_argument("--out", help="output folder (default: output.dir of the config)")
+    p.add_argument("--fail-under", type=float, metavar="SCORE",
+                   help="exit 3 when the SEM score is below SCORE")
+    p.set_defaults(func=cmd_run)
+
+    p = add("demo", "audit the bundled demo site (offline)")
+    p.add_argument("--out", help="output folder (default: reports/)")
+    p.add_argument("--lang", choices=["fr", "en"], default="fr", help="report language")
+    p.add_argument("--fail-under", type=float, metavar="SCORE", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_demo)
+
+    p = add("validate", "check a config file without crawling")
+    p.add_argument("config")
+    p.set_defaults(func=cmd_validate)
+
+    p = add("crawl", "crawl only; prints the run directory")
+    p.add_argument("config")
+    p.add_argument("--out", help="output folder (default: output.dir of the config)")
+    p.add_argument("--run-dir", help="write into this run directory")
+    p.set_defaults(func=cmd_crawl)
+
+    for name, func, help in (("check", cmd_check, "run the rules on a crawled run directory"),
+                             ("report", cmd_report, "write the workbook and JSON of a run")):
+        p = add(name, help)
+        p.add_argument("run_dir")
+        p.add_argument("--config", help="config to use (default: the one the run was made with)")
+        if name == "report":
+            p.add_argument("--out", help="output folder (default: output.dir of the config)")
+            p.add_argument("--fail-under", type=float, metavar="SCORE")
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    level = logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s",
+                        datefmt="%H:%M:%S", stream=sys.stderr, force=True)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"seo-audit: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("seo-audit: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""A client's YAML file → a validated :class:`ClientConfig`.
+
+``load()`` checks the shape of the whole file (types, unknown keys, ranges) and is
+cheap: the spider calls it too when run as ``scrapy crawl site -a config=...``.
+``rule_settings()`` additionally validates the ``rules:`` section against each
+registered rule's ``Options``; the CLI calls both before anything is crawled.
+Relative paths in the file are relative to the file itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
+
+from audit.typedyaml import (
+    ConfigError,
+    Document,
+    at_least,
+    between,
+    build_dataclass,
+    checked,
+    did_you_mean,
+    load_document,
+    parse_document,
+)
+
+if TYPE_CHECKING:
+    from audit.rule import Rule
+
+DEFAULT_USER_AGENT = "seo-audit/0.1 (+https://github.com/seo-audit/seo-audit; site audit)"
+
+Category = Literal["seo", "sea", "smo"]
+CATEGORIES: tuple[Category, ...] = ("seo", "sea", "smo")
+
+
+def _absolute_http_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"must be an absolute http(s) URL, got {value!r}"
+    return None
+
+
+def _all_urls(values: list[str]) -> str | None:
+    if not values:
+        return "needs at least one URL"
+    for v in values:
+        problem = _absolute_http_url(v)
+        if problem:
+            return problem
+    return None
+
+
+@dataclass
+class SiteConfig:
+    start_urls: list[str] = checked(_all_urls)
+    allowed_hosts: list[str] = field(default_factory=list)
+    max_pages: int = checked(at_least(1), default=10000)
+    max_depth: int = checked(at_least(0), default=20)
+    obey_robots: bool = True
+    use_sitemaps: bool = True
+    concurrency: int = checked(between(1, 64), default=8)
+    delay: float = checked(at_least(0), default=0.0)
+    timeout: float = checked(at_least(1), default=30.0)
+    max_page_mb: float = checked(at_least(0.1), default=10.0)
+    user_agent: str = DEFAULT_USER_AGENT
+    render: bool = False
+
+
+@dataclass
+class ReportConfig:
+    language: Literal["fr", "en"] = "fr"
+
+
+@dataclass
+class OutputConfig:
+    dir: str = "reports/"
+
+
+@dataclass
+class CategoryWeights:
+    seo: float = checked(at_least(0), default=0.5)
+    sea: float = checked(at_least(0), default=0.25)
+    smo: float = checked(at_least(0), default=0.25)
+
+
+def _some_weight(w: CategoryWeights) -> str | None:
+    return None if (w.seo + w.sea + w.smo) > 0 else "at least one weight must be above 0"
+
+
+@dataclass
+class ScoringConfig:
+    weights: CategoryWeights = checked(_some_weight, default_factory=CategoryWeights)
+
+
+@dataclass
+class ClientConfig:
+    client: str
+    site: SiteConfig
+    language: Literal["fr", "en", "auto"] = "auto"
+    report: ReportConfig = field(default_factory=ReportConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+    # Sections filled by later features: known now so a config may already carry them.
+    keywords: dict[str, str] = field(default_factory=dict)
+    keywords_file: str | None = None
+    spelling: dict[str, Any] = field(default_factory=dict)
+    languagetool: dict[str, Any] = field(default_factory=dict)
+    duplicates: dict[str, Any] = field(default_factory=dict)
+    backlinks: dict[str, Any] = field(default_factory=dict)
+    hidden_text: dict[str, Any] = field(default_factory=dict)
+    social: dict[str, Any] = field(default_factory=dict)
+    sea: dict[str, Any] = field(default_factory=dict)
+    scoring: ScoringConfig = field(default_factory=ScoringConfig)
+    rules: dict[str, Any] = field(default_factory=dict)
+    # Not from YAML: where the file was, for relative paths and error messages.
+    source: Document | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.client)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.source.path.parent if self.source else Path.cwd()
+
+    def resolve(self, relative: str | Path) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        p = Path(relative).expanduser()
+        return p if p.is_absolute() else (self.base_dir / p)
+
+    @property
+    def output_dir(self) -> Path:
+        return self.resolve(self.output.dir)
+
+    def allowed_hosts(self) -> list[str]:
+        hosts = [h.lower() for h in self.site.allowed_hosts]
+        for url in self.site.start_urls:
+            host = (urlsplit(url).hostname or "").lower()
+            if host and host not in hosts:
+                hosts.append(host)
+        return hosts
+
+
+def _client_name(value: str) -> str | None:
+    return None if slugify(value) else "must contain at least one letter or digit"
+
+
+def slugify(text: str) -> str:
+    """File-name-safe, ASCII, lower-case: 'Réseau social ../x' → 'reseau-social-x'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
+
+
+def load(path: str | Path) -> ClientConfig:
+    """Read and validate the shape of a client config (not yet the rule options)."""
+    return from_document(load_document(path))
+
+
+def loads(text: str, path: str | Path = "<string>") -> ClientConfig:
+    return from_document(parse_document(text, path))
+
+
+def from_document(doc: Document) -> ClientConfig:
+    if not isinstance(doc.data, dict):
+        raise doc.error((), "the file must be a mapping of keys (client:, site:, ...)")
+    cfg: ClientConfig = build_dataclass(doc, ClientConfig, doc.data, ())
+    if _client_name(cfg.client):
+        raise doc.error(("client",), _client_name(cfg.client) or "")
+    cfg.source = doc
+    return cfg
+
+
+# ---------------------------------------------------------------------------
+# Per-rule settings
+# ---------------------------------------------------------------------------
+
+Severity = Literal["error", "warning", "notice"]
+
+
+@dataclass
+class RuleSettings:
+    enabled: bool = True
+    weight: float | None = None  # None: the rule's own default weight
+    severity: Severity | dict[str, Severity] | None = None  # all findings, or per finding code
+    options: Any = None  # an instance of the rule's Options dataclass
+
+
+def rule_settings(cfg: ClientConfig, rules: dict[str, type[Rule]]) -> dict[str, RuleSettings]:
+    """Validate ``rules:`` against the registry: every rule gets its settings."""
+    doc = cfg.source or parse_document("{}")
+    out: dict[str, RuleSettings] = {}
+    for rule_id in cfg.rules:
+        if rule_id not in rules:
+            raise doc.error(("rules", rule_id),
+                            f"unknown rule{did_you_mean(rule_id, sorted(rules))}")
+    for rule_id, rule_cls in rules.items():
+        raw = cfg.rules.get(rule_id) or {}
+        keypath = ("rules", rule_id)
+        if not isinstance(raw, dict):
+            raise doc.error(keypath, "expected a mapping (enabled:, severity:, options...)")
+        common = {k: raw[k] for k in ("enabled", "weight", "severity") if k in raw}
+        opts = {k: v for k, v in raw.items() if k not in common}
+        settings: RuleSettings = build_dataclass(doc, RuleSettings, common, keypath)
+        if settings.weight is not None and settings.weight < 0:
+            raise doc.error((*keypath, "weight"), "must be at least 0")
+        if isinstance(settings.severity, dict):
+            for code in settings.severity:
+                if code not in rule_cls.codes:
+                            raise doc.error((*keypath, "severity", code),
+                                    f"unknown finding code for {rule_id}"
+                                    f"{did_you_mean(code, list(rule_cls.codes))}")
+        settings.options = build_dataclass(doc, rule_cls.Options, opts, keypath)
+        out[rule_id] = settings
+    return out
+
+
+__all__ = ["CATEGORIES", "ClientConfig", "ConfigError", "RuleSettings", "load", "loads",
+           "rule_settings", "slugify"]

@@ -1,0 +1,57 @@
+"""What rules may read besides the page: the config, the language, the site so far.
+
+Built once per check run by the runner. Heavy services (spell checkers, a
+LanguageTool client) will hang off it, opened lazily and once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from audit.config import ClientConfig
+from spiders.items import PageItem
+
+
+@dataclass(slots=True)
+class UrlInfo:
+    """The compact record the runner keeps of every crawled URL (for site rules)."""
+
+    status: int | None
+    error: str
+    redirect_to: str
+    is_html: bool
+
+
+@dataclass
+class Context:
+    config: ClientConfig
+    report_lang: str = "fr"
+    # url -> UrlInfo of every URL crawled so far; complete when SiteRule.finish runs.
+    urls: dict[str, UrlInfo] = field(default_factory=dict)
+    sitemap_urls: set[str] = field(default_factory=set)
+    services: dict[str, Any] = field(default_factory=dict)
+
+    def page_language(self, page: PageItem) -> str:
+        """fr | en | ... : the configured language, else the page's <html lang>, else fr."""
+        if self.config.language != "auto":
+            return self.config.language
+        lang = (page.lang or "").split("-")[0].strip().lower()
+        return lang or "fr"
+
+    def final_status(self, url: str, max_hops: int = 10) -> tuple[int | None, str, list[str]]:
+        """Follow recorded redirects from ``url``: (final status, final url, chain of hops)."""
+        chain: list[str] = []
+        current = url
+        while len(chain) <= max_hops:
+            info = self.urls.get(current)
+            if info is None:
+                return None, current, chain
+            if info.redirect_to and info.status and 300 <= info.status < 400:
+                chain.append(current)
+                if info.redirect_to in chain:
+                    return info.status, info.redirect_to, chain  # a loop
+                current = info.redirect_to
+                continue
+            return info.status, current, chain
+        return None, current, chain

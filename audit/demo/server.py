@@ -1,0 +1,141 @@
+"""A small static web server for the demo site and the test fixtures.
+
+It serves a folder on 127.0.0.1 (a free port by default) with two extras that a
+plain static server lacks and an audit needs to show:
+
+- ``_redirects`` (Netlify's format): ``FROM TO STATUS`` per line. 3xx answers a
+  redirect; any other status serves the file TO with that status (a 500 page).
+- ``{{origin}}`` in any text file is replaced by the server's origin, so sitemaps,
+  robots.txt and canonical tags can carry absolute URLs whatever the port.
+
+Files whose name starts with ``_`` or ends with ``.md`` are not served.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+TEXT_TYPES = ("text/", "application/xml", "application/json", "image/svg+xml",
+              "application/javascript")
+
+
+@dataclass
+class Route:
+    target: str
+    status: int
+
+
+def read_redirects(root: Path) -> dict[str, Route]:
+    routes: dict[str, Route] = {}
+    path = root / "_redirects"
+    if not path.exists():
+        return routes
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        if len(parts) != 3 or not parts[2].isdigit():
+            raise ValueError(f"{path}:{number}: expected 'FROM TO STATUS', got {line!r}")
+        routes[parts[0]] = Route(parts[1], int(parts[2]))
+    return routes
+
+
+class SiteServer:
+    """``with SiteServer(folder) as server: server.origin`` → 'http://127.0.0.1:PORT'."""
+
+    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0):
+        self.root = Path(root).resolve()
+        self.routes = read_redirects(self.root)
+        self.requests: list[str] = []  # paths asked, in order (tests count refetches)
+        handler = type("Handler", (_Handler,), {"site": self})
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+        self.host = host
+        self.port = self.httpd.server_address[1]
+        self._thread: threading.Thread | None = None
+
+    @property
+    def origin(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> SiteServer:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> SiteServer:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def resolve(self, path: str) -> Path | None:
+        """The file for a URL path, or None (outside the root, hidden, missing)."""
+        rel = unquote(path).lstrip("/")
+        candidate = (self.root / rel).resolve()
+        if not candidate.is_relative_to(self.root):
+            return None
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        name = candidate.name
+        if name.startswith("_") or name.endswith(".md") or not candidate.is_file():
+            return None
+        return candidate
+
+
+class _Handler(BaseHTTPRequestHandler):
+    site: SiteServer
+    server_version = "demo-site/1.0"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests and demo
+        pass
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def do_GET(self) -> None:
+        self._serve(head=False)
+
+    def _serve(self, head: bool) -> None:
+        path = urlsplit(self.path).path or "/"
+        self.site.requests.append(path)
+        route = self.site.routes.get(path)
+        status = 200
+        if route and 300 <= route.status < 400:
+            self.send_response(route.status)
+            self.send_header("Location", route.target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if route:
+            path, status = route.target, route.status
+        file = self.site.resolve(path)
+        if file is None:
+            status = 404
+            body = b"<!DOCTYPE html><html lang='fr'><title>Page introuvable</title>" \
+                   b"<h1>Page introuvable</h1></html>"
+            ctype = "text/html; charset=utf-8"
+        else:
+            ctype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            body = file.read_bytes()
+            if ctype.startswith(TEXT_TYPES):
+                body = body.replace(b"{{origin}}", self.site.origin.encode())
+                if ctype.startswith("text/") or ctype == "application/xml":
+                    ctype += "; charset=utf-8"
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)

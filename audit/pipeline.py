@@ -1,0 +1,153 @@
+"""The three stages, each reading what the previous one wrote in the run directory.
+
+::
+
+    crawl  : config ─▶ child process `python -m spiders.crawl` ─▶ pages.jsonl, sitemaps.jsonl,
+                                                                  crawl.json (written last)
+    check  : pages.jsonl ─▶ rules ─▶ findings.jsonl, page_results.jsonl, check.json
+    report : run dir + config ─▶ <client>-<date>.xlsx and .json in the output folder
+
+A run directory is ``<output>/runs/<client>/<YYYYmmdd-HHMMSS>/``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from audit.config import ClientConfig, RuleSettings
+from audit.report.build import build_report
+from audit.report.json_report import write_json
+from audit.report.model import ReportData
+from audit.report.workbook import write_workbook
+from audit.runner import RunDirError, build_rules, read_pages, run_checks
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+class CrawlFailed(Exception):
+    """The crawl produced nothing to audit (start URL unreachable, nothing crawled)."""
+
+
+def new_run_dir(cfg: ClientConfig, out_dir: Path | None = None) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    base = (out_dir or cfg.output_dir) / "runs" / cfg.slug
+    run_dir = base / stamp
+    n = 1
+    while run_dir.exists():  # two runs in the same second
+        n += 1
+        run_dir = base / f"{stamp}-{n}"
+    run_dir.mkdir(parents=True)
+    return run_dir
+
+
+def crawl(config_path: Path, cfg: ClientConfig, run_dir: Path,
+          progress: Progress | None = None, verbose: bool = False) -> dict[str, Any]:
+    """Run the spider in a child process; return crawl.json. Raises CrawlFailed."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(config_path, run_dir / "config.yaml")  # what this run was made with
+    cmd = [sys.executable, "-m", "spiders.crawl", str(config_path), str(run_dir),
+           "--log-level", "DEBUG" if verbose else "INFO"]
+    env = dict(os.environ)
+    # The child must import this very checkout of spiders/ and audit/.
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH", "")]))
+    stderr_path = run_dir / "crawl.stderr"
+    with open(stderr_path, "w", encoding="utf-8") as err:
+        child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env)
+        assert child.stdout is not None
+        try:
+            for line in child.stdout:
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    continue
+                if progress:
+                    progress(event)
+        finally:
+            code = child.wait()
+    summary_path = run_dir / "crawl.json"
+    if code != 0 or not summary_path.exists():
+        tail = stderr_path.read_text(encoding="utf-8", errors="replace").strip()[-2000:]
+        raise CrawlFailed(f"the crawl process failed (exit {code}). {tail}".strip())
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    _check_crawl_outcome(cfg, run_dir, summary)
+    return summary
+
+
+def _check_crawl_outcome(cfg: ClientConfig, run_dir: Path, summary: dict[str, Any]) -> None:
+    pages_path = run_dir / "pages.jsonl"
+    if not pages_path.exists():
+        raise CrawlFailed("nothing was crawled (no pages file)")
+    start = set(cfg.site.start_urls)
+    start_records = []
+    any_ok = False
+    for page in read_pages(pages_path):
+        any_ok = any_ok or page.ok
+        if page.url in start or page.url.rstrip("/") in {u.rstrip("/") for u in start}:
+            start_records.append(page)
+    if any_ok:
+        return
+    if start_records:
+        first = start_records[0]
+        why = first.error or f"HTTP {first.status}"
+        raise CrawlFailed(f"start URL {first.url} gave no page to audit ({why})")
+    raise CrawlFailed("nothing was crawled: no start URL could be fetched")
+
+
+def check(run_dir: Path, cfg: ClientConfig, settings: dict[str, RuleSettings]) -> None:
+    crawl_json = run_dir / "crawl.json"
+    if not crawl_json.exists():
+        raise RunDirError(f"{run_dir}: no crawl.json: the crawl did not finish")
+    run_checks(run_dir, cfg, build_rules(cfg, settings))
+
+
+@dataclass
+class ReportPaths:
+    xlsx: Path
+    json: Path
+    data: ReportData
+
+
+def report(run_dir: Path, cfg: ClientConfig, settings: dict[str, RuleSettings],
+           out_dir: Path | None = None) -> ReportPaths:
+    if not (run_dir / "check.json").exists():
+        raise RunDirError(f"{run_dir}: no check.json: run the check stage first")
+    data = build_report(run_dir, cfg, settings)
+    out = out_dir or cfg.output_dir
+    day = data.summary.generated_at[:10]
+    base = out / f"{cfg.slug}-{day}"
+    xlsx = write_workbook(data, base.with_suffix(".xlsx"))
+    js = write_json(data, base.with_suffix(".json"))
+    return ReportPaths(xlsx, js, data)
+
+
+def config_of_run(run_dir: Path) -> Path:
+    """The config a run was made with: the original file if still there, else the copy."""
+    try:
+        original = Path(json.loads((run_dir / "crawl.json").read_text())["config"])
+        if original.exists():
+            return original
+    except (OSError, ValueError, KeyError):
+        pass
+    snapshot = run_dir / "config.yaml"
+    if snapshot.exists():
+        return snapshot
+    raise RunDirError(f"{run_dir}: cannot tell which config it was made with: pass --config")
+
+
+def elapsed(since: float) -> str:
+    seconds = int(time.monotonic() - since)
+    return f"{seconds // 60}:{seconds % 60:02d}"

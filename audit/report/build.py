@@ -1,0 +1,160 @@
+"""Run directory (pages, findings, rule scores) + config → ReportData.
+
+Scoring happens here, not in the check stage, so new weights only need
+``seo-audit report`` again: no crawl, no re-check.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from audit import __version__
+from audit.config import ClientConfig, RuleSettings, rule_settings
+from audit.report.model import PageRow, ReportData, RuleInfo, Summary, TopIssue
+from audit.rule import RULE_FAILED, SEVERITY_WEIGHT, Finding, Msg, Rule, Severity
+from audit.rules import all_rules
+from audit.runner import RunDirError, read_pages
+from audit.scoring import ScoreBoard, round_score, sem_score
+
+TOP_ISSUES = 10
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunDirError(f"{path}: missing (run the previous stage first)") from None
+    except ValueError as exc:
+        raise RunDirError(f"{path}: unreadable ({exc})") from None
+
+
+def iter_findings(path: Path) -> Iterator[Finding]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield Finding.from_dict(json.loads(line))
+
+
+def build_report(run_dir: Path, cfg: ClientConfig,
+                 settings: dict[str, RuleSettings] | None = None) -> ReportData:
+    check = _read_json(run_dir / "check.json")
+    crawl = _read_json(run_dir / "crawl.json")
+    registry = all_rules()
+    settings = settings if settings is not None else rule_settings(cfg, registry)
+    checked_ids = [r["id"] for r in check.get("rules", []) if r.get("id") in registry]
+
+    def weight(rule_id: str) -> float:
+        w = settings[rule_id].weight if rule_id in settings else None
+        return registry[rule_id].weight if w is None else w
+
+    board = ScoreBoard(rule_weights={r: weight(r) for r in checked_ids},
+                       rule_categories={r: registry[r].category for r in registry})
+
+    # Pass 1 over the small per-page results: scores, depth and inlinks.
+    results: dict[str, dict[str, Any]] = {}
+    with open(run_dir / "page_results.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if "site" in row:
+                board.site_scores.update(row["site"])
+                continue
+            row["score"] = round_score(board.add_page(row["scores"]))
+            results[row["url"]] = row
+
+    # One pass over the findings: counts and the top issues.
+    counts = {s.value: 0 for s in Severity}
+    per_rule: dict[str, int] = {}
+    groups: dict[tuple[str, str], set[str]] = {}
+    severities: dict[tuple[str, str], Severity] = {}
+    failures = 0
+    findings_path = run_dir / "findings.jsonl"
+    for f in iter_findings(findings_path):
+        if f.code == RULE_FAILED:
+            failures += 1
+            continue
+        counts[f.severity.value] += 1
+        per_rule[f.rule] = per_rule.get(f.rule, 0) + 1
+        key = (f.rule, f.code)
+        groups.setdefault(key, set()).add(f.url)
+        if SEVERITY_WEIGHT[f.severity] > SEVERITY_WEIGHT[severities.get(key, Severity.NOTICE)]:
+            severities[key] = f.severity
+        severities.setdefault(key, f.severity)
+
+    top: list[TopIssue] = []
+    for (rule_id, code), urls in groups.items():
+        sev = severities[(rule_id, code)]
+        cls: type[Rule] | None = registry.get(rule_id)
+        label = cls.codes[code].label if cls and code in cls.codes else Msg(code, code)
+        top.append(TopIssue(rule_id, code, label, sev, len(urls),
+                            float(len(urls) * SEVERITY_WEIGHT[sev])))
+    top.sort(key=lambda t: (-t.impact, t.rule, t.code))
+
+    categories = board.category_scores()
+    weights = {"seo": cfg.scoring.weights.seo, "sea": cfg.scoring.weights.sea,
+               "smo": cfg.scoring.weights.smo}
+    sem, used = sem_score(categories, weights)
+    scores = {c: round_score(v) for c, v in categories.items()}
+    scores["sem"] = round_score(sem)
+
+    notes: list[Msg] = []
+    missing = [c.upper() for c, v in categories.items() if v is None]
+    if missing:
+        notes.append(Msg(
+            "Pas de données pour {c} : catégorie exclue du score SEM, poids renormalisés.",
+            "No data for {c}: category left out of the SEM score, weights renormalised."
+        ).format(c=", ".join(missing)))
+    if crawl.get("budget_reached"):
+        notes.append(Msg(
+            "Limite de pages atteinte ({n}) : le site n’a pas été parcouru en entier.",
+            "Page limit reached ({n}): the site was not crawled entirely.").format(
+                n=cfg.site.max_pages))
+    if crawl.get("status") != "complete":
+        notes.append(Msg("Exploration interrompue ({r}) : résultats partiels.",
+                         "Crawl interrupted ({r}): partial results.").format(
+                             r=crawl.get("finish_reason", "?")))
+
+    rules_info = [
+        RuleInfo(id=r, category=cls.category, title=cls.title, description=cls.description,
+                 weight=weight(r), enabled=r in checked_ids,
+                 score=round_score(board.rule_score(r)) if r in checked_ids else None,
+                 pages_scored=board.tallies[r].count if r in board.tallies else 0,
+                 findings=per_rule.get(r, 0))
+        for r, cls in registry.items()
+    ]
+
+    pages_path = run_dir / "pages.jsonl"
+
+    def pages() -> Iterator[PageRow]:
+        for page in read_pages(pages_path):
+            res = results.get(page.url, {})
+            yield PageRow(url=page.url, status=page.status, score=res.get("score"),
+                          scores=res.get("scores", {}), title=page.title or "",
+                          word_count=page.word_count, depth=res.get("depth"),
+                          content_type=page.content_type, response_time=page.response_time,
+                          error=page.error, redirect_to=page.redirect_to,
+                          inlinks=res.get("inlinks", 0))
+
+    summary = Summary(
+        client=cfg.client,
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        tool_version=__version__,
+        start_urls=list(cfg.site.start_urls),
+        pages=len(results),
+        html_pages=sum(1 for r in results.values() if r.get("ok")),
+        scores=scores,
+        weights=weights,
+        weights_used={c: round(w, 3) for c, w in used.items()},
+        findings=counts,
+        top_issues=top[:TOP_ISSUES],
+        rule_failures=failures,
+        crawl_seconds=crawl.get("seconds"),
+        notes=notes,
+    )
+    return ReportData(lang=cfg.report.language, summary=summary, rules=rules_info,
+                      pages=pages, findings=lambda: iter_findings(findings_path))

@@ -1,0 +1,65 @@
+"""The machine-readable report: ``<client>-<date>.json``.
+
+Streamed (pages and findings are written one by one, never held as one list) and
+atomic (written to a temporary file, renamed when complete). Messages are in the
+report language; the full bilingual findings stay in the run's findings.jsonl.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from audit.atomic import atomic_text
+from audit.report.model import ReportData
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def summary_dict(data: ReportData) -> dict[str, Any]:
+    s = data.summary
+    lang = data.lang
+    return {
+        "pages": s.pages,
+        "html_pages": s.html_pages,
+        "scores": s.scores,
+        "weights": s.weights,
+        "weights_used": s.weights_used,
+        "findings": s.findings,
+        "rule_failures": s.rule_failures,
+        "top_issues": [{"rule": t.rule, "code": t.code, "label": t.label.get(lang),
+                        "severity": str(t.severity), "pages": t.pages, "impact": t.impact}
+                       for t in s.top_issues],
+        "notes": [n.get(lang) for n in s.notes],
+    }
+
+
+def write_json(data: ReportData, path: Path) -> Path:
+    s = data.summary
+    lang = data.lang
+    head = {"client": s.client, "generated_at": s.generated_at, "tool_version": s.tool_version,
+            "language": lang, "start_urls": s.start_urls, "summary": summary_dict(data)}
+    with atomic_text(path) as fh:
+        fh.write(_dump(head)[:-1])  # reopen the object to stream the big arrays into it
+        fh.write(', "pages": [')
+        for i, page in enumerate(data.pages()):
+            row = asdict(page)
+            fh.write(("," if i else "") + "\n" + _dump(row))
+        fh.write('\n], "findings": [')
+        for i, f in enumerate(data.findings()):
+            row = {"rule": f.rule, "url": f.url, "code": f.code, "severity": str(f.severity),
+                   "message": f.message.get(lang), "evidence": f.evidence,
+                   "related": f.related}
+            fh.write(("," if i else "") + "\n" + _dump(row))
+        fh.write('\n], "rules": ')
+        fh.write(_dump([{"id": r.id, "category": r.category, "title": r.title.get(lang),
+                         "description": r.description.get(lang), "weight": r.weight,
+                         "enabled": r.enabled, "score": r.score,
+                         "pages_scored": r.pages_scored, "findings": r.findings}
+                        for r in data.rules]))
+        fh.write("}\n")
+    return path

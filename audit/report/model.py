@@ -1,0 +1,81 @@
+"""What a report is made of, once scored: the input of every report writer.
+
+The report stage builds one :class:`ReportData` from a run directory; the workbook
+and JSON writers only lay it out. Pages and findings are iterables so that a
+100,000-page site streams from disk instead of sitting in memory; a writer may
+iterate each of them once only (``pages()`` and ``findings()`` give a fresh
+iterator per call).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from audit.rule import Finding, Msg, Severity
+
+
+@dataclass
+class RuleInfo:
+    id: str
+    category: str  # seo | sea | smo
+    title: Msg
+    description: Msg
+    weight: float
+    enabled: bool = True
+    score: float | None = None  # the rule's site score (mean over pages it applies to)
+    pages_scored: int = 0
+    findings: int = 0
+
+
+@dataclass
+class PageRow:
+    url: str
+    status: int | None
+    score: float | None  # weighted mean of the rule scores; None when no rule applied
+    scores: dict[str, float]  # rule id -> 0..100, only the rules that applied
+    title: str = ""
+    word_count: int = 0
+    depth: int | None = None  # clicks from the start URL; None: not reached by links
+    content_type: str = ""
+    response_time: float | None = None  # seconds
+    error: str = ""
+    redirect_to: str = ""
+    inlinks: int = 0
+
+
+@dataclass
+class TopIssue:
+    rule: str
+    code: str
+    label: Msg  # e.g. "Title too long"
+    severity: Severity
+    pages: int  # distinct URLs affected
+    impact: float  # pages x severity weight: the ranking key
+
+
+@dataclass
+class Summary:
+    client: str
+    generated_at: str  # ISO-8601, UTC
+    tool_version: str
+    start_urls: list[str]
+    pages: int  # URLs crawled (every status)
+    html_pages: int  # HTML pages answering 2xx
+    scores: dict[str, float | None]  # seo, sea, smo, sem (None: no data)
+    weights: dict[str, float]  # configured category weights
+    weights_used: dict[str, float]  # renormalised over the categories that have data
+    findings: dict[str, int]  # error / warning / notice counts (rule failures excluded)
+    top_issues: list[TopIssue] = field(default_factory=list)
+    rule_failures: int = 0
+    crawl_seconds: float | None = None
+    notes: list[Msg] = field(default_factory=list)  # e.g. which engine ran, what was skipped
+
+
+@dataclass
+class ReportData:
+    lang: str  # fr | en
+    summary: Summary
+    rules: list[RuleInfo]
+    pages: Callable[[], Iterator[PageRow]]
+    findings: Callable[[], Iterator[Finding]]

@@ -1,0 +1,662 @@
+"""The Excel workbook a consultant hands to the client: Summary, Pages, Findings, Rules.
+
+openpyxl's write-only mode streams each sheet to its own temporary file, so a
+100,000-page site never sits in memory and the sheets can be filled in any order: the
+Summary (first tab) is filled last, once the other sheets know what they wrote. Every
+text value goes through :mod:`audit.report.cells`, which keeps crawled content inert.
+Colours on the big sheets come from conditional formatting, not per-cell fills, which
+costs one rule per column range instead of one style per cell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.marker import DataPoint
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet import _writer as ws_writer
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from audit.atomic import atomic_path
+from audit.report.cells import link_cell, make_style, num_cell, text_cell
+from audit.report.i18n import label
+from audit.report.model import ReportData, Summary
+from audit.rule import Finding, Severity
+
+# Excel ignores hyperlinks beyond 65,530 per sheet (and may call the file damaged):
+# past this many rows, URLs are written as plain text.
+MAX_LINKS_PER_SHEET = 65_000
+MAX_RELATED_SHOWN = 5  # related URLs listed in a finding before "… (+N)"
+
+CATEGORIES = ("seo", "sea", "smo")
+SCORE_KEYS = (*CATEGORIES, "sem")
+
+# Excel's own "light fill with dark text" presets: familiar to anyone reading reports.
+RED = ("FFC7CE", "9C0006")
+AMBER = ("FFEB9C", "9C5700")
+GREEN = ("C6EFCE", "006100")
+GREY = ("EDEDED", "7F7F7F")
+BLUE = ("DDEBF7", "1F4E78")
+BAR_COLOURS = {"red": "F8696B", "amber": "FFC000", "green": "63BE7B"}
+NAVY = "1F4E78"
+FONT_NAME = "Calibri"  # the Office default; LibreOffice substitutes its metric twin Carlito
+LINK_BLUE = "0563C1"
+SEVERITY_COLOURS = {Severity.ERROR: RED, Severity.WARNING: AMBER, Severity.NOTICE: BLUE}
+
+
+def score_band(score: float | None) -> str | None:
+    """red below 50, amber from 50 to 79, green from 80; None without a score.
+
+    Judged on the score as displayed (no decimals), so a 79.6 shown as 80 is green.
+    """
+    if score is None:
+        return None
+    shown = math.floor(score + 0.5)  # Excel's "0" format rounds half away from zero
+    return "red" if shown < 50 else "amber" if shown < 80 else "green"
+
+
+BAND_COLOURS = {"red": RED, "amber": AMBER, "green": GREEN}
+
+
+def severity_label(severity: Severity | str, lang: str) -> str:
+    return label(f"sev_{Severity(severity).value}", lang)
+
+
+def write_workbook(data: ReportData, path: Path) -> Path:
+    """Write the report workbook to ``path`` atomically; return ``path``.
+
+    ``data.pages()`` and ``data.findings()`` are each iterated once. If anything fails,
+    ``path`` keeps its previous content and no temporary file is left behind.
+    """
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb = Workbook(write_only=True)
+        try:
+            _fill(wb, data)
+            wb.save(tmp)
+        except BaseException:
+            _discard_sheet_files(wb)
+            raise
+    return path
+
+
+def _discard_sheet_files(wb: Workbook) -> None:
+    """Remove the per-sheet temporary files openpyxl would otherwise keep until exit."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None or not isinstance(writer.out, str):
+            continue
+        for gen in (getattr(ws, "_rows", None), writer.xf):
+            with contextlib.suppress(Exception):
+                if gen is not None:
+                    gen.close()
+        with contextlib.suppress(OSError):
+            os.remove(writer.out)
+        with contextlib.suppress(ValueError):
+            ws_writer.ALL_TEMP_FILES.remove(writer.out)
+
+
+# ---------------------------------------------------------------- styles
+
+
+def _font(**kw: Any) -> Font:
+    """A font with an explicit name: without one LibreOffice falls back to a serif face."""
+    return Font(name=FONT_NAME, size=kw.pop("size", 11), **kw)
+
+
+@dataclass
+class _Styles:
+    """Every cell style of the workbook, registered once (see cells.make_style)."""
+
+    header: StyleArray
+    header_rotated: StyleArray
+    link: StyleArray
+    link_top: StyleArray
+    int0: StyleArray
+    thousands: StyleArray
+    top: StyleArray
+    wrap_top: StyleArray
+    centre_top: StyleArray
+    # summary
+    title: StyleArray
+    section: StyleArray
+    info_label: StyleArray
+    info_value: StyleArray
+    info_date: StyleArray
+    info_number: StyleArray
+    score_head: StyleArray
+    score_big: dict[str | None, StyleArray]
+    score_note: StyleArray
+    weight_pct: StyleArray
+    weight_num: StyleArray
+    weight_zero_pct: StyleArray
+    note: StyleArray
+    warning: StyleArray
+    severity_label: dict[Severity, StyleArray]
+    count: StyleArray
+    count_total_label: StyleArray
+    table_cell: StyleArray
+    table_wrap: StyleArray
+    table_centre: StyleArray
+    table_number: StyleArray
+    table_severity: dict[Severity, StyleArray]
+    grey: StyleArray
+
+    @classmethod
+    def build(cls, ws: WriteOnlyWorksheet, lang: str) -> _Styles:
+        def s(**kw: Any) -> StyleArray:
+            return make_style(ws, **kw)
+
+        thin = Side(style="thin", color="BFBFBF")
+        row_line = Border(bottom=thin)
+        boxed = Border(left=thin, right=thin, top=thin, bottom=thin)
+        top = Alignment(vertical="top")
+        centre = Alignment(horizontal="center", vertical="center")
+
+        def solid(rgb: str) -> PatternFill:
+            return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
+
+        header_font = _font(bold=True, color="FFFFFF")
+        big = {
+            band: s(font=_font(bold=True, size=22, color=fg), fill=solid(bg), alignment=centre,
+                    border=boxed, number_format="0")
+            for band, (bg, fg) in {**BAND_COLOURS, None: GREY}.items()
+        }
+        return cls(
+            header=s(font=header_font, fill=solid(NAVY), border=boxed,
+                     alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
+            header_rotated=s(font=header_font, fill=solid(NAVY), border=boxed,
+                             alignment=Alignment(horizontal="center", vertical="bottom",
+                                                 text_rotation=90)),
+            link=s(font=_font(color=LINK_BLUE, underline="single")),
+            link_top=s(font=_font(color=LINK_BLUE, underline="single"), alignment=top),
+            int0=s(number_format="0"),
+            thousands=s(number_format="#,##0"),
+            top=s(alignment=top),
+            wrap_top=s(alignment=Alignment(vertical="top", wrap_text=True)),
+            centre_top=s(alignment=Alignment(horizontal="center", vertical="top")),
+            title=s(font=_font(bold=True, size=18, color=NAVY)),
+            section=s(font=_font(bold=True, size=13, color=NAVY),
+                      border=Border(bottom=Side(style="medium", color=NAVY))),
+            info_label=s(font=_font(bold=True, color="404040")),
+            info_value=s(alignment=Alignment(horizontal="left")),
+            info_date=s(alignment=Alignment(horizontal="left"),
+                        number_format=label("date_format", lang)),
+            info_number=s(alignment=Alignment(horizontal="left"), number_format="#,##0"),
+            score_head=s(font=_font(bold=True, size=12, color="FFFFFF"), fill=solid(NAVY),
+                         alignment=centre, border=boxed),
+            score_big=big,
+            score_note=s(font=_font(italic=True, color=GREY[1]), alignment=centre),
+            weight_pct=s(alignment=centre, number_format="0%"),
+            weight_num=s(alignment=centre, number_format="General"),
+            weight_zero_pct=s(font=_font(color=GREY[1]), alignment=centre, number_format="0%"),
+            note=s(font=_font(italic=True, color="595959"),
+                   alignment=Alignment(vertical="top", wrap_text=True)),
+            warning=s(font=_font(bold=True, color=RED[1]), fill=solid(RED[0]),
+                      alignment=Alignment(vertical="center", wrap_text=True)),
+            severity_label={sev: s(font=_font(bold=True, color=fg), fill=solid(bg), border=boxed)
+                            for sev, (bg, fg) in SEVERITY_COLOURS.items()},
+            count=s(font=_font(bold=True), alignment=Alignment(horizontal="right"),
+                    number_format="#,##0", border=boxed),
+            count_total_label=s(font=_font(bold=True), border=boxed),
+            table_cell=s(border=row_line, alignment=top),
+            table_wrap=s(border=row_line, alignment=Alignment(vertical="top", wrap_text=True)),
+            table_centre=s(border=row_line, alignment=Alignment(horizontal="center",
+                                                                vertical="top")),
+            table_number=s(border=row_line, alignment=top, number_format="#,##0"),
+            table_severity={sev: s(font=_font(bold=True, color=fg), fill=solid(bg),
+                                   border=row_line,
+                                   alignment=Alignment(horizontal="center", vertical="top"))
+                            for sev, (bg, fg) in SEVERITY_COLOURS.items()},
+            grey=s(font=_font(color=GREY[1])),
+        )
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@dataclass
+class _Links:
+    """Counts the hyperlinks of one sheet against Excel's limit."""
+
+    sheet: str
+    used: int = 0
+    refused: int = 0
+
+    def take(self) -> bool:
+        if self.used < MAX_LINKS_PER_SHEET:
+            self.used += 1
+            return True
+        self.refused += 1
+        return False
+
+
+def _text(ws: WriteOnlyWorksheet, value: str | None, style: StyleArray | None = None
+          ) -> Cell | None:
+    """A text cell, or nothing at all for an empty unstyled value (keeps the file small)."""
+    if not value and style is None:
+        return None
+    return text_cell(ws, value or "", style)
+
+
+def _setup_table(ws: WriteOnlyWorksheet, widths: Sequence[float], header_height: float | None
+                 ) -> None:
+    """What must be set before the first row is streamed: widths, frozen panes, print."""
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "B2"
+    if header_height:
+        ws.row_dimensions[1].height = header_height
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
+def _finish_table(ws: WriteOnlyWorksheet, ncols: int, last_row: int) -> None:
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(ncols, 1))}{max(last_row, 1)}"
+
+
+def _solid_dxf(colours: tuple[str, str]) -> dict[str, Any]:
+    bg, fg = colours
+    return {"fill": PatternFill(fill_type="solid", start_color=bg, end_color=bg, bgColor=bg),
+            "font": Font(color=fg)}
+
+
+def _score_formatting(ws: WriteOnlyWorksheet, first_col: int, last_col: int, last_row: int
+                      ) -> None:
+    """Red / amber / green on a block of 0-100 scores; empty cells stay uncoloured."""
+    if last_row < 2 or last_col < first_col:
+        return
+    a1 = f"{get_column_letter(first_col)}2"
+    ref = f"{a1}:{get_column_letter(last_col)}{last_row}"
+    # ISNUMBER: a blank cell (rule did not apply) would otherwise count as 0, i.e. red.
+    shown = f"ROUND({a1},0)"  # as displayed, like score_band()
+    for test, colours in ((f"{shown}<50", RED), (f"{shown}<80", AMBER), ("TRUE", GREEN)):
+        ws.conditional_formatting.add(ref, FormulaRule(
+            formula=[f"AND(ISNUMBER({a1}),{test})"], stopIfTrue=True, **_solid_dxf(colours)))
+
+
+def _severity_formatting(ws: WriteOnlyWorksheet, col: int, last_row: int, lang: str) -> None:
+    if last_row < 2:
+        return
+    a1 = f"{get_column_letter(col)}2"
+    ref = f"{a1}:{get_column_letter(col)}{last_row}"
+    for sev, colours in SEVERITY_COLOURS.items():
+        ws.conditional_formatting.add(ref, FormulaRule(
+            formula=[f'{a1}="{severity_label(sev, lang)}"'], stopIfTrue=True,
+            **_solid_dxf(colours)))
+
+
+def _header(ws: WriteOnlyWorksheet, st: _Styles, titles: Iterable[str],
+            rotated: Iterable[int] = ()) -> None:
+    rotated = set(rotated)
+    ws.append([text_cell(ws, t, st.header_rotated if i in rotated else st.header)
+               for i, t in enumerate(titles)])
+
+
+# ---------------------------------------------------------------- sheets
+
+
+def _fill(wb: Workbook, data: ReportData) -> None:
+    lang = data.lang
+    summary_ws = wb.create_sheet(label("sheet_summary", lang))
+    pages_ws = wb.create_sheet(label("sheet_pages", lang))
+    findings_ws = wb.create_sheet(label("sheet_findings", lang))
+    rules_ws = wb.create_sheet(label("sheet_rules", lang))
+    st = _Styles.build(summary_ws, lang)
+    wb.properties.title = label("title", lang, client=data.summary.client)
+    wb.properties.creator = f"seo-audit {data.summary.tool_version}".strip()
+
+    links = [_write_pages(pages_ws, data, st), _write_findings(findings_ws, data, st)]
+    _write_rules(rules_ws, data, st)
+    notes = [label("links_capped", lang, sheet=lk.sheet, n=f"{MAX_LINKS_PER_SHEET:,}")
+             for lk in links if lk.refused]
+    _write_summary(summary_ws, data, st, notes)
+
+
+def _write_pages(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Links:
+    lang = data.lang
+    rule_ids = [r.id for r in data.rules if r.enabled]
+    first_rule, last_rule = 4, 3 + len(rule_ids)
+    titles = [label("url", lang), label("status", lang), label("score", lang), *rule_ids,
+              *(label(k, lang) for k in ("page_title", "words", "depth", "inlinks",
+                                         "response_ms", "content_type", "redirect_to", "error"))]
+    widths = [60, 8, 8, *([5.5] * len(rule_ids)), 50, 9, 11, 11, 12, 24, 50, 30]
+    # Rule ids are written vertically to keep 30+ rule columns narrow.
+    longest = max((len(r) for r in rule_ids), default=0)
+    _setup_table(ws, widths, min(max(32.0, longest * 6.5 + 12), 160.0))
+    _header(ws, st, titles, rotated=range(first_rule - 1, last_rule))
+
+    links = _Links(label("sheet_pages", lang))
+    row_no = 1
+    for page in data.pages():
+        scores = page.scores
+        ms = None if page.response_time is None else page.response_time * 1000
+        ws.append([
+            link_cell(ws, page.url, link_style=st.link, linked=links.take()),
+            page.status,
+            num_cell(ws, page.score, st.int0),
+            *(num_cell(ws, scores.get(rid), st.int0) for rid in rule_ids),
+            _text(ws, page.title),
+            page.word_count,
+            page.depth,
+            page.inlinks,
+            num_cell(ws, ms, st.int0),
+            _text(ws, page.content_type),
+            _text(ws, page.redirect_to),
+            _text(ws, page.error),
+        ])
+        row_no += 1
+
+    _finish_table(ws, len(titles), row_no)
+    _score_formatting(ws, 3, last_rule, row_no)
+    if row_no >= 2:  # HTTP errors stand out in the status column
+        ref = f"B2:B{row_no}"
+        ws.conditional_formatting.add(ref, FormulaRule(
+            formula=["AND(ISNUMBER(B2),B2>=400)"], stopIfTrue=True, **_solid_dxf(RED)))
+        ws.conditional_formatting.add(ref, FormulaRule(
+            formula=["AND(ISNUMBER(B2),B2>=300)"], stopIfTrue=True, **_solid_dxf(AMBER)))
+    return links
+
+
+def _related(urls: list[str], lang: str) -> str:
+    shown = urls[:MAX_RELATED_SHOWN]
+    text = "\n".join(shown)
+    if len(urls) > len(shown):
+        text += "\n" + label("more", lang, n=len(urls) - len(shown))
+    return text
+
+
+def _write_findings(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Links:
+    lang = data.lang
+    titles = [label(k, lang) for k in ("url", "rule", "severity", "message", "evidence",
+                                       "related")]
+    _setup_table(ws, [60, 22, 15, 60, 50, 60], 30)
+    _header(ws, st, titles)
+    links = _Links(label("sheet_findings", lang))
+    sev_text = {sev: severity_label(sev, lang) for sev in Severity}
+    row_no = 1
+    f: Finding
+    for f in data.findings():
+        ws.append([
+            link_cell(ws, f.url, st.top, link_style=st.link_top, linked=links.take()),
+            text_cell(ws, f.rule, st.top),
+            text_cell(ws, sev_text.get(f.severity, str(f.severity)), st.centre_top),
+            text_cell(ws, f.message.get(lang), st.wrap_top),
+            _text(ws, f.evidence, st.wrap_top),
+            _text(ws, _related(f.related, lang), st.wrap_top) if f.related else None,
+        ])
+        row_no += 1
+    _finish_table(ws, len(titles), row_no)
+    _severity_formatting(ws, 3, row_no, lang)
+    return links
+
+
+def _write_rules(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> None:
+    lang = data.lang
+    titles = [label(k, lang) for k in ("rule", "category", "rule_title", "description",
+                                       "weight", "enabled", "site_score", "pages_scored",
+                                       "findings")]
+    _setup_table(ws, [26, 11, 40, 70, 8, 9, 12, 12, 11], 30)
+    _header(ws, st, titles)
+    row_no = 1
+    for rule in data.rules:
+        # A disabled rule is listed (the client sees what was not checked) but greyed.
+        plain = st.top if rule.enabled else st.grey
+        ws.append([
+            text_cell(ws, rule.id, plain),
+            text_cell(ws, rule.category.upper(), plain),
+            text_cell(ws, rule.title.get(lang), st.wrap_top),
+            text_cell(ws, rule.description.get(lang), st.wrap_top),
+            rule.weight,
+            text_cell(ws, label("yes" if rule.enabled else "no", lang), plain),
+            num_cell(ws, rule.score, st.int0),
+            rule.pages_scored,
+            rule.findings,
+        ])
+        row_no += 1
+    _finish_table(ws, len(titles), row_no)
+    _score_formatting(ws, 7, 7, row_no)
+
+
+# ---------------------------------------------------------------- summary
+
+
+class _Grid:
+    """The Summary laid out cell by cell, then streamed row by row (write-only needs order)."""
+
+    def __init__(self, ws: WriteOnlyWorksheet):
+        self.ws = ws
+        self.cells: dict[int, dict[int, Cell | Any]] = {}
+        self.row = 1
+
+    def put(self, row: int, col: int, cell: Cell | Any) -> None:
+        if cell is not None:
+            self.cells.setdefault(row, {})[col] = cell
+
+    def line(self, *cells: Cell | Any, col: int = 1, height: float | None = None) -> int:
+        """Fill the current row from ``col`` on; return its number and move down."""
+        row = self.row
+        for i, cell in enumerate(cells):
+            self.put(row, col + i, cell)
+        if height:
+            self.ws.row_dimensions[row].height = height
+        self.row += 1
+        return row
+
+    def skip(self, n: int = 1) -> None:
+        self.row += n
+
+    def flush(self) -> None:
+        last = max(self.cells, default=0)
+        for r in range(1, last + 1):
+            row = self.cells.get(r, {})
+            self.ws.append([row.get(c) for c in range(1, max(row, default=0) + 1)])
+
+
+# Summary columns: A rank/margin, B labels, C-F values and the four score tiles.
+_SUMMARY_WIDTHS = {"A": 6, "B": 46, "C": 17, "D": 17, "E": 17, "F": 17, "G": 3}
+_CHART_DATA_COL = 27  # AA:AB, hidden: a chart can only plot cells
+_TEXT_SPAN = 110  # characters that fit across B:F, to size wrapped lines
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return datetime.fromisoformat(value.strip()).date()
+    except (ValueError, AttributeError):
+        return None
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    if h:
+        return f"{h} h {m:02d} min"
+    return f"{m} min {s:02d} s" if m else f"{s} s"
+
+
+def _write_summary(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles,
+                   extra_notes: list[str]) -> None:
+    lang = data.lang
+    sm = data.summary
+    for col, width in _SUMMARY_WIDTHS.items():
+        ws.column_dimensions[col].width = width
+    for col in (_CHART_DATA_COL, _CHART_DATA_COL + 1):
+        ws.column_dimensions[get_column_letter(col)].hidden = True
+    ws.sheet_view.showGridLines = False
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+    g = _Grid(ws)
+    g.line(text_cell(ws, label("title", lang, client=sm.client), st.title), height=32)
+    g.skip()
+
+    def section(key: str) -> None:
+        g.line(text_cell(ws, label(key, lang), st.section),
+               *(text_cell(ws, "", st.section) for _ in range(5)), height=22)
+
+    section("sec_overview")
+    info_top = g.row
+
+    def info(key: str, value: Cell | None) -> None:
+        g.line(text_cell(ws, label(key, lang), st.info_label), value, col=2)
+
+    info("client", text_cell(ws, sm.client, st.info_value))
+    day = _parse_date(sm.generated_at)
+    info("date", num_cell(ws, day, st.info_date) if day else text_cell(ws, sm.generated_at,
+                                                                         st.info_value))
+    for i, url in enumerate(sm.start_urls or [""]):
+        cell = link_cell(ws, url, st.info_value, link_style=st.link)
+        if i == 0:
+            info("start_urls", cell)
+        else:
+            g.line(cell, col=3)
+    info("pages_crawled", num_cell(ws, sm.pages, st.info_number))
+    info("html_pages", num_cell(ws, sm.html_pages, st.info_number))
+    if sm.crawl_seconds is not None:
+        info("crawl_time", text_cell(ws, _duration(sm.crawl_seconds), st.info_value))
+    if sm.tool_version:
+        info("tool_version", text_cell(ws, sm.tool_version, st.info_value))
+    g.skip()
+
+    _summary_scores(g, sm, st, lang, section)
+    g.skip()
+    chart_anchor_row = info_top
+
+    section("sec_findings")
+    total = 0
+    for sev in Severity:
+        n = int(sm.findings.get(sev.value, 0))
+        total += n
+        g.line(text_cell(ws, label(f"count_{sev.value}", lang), st.severity_label[sev]),
+               num_cell(ws, n, st.count), col=2)
+    g.line(text_cell(ws, label("count_total", lang), st.count_total_label),
+           num_cell(ws, total, st.count), col=2)
+    if sm.rule_failures > 0:
+        row = g.line(text_cell(ws, label("rule_failures", lang, n=sm.rule_failures), st.warning),
+                     *(text_cell(ws, "", st.warning) for _ in range(4)), col=2, height=32)
+        ws.merged_cells.add(f"B{row}:F{row}")
+    g.skip()
+
+    section("sec_top")
+    g.line(*(text_cell(ws, label(k, lang), st.header)
+             for k in ("rank", "issue", "rule", "severity", "pages", "impact")), height=20)
+    for rank, issue in enumerate(sm.top_issues, 1):
+        sev = Severity(issue.severity)
+        g.line(num_cell(ws, rank, st.table_centre),
+               text_cell(ws, issue.label.get(lang), st.table_wrap),
+               text_cell(ws, issue.rule, st.table_cell),
+               text_cell(ws, severity_label(sev, lang), st.table_severity[sev]),
+               num_cell(ws, issue.pages, st.table_number),
+               num_cell(ws, round(issue.impact), st.table_number))
+    if not sm.top_issues:
+        g.line(text_cell(ws, label("no_issues", lang), st.note), col=2)
+
+    notes = [n.get(lang) for n in sm.notes] + extra_notes
+    if notes:
+        g.skip()
+        section("sec_notes")
+        for text in notes:
+            lines = sum(max(1, math.ceil(len(part) / _TEXT_SPAN)) for part in text.split("\n"))
+            row = g.line(text_cell(ws, text, st.note),
+                         *(text_cell(ws, "", st.note) for _ in range(4)),
+                         col=2, height=15 * lines + 3)
+            ws.merged_cells.add(f"B{row}:F{row}")
+
+    _summary_chart(g, sm, lang, chart_anchor_row)
+    g.flush()
+
+
+def _summary_scores(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any) -> None:
+    ws = g.ws
+    section("sec_scores")
+    g.line(*(text_cell(ws, key.upper(), st.score_head) for key in SCORE_KEYS), col=3, height=20)
+    tiles = []
+    notes = []
+    for key in SCORE_KEYS:
+        score = sm.scores.get(key)
+        if score is None:
+            tiles.append(text_cell(ws, "—", st.score_big[None]))
+            notes.append(text_cell(ws, label("no_data", lang), st.score_note))
+        else:
+            tiles.append(num_cell(ws, score, st.score_big[score_band(score)]))
+            notes.append(None)
+    g.line(text_cell(ws, label("score_out_of", lang), st.info_label), *tiles, col=2, height=46)
+    g.line(None, *notes, col=2)
+
+    def weights_row(key: str, weights: dict[str, float]) -> None:
+        values = [float(weights.get(c, 0) or 0) for c in CATEGORIES]
+        # Fractions summing to 1 read best as percentages; raw weights are shown as given.
+        as_pct = math.isclose(sum(values), 1.0, abs_tol=1e-6)
+        cells = [num_cell(ws, v, (st.weight_zero_pct if v == 0 else st.weight_pct) if as_pct
+                          else st.weight_num) for v in values]
+        g.line(text_cell(ws, label(key, lang), st.info_label), *cells, col=2)
+
+    weights_row("weight_configured", sm.weights)
+    weights_row("weight_used", sm.weights_used)
+    row = g.line(text_cell(ws, label("weights_note", lang), st.note),
+                 *(text_cell(ws, "", st.note) for _ in range(4)), col=2, height=30)
+    ws.merged_cells.add(f"B{row}:F{row}")
+
+
+def _summary_chart(g: _Grid, sm: Summary, lang: str, anchor_row: int) -> None:
+    """Bars for the scores that have data, coloured like the tiles."""
+    ws = g.ws
+    plotted = [(key.upper(), float(score)) for key in SCORE_KEYS
+               if (score := sm.scores.get(key)) is not None]
+    if not plotted:
+        return
+    first = anchor_row
+    for i, (name, score) in enumerate(plotted):
+        g.put(first + i, _CHART_DATA_COL, text_cell(ws, name))
+        g.put(first + i, _CHART_DATA_COL + 1, round(score, 1))
+    last = first + len(plotted) - 1
+
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = label("chart_title", lang)
+    chart.legend = None
+    chart.visible_cells_only = False  # the data columns are hidden
+    chart.width, chart.height = 15.5, 8.0
+    chart.gapWidth = 60
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.majorUnit = 20
+    chart.y_axis.number_format = "0"
+    # openpyxl 3.1 marks axes deleted by default, which hides them in recent Excel.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.add_data(Reference(ws, min_col=_CHART_DATA_COL + 1, min_row=first, max_row=last))
+    chart.set_categories(Reference(ws, min_col=_CHART_DATA_COL, min_row=first, max_row=last))
+    series = chart.series[0]
+    series.tx = SeriesLabel(v=label("score", lang))
+    for i, (_, score) in enumerate(plotted):
+        fill = GraphicalProperties(solidFill=BAR_COLOURS[score_band(score) or "green"])
+        fill.line.noFill = True
+        series.dPt.append(DataPoint(idx=i, spPr=fill))
+    series.dLbls = DataLabelList()
+    series.dLbls.showVal = True
+    for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
+        setattr(series.dLbls, flag, False)
+    ws.add_chart(chart, f"H{anchor_row}")

@@ -1,0 +1,169 @@
+"""What a rule is: metadata, options, findings and scores, and the registry.
+
+A rule is one class in one file of ``audit/rules/`` (file name = rule id with
+``_``). Subclassing :class:`PageRule` or :class:`SiteRule` with an ``id`` registers
+it; nothing else is needed for the config, the runner and the workbook to know it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from spiders.items import PageItem
+
+if TYPE_CHECKING:
+    from audit.context import Context
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTICE = "notice"
+
+
+# How much a finding weighs when ranking issues (pages affected x weight).
+SEVERITY_WEIGHT = {Severity.ERROR: 10, Severity.WARNING: 3, Severity.NOTICE: 1}
+# The score a page keeps for a rule when the rule reports a finding but sets no score itself.
+SEVERITY_SCORE = {Severity.ERROR: 0.0, Severity.WARNING: 50.0, Severity.NOTICE: 100.0}
+
+RULE_FAILED = "rule-failed"  # finding code of a rule that raised: a tool fault, never scored
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message in both report languages."""
+
+    fr: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+    def format(self, **values: Any) -> Msg:
+        return Msg(self.fr.format(**values), self.en.format(**values))
+
+    def to_dict(self) -> dict[str, str]:
+        return {"fr": self.fr, "en": self.en}
+
+
+@dataclass
+class Finding:
+    rule: str
+    url: str
+    code: str  # stable sub-type inside the rule ("missing", "too-long"): groups and history
+    severity: Severity
+    message: Msg
+    evidence: str = ""
+    related: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "url": self.url, "code": self.code,
+                "severity": str(self.severity), "message": self.message.to_dict(),
+                "evidence": self.evidence, "related": list(self.related)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        msg = d.get("message") or {}
+        if isinstance(msg, str):
+            msg = {"fr": msg, "en": msg}
+        return cls(rule=d["rule"], url=d.get("url", ""), code=d.get("code", ""),
+                   severity=Severity(d["severity"]),
+                   message=Msg(msg.get("fr", ""), msg.get("en", "")),
+                   evidence=d.get("evidence", ""), related=list(d.get("related") or []))
+
+
+@dataclass(frozen=True)
+class Score:
+    """An explicit 0-100 score for one page (url) or for the site as a whole (url=None)."""
+
+    url: str | None
+    value: float
+
+
+@dataclass(frozen=True)
+class Code:
+    """A kind of finding a rule can report: default severity and a label for grouping."""
+
+    severity: Severity
+    label: Msg
+
+
+Outcome = Finding | Score
+
+REGISTRY: dict[str, type[Rule]] = {}
+
+
+class Rule:
+    """Base of every rule. Subclasses set the class attributes below."""
+
+    id: ClassVar[str] = ""
+    category: ClassVar[Literal["seo", "sea", "smo"]] = "seo"
+    title: ClassVar[Msg]  # what passing looks like: "Page has a title"
+    description: ClassVar[Msg]  # one sentence: what it checks
+    weight: ClassVar[float] = 1.0  # share in the page and category scores
+    codes: ClassVar[dict[str, Code]] = {}
+
+    @dataclass(frozen=True)
+    class Options:
+        pass
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.id:
+            return  # an abstract base (PageRule, SiteRule)
+        module_leaf = cls.__module__.rsplit(".", 1)[-1]
+        if module_leaf != cls.id.replace("-", "_"):
+            expected = cls.id.replace("-", "_")
+            raise TypeError(f"rule {cls.id!r} must live in audit/rules/{expected}.py")
+        if cls.id in REGISTRY and REGISTRY[cls.id] is not cls:
+            raise TypeError(f"two rules with the id {cls.id!r}")
+        REGISTRY[cls.id] = cls
+
+    def __init__(self, options: Any = None, severity: Any = None, weight: float | None = None):
+        self.options = options if options is not None else self.Options()
+        self._severity_override = severity  # str for every code, or {code: str}
+        self.effective_weight = self.weight if weight is None else weight
+
+    def severity_of(self, code: str) -> Severity:
+        override = self._severity_override
+        if isinstance(override, dict):
+            override = override.get(code)
+        if override:
+            return Severity(override)
+        return self.codes[code].severity
+
+    def finding(self, url: str, code: str, message: Msg, evidence: str = "",
+                related: Iterable[str] = ()) -> Finding:
+        if code not in self.codes:
+            raise KeyError(f"rule {self.id} has no finding code {code!r}")
+        return Finding(self.id, url, code, self.severity_of(code), message, evidence,
+                       list(related))
+
+    def applies(self, page: PageItem) -> bool:
+        """Whether the page is scored by this rule (default: HTML pages answering 2xx)."""
+        return page.ok
+
+
+class PageRule(Rule):
+    """Checks one page at a time; sees nothing of the others."""
+
+    def check(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
+        raise NotImplementedError
+
+
+class SiteRule(Rule):
+    """Sees every page (``collect``, keeping only a compact summary) then judges (``finish``)."""
+
+    def collect(self, page: PageItem, ctx: Context) -> None:
+        raise NotImplementedError
+
+    def finish(self, ctx: Context) -> Iterator[Outcome]:
+        raise NotImplementedError
+
+
+def default_score(findings: Iterable[Finding]) -> float:
+    """A page's score for a rule that reported findings without an explicit score."""
+    return min((SEVERITY_SCORE[f.severity] for f in findings), default=100.0)

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from audit.context import Context
+from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
+from audit.typedyaml import at_least, checked
+from spiders.items import PageItem
+
+
+class BrokenLink(SiteRule):
+    """Internal links lead straight to a working page: no 4xx/5xx, no redirect on the way.
+
+    **Why it matters**: a broken link wastes the visitor's click and the authority the
+    link would pass; engines that keep meeting dead ends crawl less. Links to a
+    redirect work but cost a hop each time (and lose a little of what they pass);
+    chains and loops are worse.
+
+    **Bad**: ``<a href="/blog/strategie-2019">`` on ten pages when that article now
+    answers 404; a menu link to ``/offres`` → 301 ``/offres-2023`` → 301 ``/tarifs``.
+
+    **Good**: every internal ``href`` points at the final URL that answers 200.
+
+    One finding per linking page and target, with the anchor text; the page score
+    loses ``broken_penalty`` points per broken target and ``chain_penalty`` per
+    redirect chain.
+    """
+
+    id = "broken-link"
+    category = "seo"
+    weight = 2.0
+    title = Msg("Liens internes valides", "Internal links work")
+    description = Msg(
+        "Vérifie que les liens internes mènent à une page qui répond 200, sans redirection.",
+        "Checks that internal links lead to a page answering 200, without redirects.")
+    codes = {
+        "broken": Code(Severity.ERROR, Msg("Lien interne cassé", "Broken internal link")),
+        "redirect-loop": Code(Severity.ERROR, Msg("Lien vers une boucle de redirections",
+                                                  "Link into a redirect loop")),
+        "redirect-chain": Code(Severity.WARNING, Msg("Lien vers une chaîne de redirections",
+                                                     "Link to a redirect chain")),
+        "redirect": Code(Severity.NOTICE, Msg("Lien vers une URL redirigée",
+                                              "Link to a redirected URL")),
+    }
+
+    @dataclass(frozen=True)
+    class Options:
+        broken_penalty: float = checked(at_least(0), default=25.0)
+        chain_penalty: float = checked(at_least(0), default=5.0)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # page url -> [(target, anchor)], strings interned: nav links repeat on every page.
+        self.links: dict[str, list[tuple[str, str]]] = {}
+
+    def collect(self, page: PageItem, ctx: Context) -> None:
+        seen: dict[str, str] = {}
+        for link in page.links:
+            if link.internal and link.url != page.url and link.url not in seen:
+                seen[link.url] = link.text
+        self.links[page.url] = [(sys.intern(u), sys.intern(t[:200])) for u, t in seen.items()]
+
+    def finish(self, ctx: Context) -> Iterator[Outcome]:
+        for source, links in self.links.items():
+            broken = chains = 0
+            for target, anchor in links:
+                if target not in ctx.urls:
+                    continue  # never fetched (page budget): unknown, not broken
+                status, final, hops = ctx.final_status(target)
+                shown_anchor = anchor or "—"
+                if hops and final in hops:
+                    broken += 1
+                    yield self.finding(source, "redirect-loop", Msg(
+                        "Le lien « {a} » mène à une boucle de redirections.",
+                        "The link '{a}' leads into a redirect loop.").format(a=shown_anchor),
+                        evidence=" → ".join([*hops, final]), related=[target])
+                    continue
+                info = ctx.urls.get(final)
+                failed = status is None and info is not None and info.error != "robots.txt"
+                if failed or (status is not None and status >= 400):
+                    broken += 1
+                    code = f"HTTP {status}" if status else (info.error if info else "")
+                    yield self.finding(source, "broken", Msg(
+                        "Lien cassé « {a} » vers {t} ({c}).",
+                        "Broken link '{a}' to {t} ({c}).").format(a=shown_anchor, t=final, c=code),
+                        evidence=f"{shown_anchor} → {target} ({code})", related=[target])
+                elif len(hops) >= 2:
+                    chains += 1
+                    yield self.finding(source, "redirect-chain", Msg(
+                        "Le lien « {a} » passe par {n} redirections avant {t}.",
+                        "The link '{a}' goes through {n} redirects before {t}.").format(
+                            a=shown_anchor, n=len(hops), t=final),
+                        evidence=" → ".join([*hops, final]), related=[target])
+                elif hops:
+                    yield self.finding(source, "redirect", Msg(
+                        "Le lien « {a} » pointe vers une URL redirigée : visez {t}.",
+                        "The link '{a}' points at a redirected URL: link to {t}.").format(
+                            a=shown_anchor, t=final),
+                        evidence=" → ".join([*hops, final]), related=[target])
+            penalty = broken * self.options.broken_penalty + chains * self.options.chain_penalty
+            yield Score(source, max(0.0, 100.0 - penalty))
+        self.links.clear()

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from audit.context import Context
+from audit.rule import Code, Msg, Outcome, PageRule, Severity
+from spiders.items import PageItem
+
+
+class StatusCode(PageRule):
+    """Every URL of the site answers successfully (2xx) and in full.
+
+    **Why it matters**: a page answering 404 or 500 drops out of the index and wastes
+    the links that point to it; repeated server errors slow down crawling of the whole
+    site. A page too large to download is not read entirely by engines either.
+
+    **Bad**: ``GET /offres/ete-2024 → 404 Not Found``; ``GET /paiement → 500``.
+
+    **Good**: ``GET /offres/ → 200 OK``; a removed page redirected (301) to its
+    closest replacement, or answering 410 on purpose and no longer linked.
+
+    Redirects are not judged here but on the pages linking to them (``broken-link``);
+    URLs excluded by robots.txt are not scored.
+    """
+
+    id = "status-code"
+    category = "seo"
+    weight = 3.0
+    title = Msg("Pages accessibles (code HTTP 2xx)", "Pages reachable (HTTP 2xx)")
+    description = Msg(
+        "Vérifie que chaque URL du site répond 200 et se télécharge en entier.",
+        "Checks that every URL of the site answers 200 and downloads in full.")
+    codes = {
+        "client-error": Code(Severity.ERROR, Msg("Page introuvable (4xx)",
+                                                 "Page not found (4xx)")),
+        "server-error": Code(Severity.ERROR, Msg("Erreur serveur (5xx)", "Server error (5xx)")),
+        "unreachable": Code(Severity.ERROR, Msg("URL injoignable", "URL unreachable")),
+        "too-large": Code(Severity.WARNING, Msg("Page trop lourde", "Page too large")),
+    }
+
+    def applies(self, page: PageItem) -> bool:
+        if page.error == "robots.txt":
+            return False
+        return not (page.status is not None and 300 <= page.status < 400)
+
+    def check(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
+        # Where the crawl met the URL first: the page to fix or to redirect from.
+        found_on = [page.found_on] if page.found_on.startswith("http") else []
+        if page.status is None:
+            if page.error.startswith("too-large"):
+                yield self.finding(page.url, "too-large", Msg(
+                    "Page trop lourde : téléchargement interrompu à la limite configurée.",
+                    "Page too large: download stopped at the configured limit."),
+                    evidence=page.error)
+                return
+            yield self.finding(page.url, "unreachable", Msg(
+                "URL injoignable : {err}.", "URL unreachable: {err}.").format(err=page.error),
+                evidence=page.error, related=found_on)
+            return
+        if 400 <= page.status < 500:
+            yield self.finding(page.url, "client-error", Msg(
+                "La page répond {status} : introuvable pour les visiteurs et les moteurs.",
+                "The page answers {status}: not found for visitors and search engines.").format(
+                    status=page.status),
+                evidence=f"HTTP {page.status}", related=found_on)
+        elif page.status >= 500:
+            yield self.finding(page.url, "server-error", Msg(
+                "La page répond {status} : erreur du serveur.",
+                "The page answers {status}: server error.").format(status=page.status),
+                evidence=f"HTTP {page.status}", related=found_on)

@@ -1,0 +1,261 @@
+"""The check stage: pages.jsonl → rules → findings.jsonl + page_results.jsonl.
+
+One pass over the pages: each page is read, given to every page rule and to every
+site rule's ``collect``, then let go. Site rules ``finish`` at the end. A rule
+that raises becomes one ``rule-failed`` finding for that page (or the site) and
+the run goes on, as Lighthouse does; a failed rule leaves no score.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from audit.atomic import atomic_text
+from audit.config import ClientConfig, RuleSettings, rule_settings
+from audit.context import Context, UrlInfo
+from audit.rule import (
+    RULE_FAILED,
+    SEVERITY_SCORE,
+    Finding,
+    Msg,
+    PageRule,
+    Rule,
+    Score,
+    Severity,
+    SiteRule,
+)
+from audit.rules import all_rules
+from spiders.items import PageItem, page_from_dict
+
+log = logging.getLogger(__name__)
+
+
+class RunDirError(Exception):
+    """The run directory lacks what this stage needs (crawl not finished, files missing)."""
+
+
+def read_pages(path: Path, on_bad_line: Callable[[int, str], None] | None = None
+               ) -> Iterator[PageItem]:
+    """Stream PageItems from a pages.jsonl; a broken line is reported and skipped."""
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield page_from_dict(json.loads(line))
+            except (ValueError, TypeError) as exc:
+                if on_bad_line:
+                    on_bad_line(number, str(exc))
+
+
+def build_rules(cfg: ClientConfig, settings: dict[str, RuleSettings] | None = None) -> list[Rule]:
+    registry = all_rules()
+    settings = settings if settings is not None else rule_settings(cfg, registry)
+    rules: list[Rule] = []
+    for rule_id, cls in registry.items():
+        s = settings.get(rule_id) or RuleSettings(options=cls.Options())
+        if s.enabled:
+            rules.append(cls(options=s.options, severity=s.severity, weight=s.weight))
+    return rules
+
+
+@dataclass
+class CheckSummary:
+    pages: int = 0
+    findings: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in Severity})
+    rule_failures: int = 0
+    bad_lines: int = 0
+    seconds: float = 0.0
+
+
+class _Scores:
+    """Per page and rule: explicit scores, or the worst finding's default score."""
+
+    def __init__(self) -> None:
+        self.applies: dict[str, set[str]] = {}
+        self.explicit: dict[tuple[str, str], float] = {}
+        self.worst: dict[tuple[str, str], float] = {}
+        self.failed: set[tuple[str, str]] = set()
+        self.site: dict[str, float] = {}
+
+    def mark(self, url: str, rule_id: str) -> None:
+        self.applies.setdefault(url, set()).add(rule_id)
+
+    def finding(self, f: Finding) -> None:
+        key = (f.url, f.rule)
+        if f.code == RULE_FAILED:
+            self.failed.add(key)
+            return
+        self.worst[key] = min(self.worst.get(key, 100.0), SEVERITY_SCORE[f.severity])
+
+    def score(self, rule_id: str, s: Score) -> None:
+        value = max(0.0, min(100.0, float(s.value)))
+        if s.url is None:
+            self.site[rule_id] = value
+        else:
+            self.explicit[(s.url, rule_id)] = value
+            self.mark(s.url, rule_id)
+
+    def for_page(self, url: str) -> dict[str, float]:
+        out = {}
+        for rule_id in sorted(self.applies.get(url, ())):
+            key = (url, rule_id)
+            if key in self.failed:
+                continue
+            value = self.explicit.get(key, self.worst.get(key, 100.0))
+            out[rule_id] = round(value, 1)
+        return out
+
+
+class _Graph:
+    """Internal link graph with interned URLs: inlinks and click depth from the start."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.edges: dict[int, list[int]] = {}
+        self.redirects: dict[int, int] = {}
+
+    def _id(self, url: str) -> int:
+        return self.ids.setdefault(url, len(self.ids))
+
+    def add(self, page: PageItem) -> None:
+        src = self._id(page.url)
+        if page.redirect_to:
+            self.redirects[src] = self._id(page.redirect_to)
+        if page.ok:
+            targets = {self._id(link.url) for link in page.links if link.internal}
+            targets.discard(src)
+            self.edges[src] = list(targets)
+
+    def metrics(self, start_urls: Iterable[str]) -> tuple[dict[str, int], dict[str, int]]:
+        inlinks: dict[int, int] = {}
+        for targets in self.edges.values():
+            for t in targets:
+                inlinks[t] = inlinks.get(t, 0) + 1
+        depth: dict[int, int] = {}
+        queue: deque[int] = deque()
+        for url in start_urls:
+            if url in self.ids:
+                depth[self.ids[url]] = 0
+                queue.append(self.ids[url])
+        while queue:
+            node = queue.popleft()
+            nexts = list(self.edges.get(node, ()))
+            if node in self.redirects:  # a redirect hop is not a click
+                nexts_same = self.redirects[node]
+                if nexts_same not in depth:
+                    depth[nexts_same] = depth[node]
+                    queue.appendleft(nexts_same)
+            for t in nexts:
+                if t not in depth:
+                    depth[t] = depth[node] + 1
+                    queue.append(t)
+        names = {i: u for u, i in self.ids.items()}
+        return ({names[i]: n for i, n in inlinks.items()}, {names[i]: d for i, d in depth.items()})
+
+
+def _failure(rule: Rule, url: str, exc: BaseException) -> Finding:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    return Finding(rule.id, url, RULE_FAILED, Severity.ERROR,
+                   Msg(f"La vérification « {rule.id} » a échoué : {detail}",
+                       f"The check '{rule.id}' failed: {detail}"),
+                   evidence=f"{detail}{where}")
+
+
+def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None,
+               start_urls: list[str] | None = None) -> CheckSummary:
+    """Check every page of ``run_dir``; write findings.jsonl, page_results.jsonl, check.json."""
+    pages_path = run_dir / "pages.jsonl"
+    if not pages_path.exists():
+        raise RunDirError(f"{pages_path}: no pages file (has the crawl run?)")
+    began = time.monotonic()
+    rules = rules if rules is not None else build_rules(cfg)
+    page_rules = [r for r in rules if isinstance(r, PageRule)]
+    site_rules = [r for r in rules if isinstance(r, SiteRule)]
+    ctx = Context(cfg, report_lang=cfg.report.language)
+    sitemaps = run_dir / "sitemaps.jsonl"
+    if sitemaps.exists():
+        with open(sitemaps, encoding="utf-8") as fh:
+            ctx.sitemap_urls = {json.loads(line)["url"] for line in fh if line.strip()}
+    summary = CheckSummary()
+    scores = _Scores()
+    graph = _Graph()
+    urls_in_order: list[str] = []
+
+    def bad_line(number: int, why: str) -> None:
+        summary.bad_lines += 1
+        log.warning("%s:%d: unreadable page record skipped (%s)", pages_path, number, why)
+
+    with atomic_text(run_dir / "findings.jsonl") as out:
+
+        def emit(rule: Rule, outcomes: Iterable[Finding | Score]) -> None:
+            for o in outcomes:
+                if isinstance(o, Score):
+                    scores.score(rule.id, o)
+                else:
+                    _write_finding(out, o, summary)
+                    scores.finding(o)
+
+        def guarded(rule: Rule, url: str, call: Callable[[], Iterable[Any] | None]) -> None:
+            try:
+                result = call()
+                emit(rule, list(result) if result is not None else [])
+            except Exception as exc:  # a rule bug must not stop the audit
+                log.exception("rule %s failed on %s", rule.id, url or "the site")
+                f = _failure(rule, url, exc)
+                _write_finding(out, f, summary)
+                scores.finding(f)
+
+        for page in read_pages(pages_path, bad_line):
+            summary.pages += 1
+            urls_in_order.append(page.url)
+            ctx.urls[page.url] = UrlInfo(page.status, page.error, page.redirect_to, page.is_html)
+            graph.add(page)
+            for rule in page_rules:
+                if rule.applies(page):
+                    scores.mark(page.url, rule.id)
+                    guarded(rule, page.url, lambda r=rule, p=page: r.check(p, ctx))
+            for rule in site_rules:
+                if rule.applies(page):
+                    scores.mark(page.url, rule.id)
+                    guarded(rule, page.url, lambda r=rule, p=page: r.collect(p, ctx))
+        for rule in site_rules:
+            guarded(rule, "", lambda r=rule: r.finish(ctx))
+
+    inlinks, depth = graph.metrics(start_urls or cfg.site.start_urls)
+    with atomic_text(run_dir / "page_results.jsonl") as fh:
+        for url in urls_in_order:
+            info = ctx.urls[url]
+            ok = info.is_html and info.status is not None and 200 <= info.status < 300
+            fh.write(json.dumps({"url": url, "ok": ok, "scores": scores.for_page(url),
+                                 "inlinks": inlinks.get(url, 0), "depth": depth.get(url)},
+                                ensure_ascii=False) + "\n")
+        fh.write(json.dumps({"site": scores.site}) + "\n")
+    summary.seconds = round(time.monotonic() - began, 2)
+    with atomic_text(run_dir / "check.json") as fh:
+        json.dump({"status": "complete",
+                   "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                   "rules": [{"id": r.id, "weight": r.effective_weight} for r in rules],
+                   "pages": summary.pages, "findings": summary.findings,
+                   "rule_failures": summary.rule_failures, "bad_lines": summary.bad_lines,
+                   "seconds": summary.seconds}, fh, indent=2)
+    return summary
+
+
+def _write_finding(out: IO[str], f: Finding, summary: CheckSummary) -> None:
+    out.write(json.dumps(f.to_dict(), ensure_ascii=False) + "\n")
+    if f.code == RULE_FAILED:
+        summary.rule_failures += 1
+    else:
+        summary.findings[f.severity.value] += 1

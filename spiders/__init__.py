@@ -1,0 +1,1 @@
+"""The crawl: Scrapy spiders and the pure extraction functions they use."""

@@ -1,0 +1,127 @@
+"""The one contract between the crawl (spiders/) and the checks (audit/).
+
+Plain dataclasses, no Scrapy import: the audit side reads ``pages.jsonl`` back into
+these types with :func:`page_from_dict`, and Scrapy's feed exporter writes them
+through itemadapter. A field added here must get a default so that older run
+directories still load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+PAGE_SCHEMA_VERSION = 1
+
+
+@dataclass
+class Link:
+    url: str  # absolute, fragment removed
+    text: str = ""  # anchor text, or the alt of an image inside the link
+    rel: str = ""  # rel attribute, lower-case, as written
+    internal: bool = False  # in the crawl scope (same allowed host)
+    tag: str = "a"  # a | area
+
+
+@dataclass
+class Image:
+    src: str
+    alt: str | None = None  # None: no alt attribute at all; "": decorative (alt="")
+    role: str = ""  # role="presentation"/"none" marks decorative images too
+    in_link: bool = False
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass
+class TextBlock:
+    """A run of visible text between two block boundaries (p, li, h2, td...)."""
+
+    tag: str  # the block element that holds the text
+    text: str
+    region: str = ""  # nav | header | footer | aside | main | "" (where on the page)
+
+
+@dataclass
+class PageItem:
+    """Everything the crawl learnt about one URL, HTML page or not."""
+
+    url: str
+    status: int | None = None  # None when no HTTP answer (DNS, timeout, robots.txt)
+    error: str = ""  # fetch error, or "robots.txt" when disallowed
+    content_type: str = ""
+    size: int = 0  # bytes of body received
+    response_time: float | None = None  # seconds, download latency
+    depth: int = 0
+    redirect_to: str = ""  # for 3xx: the absolute Location target
+    found_on: str = ""  # the first page that linked here ("" for a start URL)
+    fetched_at: str = ""  # ISO-8601 UTC
+    is_html: bool = False
+    # --- HTML only ---
+    lang: str = ""
+    title: str | None = None  # None: no <title>; "": an empty one
+    title_count: int = 0
+    meta_description: str | None = None
+    meta_description_count: int = 0
+    meta_robots: str = ""
+    x_robots_tag: str = ""
+    canonical: str = ""
+    hreflang: list[dict[str, str]] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # other <meta name=...> (viewport, keywords)
+    headings: list[Heading] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    text_blocks: list[TextBlock] = field(default_factory=list)
+    word_count: int = 0
+    stylesheets: list[str] = field(default_factory=list)  # absolute hrefs of linked CSS
+    style_blocks: list[str] = field(default_factory=list)  # contents of <style> elements
+    inline_style_count: int = 0  # elements carrying a style="" attribute
+    open_graph: dict[str, str] = field(default_factory=dict)  # og:* properties
+    twitter: dict[str, str] = field(default_factory=dict)  # twitter:* names
+    json_ld: list[Any] = field(default_factory=list)  # parsed JSON-LD blocks (invalid: skipped)
+    schema_version: int = PAGE_SCHEMA_VERSION
+
+    @property
+    def ok(self) -> bool:
+        """An HTML page answered 2xx: the pages content rules apply to."""
+        return self.is_html and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.text_blocks)
+
+    def h(self, level: int) -> list[str]:
+        return [h.text for h in self.headings if h.level == level]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SitemapEntry:
+    """A URL listed in one of the site's XML sitemaps (side data for orphan checks)."""
+
+    url: str
+    sitemap: str
+    lastmod: str = ""
+
+
+_NESTED = {"headings": Heading, "links": Link, "images": Image, "text_blocks": TextBlock}
+_PAGE_FIELDS = {f.name for f in fields(PageItem)}
+
+
+def page_from_dict(data: dict[str, Any]) -> PageItem:
+    """Rebuild a PageItem from its JSON form; unknown keys (newer crawler) are ignored."""
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _PAGE_FIELDS:
+            continue
+        nested = _NESTED.get(key)
+        if nested is not None and isinstance(value, list):
+            value = [nested(**v) if isinstance(v, dict) else v for v in value]
+        kwargs[key] = value
+    return PageItem(**kwargs)

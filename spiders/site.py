@@ -1,0 +1,300 @@
+"""SiteSpider: crawls one client's site and records every URL it meets.
+
+``scrapy crawl site -a config=configs/acme.yaml [-a run_dir=runs/acme/x]``
+
+- Scope is by host (any port): Scrapy's ``allowed_domains`` drops entries with a
+  port, so the spider filters links itself. A start URL that redirects to another
+  host (example.fr → www.example.fr) brings that host into scope.
+- Every URL becomes one PageItem, whatever its status: redirects are not followed
+  by the middleware but recorded hop by hop (so chains and loops are visible),
+  fetch errors and robots.txt exclusions are recorded too.
+- Sitemaps (robots.txt ``Sitemap:`` lines, else /sitemap.xml) are read; their URLs
+  are written to ``sitemaps.jsonl`` and crawled.
+- Output goes through Scrapy's feed exports into the run directory; ``crawl.json``
+  is written last and marks the crawl as complete.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
+
+from audit.atomic import atomic_text
+from audit.config import ClientConfig, load
+from spiders.extract import fill_page, parse_html, strip_fragment
+from spiders.items import PageItem, SitemapEntry
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_SITEMAPS = 200  # sitemap files read per crawl (an index pointing at itself stops here)
+MAX_REDIRECTS = 10
+
+
+def default_run_dir(cfg: ClientConfig) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return cfg.output_dir / "runs" / cfg.slug / stamp
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SiteSpider(scrapy.Spider):
+    name = "site"
+
+    def __init__(self, config: str | None = None, run_dir: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if not config:
+            raise ValueError("the site spider needs -a config=path/to/client.yaml")
+        self.cfg = load(config)
+        self.config_path = str(config)
+        self.run_dir = Path(run_dir) if run_dir else default_run_dir(self.cfg)
+        self.hosts: set[str] = set(self.cfg.allowed_hosts())
+        self.seen: set[str] = set()
+        self.sitemaps_seen: set[str] = set()
+        self.started = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.run_dir.mkdir(parents=True, exist_ok=True)
+        site = spider.cfg.site
+        s = crawler.settings
+        s.set("ROBOTSTXT_OBEY", site.obey_robots, priority="spider")
+        s.set("USER_AGENT", site.user_agent, priority="spider")
+        s.set("CONCURRENT_REQUESTS", site.concurrency, priority="spider")
+        s.set("CONCURRENT_REQUESTS_PER_DOMAIN", site.concurrency, priority="spider")
+        s.set("AUTOTHROTTLE_TARGET_CONCURRENCY", float(site.concurrency), priority="spider")
+        s.set("DOWNLOAD_DELAY", site.delay, priority="spider")
+        s.set("DOWNLOAD_TIMEOUT", site.timeout, priority="spider")
+        s.set("DOWNLOAD_MAXSIZE", int(site.max_page_mb * 1024 * 1024), priority="spider")
+        s.set("DEPTH_LIMIT", site.max_depth, priority="spider")
+        s.set("FEEDS", {
+            str(spider.run_dir / "pages.jsonl"): {
+                "format": "jsonlines", "encoding": "utf-8", "overwrite": True,
+                "item_classes": [PageItem]},
+            str(spider.run_dir / "sitemaps.jsonl"): {
+                "format": "jsonlines", "encoding": "utf-8", "overwrite": True,
+                "item_classes": [SitemapEntry]},
+        }, priority="spider")
+        # After the feed exporters have closed their files (spider_closed), not before.
+        crawler.signals.connect(spider.write_summary, signal=signals.engine_stopped)
+        return spider
+
+    # -- scope -------------------------------------------------------------------------
+
+    def in_scope(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        if host in self.hosts:
+            return True
+        return any(h.startswith(".") and (host.endswith(h) or host == h[1:]) for h in self.hosts)
+
+    def _claim(self, url: str) -> bool:
+        """Reserve a URL for crawling: False if seen already or the page budget is spent."""
+        key = canonicalize_url(url)
+        if key in self.seen or len(self.seen) >= self.cfg.site.max_pages:
+            return False
+        self.seen.add(key)
+        return True
+
+    def _request(self, url: str, depth: int, found_on: str, **meta: Any) -> scrapy.Request:
+        meta = {"depth": depth, "found_on": found_on, "handle_httpstatus_all": True, **meta}
+        return scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta,
+                              dont_filter=True)
+
+    # -- start -------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.cfg.site.start_urls:
+            url = strip_fragment(url)
+            if self._claim(url):
+                yield self._request(url, 0, "", start=True)
+        if self.cfg.site.use_sitemaps:
+            origins = {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in
+                       self.cfg.site.start_urls}
+            for origin in sorted(origins):
+                yield scrapy.Request(origin + "/robots.txt", callback=self.parse_robots,
+                                     errback=self._sitemap_failed, priority=-100,
+                                     meta={"dont_obey_robotstxt": True, "origin": origin,
+                                           "handle_httpstatus_all": True}, dont_filter=True)
+
+    # -- sitemaps ----------------------------------------------------------------------
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        urls: list[str] = []
+        if response.status == 200 and isinstance(response, TextResponse):
+            urls = list(sitemap_urls_from_robots(response.text, base_url=response.url))
+        if not urls:
+            urls = [response.meta["origin"] + "/sitemap.xml"]
+        for url in urls:
+            yield from self._sitemap_request(url)
+
+    def _sitemap_request(self, url: str) -> Iterator[scrapy.Request]:
+        if url in self.sitemaps_seen or len(self.sitemaps_seen) >= MAX_SITEMAPS:
+            return
+        self.sitemaps_seen.add(url)
+        yield scrapy.Request(url, callback=self.parse_sitemap, errback=self._sitemap_failed,
+                             priority=-100, dont_filter=True,
+                             meta={"handle_httpstatus_all": True})
+
+    def _sitemap_failed(self, failure: Failure) -> None:
+        self.logger.info("sitemap not read: %s (%s)", failure.request.url, failure.value)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        if response.status != 200:
+            self.logger.info("sitemap %s answered %s", response.url, response.status)
+            return
+        body = response.body
+        if body[:2] == b"\x1f\x8b":  # gzip, bounded against gzip bombs
+            try:
+                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            except (OSError, ValueError) as exc:
+                self.logger.warning("sitemap %s: bad gzip (%s)", response.url, exc)
+                return
+        try:
+            sitemap = Sitemap(body)  # lxml with entity expansion and network access off
+        except Exception as exc:  # lxml raises several types on garbage
+            self.logger.warning("sitemap %s: not XML (%s)", response.url, exc)
+            return
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                loc = entry.get("loc")
+                if loc:
+                    yield from self._sitemap_request(urljoin(response.url, loc))
+            return
+        if sitemap.type != "urlset":
+            return
+        for entry in sitemap:
+            loc = entry.get("loc")
+            if not loc:
+                continue
+            url = strip_fragment(urljoin(response.url, loc.strip()))
+            yield SitemapEntry(url=url, sitemap=response.url, lastmod=entry.get("lastmod", ""))
+            if self.in_scope(url) and self._claim(url):
+                yield self._request(url, 1, f"sitemap:{response.url}", priority=-50)
+
+    # -- pages -------------------------------------------------------------------------
+
+    def _base_item(self, response: Response) -> PageItem:
+        meta = response.meta
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").strip()
+        return PageItem(
+            url=meta.get("audit_url") or response.url,
+            status=response.status,
+            content_type=ctype,
+            size=len(response.body),
+            response_time=round(meta.get("download_latency", 0.0), 4),
+            depth=meta.get("depth", 0),
+            found_on=meta.get("found_on", ""),
+            fetched_at=_now(),
+            x_robots_tag=response.headers.get(b"X-Robots-Tag", b"").decode("latin-1"),
+        )
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        item = self._base_item(response)
+        self._count(item)
+        meta = response.meta
+        depth = meta.get("depth", 0)
+        if 300 <= response.status < 400:
+            location = response.headers.get(b"Location")
+            if location:
+                target = strip_fragment(urljoin(response.url, location.decode("latin-1")))
+                item.redirect_to = target
+                yield item
+                yield from self._follow_redirect(response, target, depth)
+                return
+            item.error = "redirect without Location header"
+            yield item
+            return
+        ctype = item.content_type.lower()
+        item.is_html = any(t in ctype for t in HTML_TYPES) or (
+            not ctype and response.body[:100].lstrip().lower().startswith((b"<!doctype", b"<html")))
+        if not item.is_html or not isinstance(response, TextResponse):
+            item.is_html = item.is_html and isinstance(response, TextResponse)
+            yield item
+            return
+        root = parse_html(response.text)
+        if root is not None:
+            fill_page(item, root, self.in_scope)
+        yield item
+        if not (200 <= response.status < 300) or depth >= self.cfg.site.max_depth:
+            return
+        targets = [link.url for link in item.links if link.internal]
+        targets += [u for u in [item.canonical] + [h["href"] for h in item.hreflang]
+                    if u and self.in_scope(u)]
+        for url in targets:
+            if self._claim(url):
+                yield self._request(url, depth + 1, item.url)
+
+    def _follow_redirect(self, response: Response, target: str, depth: int) -> Iterator[Any]:
+        meta = response.meta
+        hops = meta.get("redirect_hops", 0) + 1
+        if meta.get("start"):
+            # The site lives where its home page redirects to: bring that host into scope.
+            host = (urlsplit(target).hostname or "").lower()
+            if host and target.startswith(("http://", "https://")):
+                self.hosts.add(host)
+        if hops > MAX_REDIRECTS or not self.in_scope(target):
+            return
+        if self._claim(target):
+            yield self._request(target, depth, response.url, redirect_hops=hops,
+                                start=meta.get("start", False))
+
+    def failed(self, failure: Failure) -> Iterator[PageItem]:
+        request = failure.request
+        meta = request.meta
+        item = PageItem(url=request.url, depth=meta.get("depth", 0),
+                        found_on=meta.get("found_on", ""), fetched_at=_now())
+        if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
+            item.error = "robots.txt"
+        elif failure.check(IgnoreRequest):
+            item.error = str(failure.value) or "ignored"
+        else:
+            item.error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+        if "maxsize" in item.error.lower() or "larger than" in item.error.lower():
+            item.error = f"too-large: {item.error}"
+        self._count(item)
+        yield item
+
+    def _count(self, item: PageItem) -> None:
+        stats = self.crawler.stats
+        if stats is None:
+            return
+        stats.inc_value("audit/pages")
+        if item.error or (item.status or 0) >= 400:
+            stats.inc_value("audit/errors")
+
+    # -- end ---------------------------------------------------------------------------
+
+    def write_summary(self) -> None:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        reason = stats.get("finish_reason", "unknown")
+        summary = {
+            "status": "complete" if reason == "finished" else "interrupted",
+            "finish_reason": reason,
+            "config": str(Path(self.config_path).resolve()),
+            "client": self.cfg.client,
+            "start_urls": self.cfg.site.start_urls,
+            "hosts": sorted(self.hosts),
+            "finished_at": _now(),
+            "seconds": round(time.monotonic() - self.started, 2),
+            "pages": stats.get("audit/pages", 0),
+            "errors": stats.get("audit/errors", 0),
+            "budget_reached": len(self.seen) >= self.cfg.site.max_pages,
+        }
+        with atomic_text(self.run_dir / "crawl.json") as fh:
+            json.dump(summary, fh, indent=2, ensure_ascii=False)
