@@ -209,9 +209,10 @@ def rule_settings(cfg: ClientConfig, rules: dict[str, type[Rule]]) -> dict[str, 
         if isinstance(settings.severity, dict):
             for code in settings.severity:
                 if code not in rule_cls.codes:
-                            raise doc.error((*keypath, "severity", code),
-                                    f"unknown finding code for {rule_id}"
-                                    f"{did_you_mean(code, list(rule_cls.codes))}")
+                    hint = did_you_mean(code, list(rule_cls.codes)) or (
+                        f" (codes: {', '.join(rule_cls.codes)})")
+                    raise doc.error((*keypath, "severity", code),
+                                    f"unknown finding code for {rule_id}{hint}")
         settings.options = build_dataclass(doc, rule_cls.Options, opts, keypath)
         out[rule_id] = settings
     return out

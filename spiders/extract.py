@@ -49,12 +49,18 @@ def strip_fragment(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
 
 
+# huge_tree: libxml2 otherwise drops everything nested deeper than 256 levels, which
+# browsers (and engines) still show. Size is bounded by the crawl's DOWNLOAD_MAXSIZE,
+# and the walk over the tree is iterative.
+_STR_PARSER = html.HTMLParser(remove_comments=True, huge_tree=True)
+
+
 def parse_html(body: bytes | str, encoding: str | None = None) -> html.HtmlElement | None:
     """Parse a document leniently; None when there is nothing to parse."""
     if isinstance(body, bytes):
         if not body.strip():
             return None
-        parser = html.HTMLParser(encoding=encoding, remove_comments=True)
+        parser = html.HTMLParser(encoding=encoding, remove_comments=True, huge_tree=True)
         try:
             root = html.document_fromstring(body, parser=parser)
         except (etree.ParserError, ValueError):
@@ -63,7 +69,7 @@ def parse_html(body: bytes | str, encoding: str | None = None) -> html.HtmlEleme
         if not body.strip():
             return None
         try:
-            root = html.document_fromstring(body, parser=html.HTMLParser(remove_comments=True))
+            root = html.document_fromstring(body, parser=_STR_PARSER)
         except (etree.ParserError, ValueError):
             return None
     return root

@@ -29,6 +29,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
@@ -47,6 +48,11 @@ MAX_REDIRECTS = 10
 def default_run_dir(cfg: ClientConfig) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return cfg.output_dir / "runs" / cfg.slug / stamp
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _now() -> str:
@@ -93,6 +99,7 @@ class SiteSpider(scrapy.Spider):
         }, priority="spider")
         # After the feed exporters have closed their files (spider_closed), not before.
         crawler.signals.connect(spider.write_summary, signal=signals.engine_stopped)
+        crawler.signals.connect(spider._robots_seen, signal=signals.response_received)
         return spider
 
     # -- scope -------------------------------------------------------------------------
@@ -123,14 +130,23 @@ class SiteSpider(scrapy.Spider):
             url = strip_fragment(url)
             if self._claim(url):
                 yield self._request(url, 0, "", start=True)
-        if self.cfg.site.use_sitemaps:
-            origins = {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in
-                       self.cfg.site.start_urls}
-            for origin in sorted(origins):
+        if self.cfg.site.use_sitemaps and not self.cfg.site.obey_robots:
+            # When robots.txt is obeyed, Scrapy's middleware fetches it and _robots_seen
+            # reads the Sitemap: lines from that same response (one fetch, not two).
+            for origin in sorted({_origin(u) for u in self.cfg.site.start_urls}):
                 yield scrapy.Request(origin + "/robots.txt", callback=self.parse_robots,
                                      errback=self._sitemap_failed, priority=-100,
-                                     meta={"dont_obey_robotstxt": True, "origin": origin,
+                                     meta={"dont_obey_robotstxt": True,
                                            "handle_httpstatus_all": True}, dont_filter=True)
+
+    def _robots_seen(self, response: Response, request: scrapy.Request, spider: Any) -> None:
+        """The robots middleware's own robots.txt response: read its sitemaps too."""
+        if (spider is not self or request.callback is not NO_CALLBACK
+                or not request.url.endswith("/robots.txt")
+                or not self.cfg.site.use_sitemaps or not self.in_scope(request.url)):
+            return
+        for sitemap_request in self.parse_robots(response):
+            self.crawler.engine.crawl(sitemap_request)
 
     # -- sitemaps ----------------------------------------------------------------------
 
@@ -139,7 +155,7 @@ class SiteSpider(scrapy.Spider):
         if response.status == 200 and isinstance(response, TextResponse):
             urls = list(sitemap_urls_from_robots(response.text, base_url=response.url))
         if not urls:
-            urls = [response.meta["origin"] + "/sitemap.xml"]
+            urls = [_origin(response.url) + "/sitemap.xml"]
         for url in urls:
             yield from self._sitemap_request(url)
 

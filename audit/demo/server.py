@@ -50,8 +50,10 @@ def read_redirects(root: Path) -> dict[str, Route]:
 class SiteServer:
     """``with SiteServer(folder) as server: server.origin`` → 'http://127.0.0.1:PORT'."""
 
-    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0,
+                 replacements: dict[str, str] | None = None):
         self.root = Path(root).resolve()
+        self.replacements = dict(replacements or {})  # more {{placeholders}} (tests)
         self.routes = read_redirects(self.root)
         self.requests: list[str] = []  # paths asked, in order (tests count refetches)
         handler = type("Handler", (_Handler,), {"site": self})
@@ -131,6 +133,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = file.read_bytes()
             if ctype.startswith(TEXT_TYPES):
                 body = body.replace(b"{{origin}}", self.site.origin.encode())
+                for key, value in self.site.replacements.items():
+                    body = body.replace(key.encode(), value.encode())
                 if ctype.startswith("text/") or ctype == "application/xml":
                     ctype += "; charset=utf-8"
         self.send_response(status)

@@ -43,6 +43,8 @@ from audit.rule import Finding, Severity
 # past this many rows, URLs are written as plain text.
 MAX_LINKS_PER_SHEET = 65_000
 MAX_RELATED_SHOWN = 5  # related URLs listed in a finding before "… (+N)"
+MAX_ROW_LINES = 12  # a finding row grows to show this many wrapped lines at most
+LINE_HEIGHT = 15.0  # points per line of 11 pt text (Excel's default row height)
 
 CATEGORIES = ("seo", "sea", "smo")
 SCORE_KEYS = (*CATEGORIES, "sem")
@@ -137,6 +139,7 @@ class _Styles:
     title: StyleArray
     section: StyleArray
     info_label: StyleArray
+    info_label_mid: StyleArray
     info_value: StyleArray
     info_date: StyleArray
     info_number: StyleArray
@@ -195,6 +198,8 @@ class _Styles:
             section=s(font=_font(bold=True, size=13, color=NAVY),
                       border=Border(bottom=Side(style="medium", color=NAVY))),
             info_label=s(font=_font(bold=True, color="404040")),
+            info_label_mid=s(font=_font(bold=True, color="404040"),
+                             alignment=Alignment(vertical="center")),
             info_value=s(alignment=Alignment(horizontal="left")),
             info_date=s(alignment=Alignment(horizontal="left"),
                         number_format=label("date_format", lang)),
@@ -305,6 +310,12 @@ def _severity_formatting(ws: WriteOnlyWorksheet, col: int, last_row: int, lang: 
             **_solid_dxf(colours)))
 
 
+def _lines(text: str, width: float) -> int:
+    """Roughly how many lines ``text`` takes when wrapped in a column ``width`` wide."""
+    per_line = max(int(width * 1.15), 1)  # average text is narrower than the width unit "0"
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
 def _header(ws: WriteOnlyWorksheet, st: _Styles, titles: Iterable[str],
             rotated: Iterable[int] = ()) -> None:
     rotated = set(rotated)
@@ -389,22 +400,33 @@ def _write_findings(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _L
     lang = data.lang
     titles = [label(k, lang) for k in ("url", "rule", "severity", "message", "evidence",
                                        "related")]
-    _setup_table(ws, [60, 22, 15, 60, 50, 60], 30)
+    widths = [60, 22, 15, 60, 50, 60]
+    _setup_table(ws, widths, 30)
     _header(ws, st, titles)
     links = _Links(label("sheet_findings", lang))
     sev_text = {sev: severity_label(sev, lang) for sev in Severity}
     row_no = 1
     f: Finding
     for f in data.findings():
+        row_no += 1
+        message = f.message.get(lang)
+        related = _related(f.related, lang) if f.related else ""
+        # Row heights are set here because neither Excel nor LibreOffice reliably grows a
+        # row for wrapped text on opening a file.
+        lines = max(_lines(message, widths[3]), _lines(f.evidence, widths[4]),
+                    _lines(related, widths[5]))
+        if lines > 1:
+            ws.row_dimensions[row_no].height = LINE_HEIGHT * min(lines, MAX_ROW_LINES) + 2
         ws.append([
             link_cell(ws, f.url, st.top, link_style=st.link_top, linked=links.take()),
             text_cell(ws, f.rule, st.top),
             text_cell(ws, sev_text.get(f.severity, str(f.severity)), st.centre_top),
-            text_cell(ws, f.message.get(lang), st.wrap_top),
+            text_cell(ws, message, st.wrap_top),
             _text(ws, f.evidence, st.wrap_top),
-            _text(ws, _related(f.related, lang), st.wrap_top) if f.related else None,
+            _text(ws, related, st.wrap_top),
         ])
-        row_no += 1
+        if lines > 1:  # already streamed: do not keep 100,000 dimension objects around
+            del ws.row_dimensions[row_no]
     _finish_table(ws, len(titles), row_no)
     _severity_formatting(ws, 3, row_no, lang)
     return links
@@ -473,9 +495,9 @@ class _Grid:
 
 
 # Summary columns: A rank/margin, B labels, C-F values and the four score tiles.
-_SUMMARY_WIDTHS = {"A": 6, "B": 46, "C": 17, "D": 17, "E": 17, "F": 17, "G": 3}
+_SUMMARY_WIDTHS = {"A": 6, "B": 36, "C": 16, "D": 16, "E": 16, "F": 16, "G": 3}
 _CHART_DATA_COL = 27  # AA:AB, hidden: a chart can only plot cells
-_TEXT_SPAN = 110  # characters that fit across B:F, to size wrapped lines
+_NOTE_WIDTH = 36 + 4 * 16  # notes are merged across B:F
 
 
 def _parse_date(value: str) -> date | None:
@@ -578,10 +600,10 @@ def _write_summary(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles,
         g.skip()
         section("sec_notes")
         for text in notes:
-            lines = sum(max(1, math.ceil(len(part) / _TEXT_SPAN)) for part in text.split("\n"))
+            lines = _lines(text, _NOTE_WIDTH)
             row = g.line(text_cell(ws, text, st.note),
                          *(text_cell(ws, "", st.note) for _ in range(4)),
-                         col=2, height=15 * lines + 3)
+                         col=2, height=LINE_HEIGHT * lines + 3)
             ws.merged_cells.add(f"B{row}:F{row}")
 
     _summary_chart(g, sm, lang, chart_anchor_row)
@@ -602,7 +624,8 @@ def _summary_scores(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any)
         else:
             tiles.append(num_cell(ws, score, st.score_big[score_band(score)]))
             notes.append(None)
-    g.line(text_cell(ws, label("score_out_of", lang), st.info_label), *tiles, col=2, height=46)
+    g.line(text_cell(ws, label("score_out_of", lang), st.info_label_mid), *tiles, col=2,
+           height=46)
     g.line(None, *notes, col=2)
 
     def weights_row(key: str, weights: dict[str, float]) -> None:
@@ -615,8 +638,9 @@ def _summary_scores(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any)
 
     weights_row("weight_configured", sm.weights)
     weights_row("weight_used", sm.weights_used)
-    row = g.line(text_cell(ws, label("weights_note", lang), st.note),
-                 *(text_cell(ws, "", st.note) for _ in range(4)), col=2, height=30)
+    note = label("weights_note", lang)
+    row = g.line(text_cell(ws, note, st.note), *(text_cell(ws, "", st.note) for _ in range(4)),
+                 col=2, height=LINE_HEIGHT * _lines(note, _NOTE_WIDTH) + 3)
     ws.merged_cells.add(f"B{row}:F{row}")
 
 
@@ -630,7 +654,8 @@ def _summary_chart(g: _Grid, sm: Summary, lang: str, anchor_row: int) -> None:
     first = anchor_row
     for i, (name, score) in enumerate(plotted):
         g.put(first + i, _CHART_DATA_COL, text_cell(ws, name))
-        g.put(first + i, _CHART_DATA_COL + 1, round(score, 1))
+        # Rounded like the tiles: a bar labelled 79.6 next to a tile showing 80 would puzzle.
+        g.put(first + i, _CHART_DATA_COL + 1, math.floor(score + 0.5))
     last = first + len(plotted) - 1
 
     chart = BarChart()

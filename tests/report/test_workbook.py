@@ -11,7 +11,15 @@ import pytest
 
 from audit.report.cells import MAX_CELL_CHARS, clean, is_linkable, is_risky
 from audit.report.model import PageRow, ReportData, RuleInfo, Summary, TopIssue
-from audit.report.workbook import AMBER, GREEN, GREY, RED, write_workbook
+from audit.report.workbook import (
+    AMBER,
+    BAR_COLOURS,
+    GREEN,
+    GREY,
+    RED,
+    score_band,
+    write_workbook,
+)
 from audit.rule import Finding, Msg, Severity
 
 SITE = "https://www.clairvoyance.fr"
@@ -89,8 +97,8 @@ def make_data(lang: str = "fr", scores: dict[str, float | None] | None = None,
         start_urls=[f"{SITE}/"],
         pages=4,
         html_pages=3,
-        scores=scores if scores is not None else {"seo": 45.2, "sea": None, "smo": 79.6,
-                                                  "sem": 80.0},
+        scores=scores if scores is not None else {"seo": 45.2, "sea": None, "smo": 79.4,
+                                                  "sem": 79.6},
         weights={"seo": 0.6, "sea": 0.3, "smo": 0.1},
         weights_used={"seo": 0.857, "sea": 0.0, "smo": 0.143},
         findings={"error": 2, "warning": 1, "notice": 1},
@@ -165,8 +173,10 @@ def test_summary_scores_are_coloured_by_threshold(fr_book) -> None:
     assert ws["A1"].value == "Audit SEO / SEA / SMO — Agence Clairvoyance"
     tiles = _summary_scores(ws)
     assert tiles["SEO"].value == pytest.approx(45.2) and _rgb(tiles["SEO"]) == RED[0]
-    assert tiles["SMO"].value == pytest.approx(79.6) and _rgb(tiles["SMO"]) == AMBER[0]
-    assert tiles["SEM"].value == 80 and _rgb(tiles["SEM"]) == GREEN[0]
+    assert tiles["SMO"].value == pytest.approx(79.4) and _rgb(tiles["SMO"]) == AMBER[0]
+    # shown as 80 (format "0"), so green like any 80
+    assert tiles["SEM"].value == pytest.approx(79.6) and _rgb(tiles["SEM"]) == GREEN[0]
+    assert tiles["SEM"].number_format == "0"
     assert tiles["SEA"].value == "—" and _rgb(tiles["SEA"]) == GREY[0]
     assert ws.cell(tiles["SEA"].row + 1, tiles["SEA"].column).value == "pas de données"
     assert ws.cell(tiles["SEO"].row + 1, tiles["SEO"].column).value is None
@@ -208,7 +218,16 @@ def test_summary_chart_plots_only_scores_with_data(fr_book) -> None:
     assert chart.y_axis.scaling.min == 0 and chart.y_axis.scaling.max == 100
     ref = chart.series[0].val.numRef.f  # e.g. 'Synthèse'!$AB$4:$AB$6
     cells = ws[ref.split("!")[1].replace("$", "")]
-    assert [round(c[0].value, 1) for c in cells] == [45.2, 79.6, 80.0]  # SEA has no data
+    assert [c[0].value for c in cells] == [45, 79, 80]  # SEA has no data; rounded as shown
+    colours = [p.graphicalProperties.solidFill.srgbClr for p in chart.series[0].dPt]
+    assert colours == [BAR_COLOURS["red"], BAR_COLOURS["amber"], BAR_COLOURS["green"]]
+
+
+@pytest.mark.parametrize(("score", "band"), [
+    (0.0, "red"), (49.4, "red"), (49.5, "amber"), (79.4, "amber"), (79.5, "green"),
+    (80.0, "green"), (100.0, "green"), (None, None)])
+def test_score_band_thresholds(score: float | None, band: str | None) -> None:
+    assert score_band(score) == band
 
 
 def test_no_chart_and_grey_tiles_without_any_score(tmp_path: Path) -> None:
@@ -250,8 +269,8 @@ def test_pages_rows_match_the_input(fr_book) -> None:
 def test_pages_scores_use_conditional_formatting(fr_book) -> None:
     ws = fr_book["Pages"]
     ranges = {str(cf.sqref): [r.formula[0] for r in cf.rules] for cf in ws.conditional_formatting}
-    assert ranges["C2:F5"] == ["AND(ISNUMBER(C2),C2<50)", "AND(ISNUMBER(C2),C2<80)",
-                               "AND(ISNUMBER(C2),TRUE)"]
+    assert ranges["C2:F5"] == ["AND(ISNUMBER(C2),ROUND(C2,0)<50)",
+                               "AND(ISNUMBER(C2),ROUND(C2,0)<80)", "AND(ISNUMBER(C2),TRUE)"]
     # no per-cell fill on the data
     assert ws["C3"].fill.fill_type is None
 

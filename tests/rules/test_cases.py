@@ -1,0 +1,84 @@
+"""The generic case runner: every tests/rules/cases/<rule-id>.yaml, case by case.
+
+A case file::
+
+    rule: title
+    cases:
+      - name: what the case shows
+        options: {max_length: 60}        # the rule's options, validated like a config
+        pages:                           # or a single `html:` / `page:` for one page at /
+          - url: /tarifs.html
+            html: "<html>...</html>"     # parsed by the real extractor
+            status: 200                  # any PageItem field overrides
+        expect:                          # every finding, as "code" (page /) or {url, code}
+          - too-long
+        scores: {/: 50}                  # optional: rule score per page URL
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import pytest
+import yaml
+
+from audit.rules import all_rules
+from tests.rules.harness import SITE, make_page, run_rule
+
+CASES_DIR = Path(__file__).parent / "cases"
+
+
+def _load_cases() -> list[Any]:
+    params = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            params.append(pytest.param(data["rule"], case, id=f"{path.stem}: {case['name']}"))
+    return params
+
+
+def _pages(case: dict[str, Any]) -> list[dict[str, Any]]:
+    if "pages" in case:
+        return case["pages"]
+    if "html" in case:
+        return [{"html": case["html"], **case.get("page", {})}]
+    return [case["page"]]
+
+
+def _expected(case: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for item in case.get("expect") or []:
+        if isinstance(item, str):
+            out.append((SITE, item))
+        else:
+            out.append((urljoin(SITE, item["url"]), item["code"]))
+    return sorted(out)
+
+
+@pytest.mark.parametrize(("rule_id", "case"), _load_cases())
+def test_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
+    pages = [make_page(spec) for spec in _pages(case)]
+    outcome = run_rule(rule_id, pages, tmp_path, case.get("options"))
+    got = sorted((f.url, f.code) for f in outcome.findings)
+    assert got == _expected(case), [f.message.en for f in outcome.findings]
+    for f in outcome.findings:
+        assert f.message.fr and f.message.en and f.message.fr != f.message.en
+    for url, score in (case.get("scores") or {}).items():
+        actual = outcome.scores[urljoin(SITE, url)].get(rule_id)
+        assert actual == pytest.approx(score, abs=0.1) if score is not None else actual is None
+
+
+def test_every_rule_has_a_case_file() -> None:
+    files = {p.stem for p in CASES_DIR.glob("*.yaml")}
+    missing = set(all_rules()) - files
+    assert not missing, f"rules without tests/rules/cases/<id>.yaml: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("rule_id", sorted(all_rules()))
+def test_case_file_has_passing_and_failing_cases(rule_id: str) -> None:
+    data = yaml.safe_load((CASES_DIR / f"{rule_id}.yaml").read_text(encoding="utf-8"))
+    assert data["rule"] == rule_id
+    assert any(not c.get("expect") for c in data["cases"]), "needs a passing case"
+    assert any(c.get("expect") for c in data["cases"]), "needs a failing case"

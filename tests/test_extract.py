@@ -1,0 +1,104 @@
+"""Extraction from HTML: French text, blocks and regions, links, images, hostile markup."""
+
+from __future__ import annotations
+
+from spiders.extract import count_words, fill_page, parse_html, text_blocks
+from spiders.items import PageItem
+
+BASE = "https://www.clairvoyance.fr/blog/article.html"
+
+
+def _page(html: str, url: str = BASE) -> PageItem:
+    page = PageItem(url=url, status=200, is_html=True)
+    root = parse_html(html)
+    assert root is not None
+    fill_page(page, root, lambda u: u.startswith("https://www.clairvoyance.fr/"))
+    return page
+
+
+def test_french_words_counted_as_a_reader_counts_them() -> None:
+    assert count_words("l’identité numérique, c’est-à-dire aujourd’hui") == 4
+    assert count_words("Qu'il s'agisse d'e-réputation ou de SMO : 2 réseaux, 12,5 %") == 9
+
+
+def test_text_blocks_follow_block_elements_and_regions() -> None:
+    page = _page("""<html lang="fr-FR"><body>
+      <header><nav><ul><li><a href="/">Accueil</a></li><li>Blog</li></ul></nav></header>
+      <main><h1>Le métier de <em>community manager</em></h1>
+      <p>Le community manager est l’ambassadeur d’une marque<br>sur internet.</p>
+      <script>var x = "pas du texte";</script><style>p{color:red}</style>
+      <div hidden>texte caché par l’attribut hidden</div>
+      <template><p>modèle</p></template></main>
+      <aside>À lire aussi</aside><footer>Lyon</footer></body></html>""")
+    blocks = [(b.region, b.tag, b.text) for b in page.text_blocks]
+    assert blocks == [
+        ("nav", "li", "Accueil"), ("nav", "li", "Blog"),
+        ("main", "h1", "Le métier de community manager"),
+        ("main", "p", "Le community manager est l’ambassadeur d’une marque"),
+        ("main", "p", "sur internet."),
+        ("aside", "aside", "À lire aussi"), ("footer", "footer", "Lyon"),
+    ]
+    assert page.lang == "fr-fr"
+    assert page.word_count == 1 + 1 + 5 + 7 + 2 + 3 + 1
+
+
+def test_links_resolved_with_rel_anchor_and_scope() -> None:
+    page = _page("""<html><head><base href="https://www.clairvoyance.fr/"></head><body>
+      <a href="tarifs.html#formules">Nos tarifs</a>
+      <a href="https://twitter.com/share?url=x" rel="nofollow noopener">Partager</a>
+      <a href="/devis.html"><img src="/img/devis.svg" alt="Demander un devis"></a>
+      <a href="mailto:contact@clairvoyance.fr">Écrire</a> <a href="javascript:void(0)">JS</a>
+      <a href="#haut">Haut</a> <a href="http://[::1">cassé</a></body></html>""")
+    links = [(link.url, link.text, link.rel, link.internal) for link in page.links]
+    assert links == [
+        ("https://www.clairvoyance.fr/tarifs.html", "Nos tarifs", "", True),
+        ("https://twitter.com/share?url=x", "Partager", "nofollow noopener", False),
+        ("https://www.clairvoyance.fr/devis.html", "Demander un devis", "", True),
+    ]
+
+
+def test_images_alt_absent_empty_or_present() -> None:
+    page = _page("""<html><body><img src="a.svg"><img src="b.svg" alt="">
+      <img src="c.svg" alt=" Logo  de l’agence "><img data-src="/lazy.jpg" role="presentation">
+      </body></html>""")
+    assert [(i.src.rsplit("/", 1)[-1], i.alt, i.role) for i in page.images] == [
+        ("a.svg", None, ""), ("b.svg", "", ""), ("c.svg", "Logo de l’agence", ""),
+        ("lazy.jpg", None, "presentation")]
+
+
+def test_head_fields() -> None:
+    page = _page("""<html><head><title> Audit SEO  à Lyon </title><title>Deuxième</title>
+      <meta name="description" content="Un audit complet.">
+      <meta name="robots" content="NOINDEX, follow"><meta name="viewport" content="width=device-width">
+      <meta property="og:title" content="Audit"><meta name="twitter:card" content="summary">
+      <link rel="canonical" href="/blog/article.html">
+      <link rel="alternate" hreflang="en" href="https://www.clairvoyance.fr/en/blog/article.html">
+      <script type="application/ld+json">{"@type": "Article"}</script>
+      <script type="application/ld+json">{ pas du json </script>
+      </head><body><svg><title>icône</title></svg></body></html>""")
+    assert page.title == "Audit SEO à Lyon" and page.title_count == 2
+    assert page.meta_description == "Un audit complet." and page.meta_description_count == 1
+    assert page.meta_robots == "noindex, follow"
+    assert page.meta == {"viewport": "width=device-width"}
+    assert page.open_graph == {"og:title": "Audit"} and page.twitter == {"twitter:card": "summary"}
+    assert page.canonical == BASE
+    assert page.hreflang == [{"lang": "en",
+                              "href": "https://www.clairvoyance.fr/en/blog/article.html"}]
+    assert page.json_ld == [{"@type": "Article"}]
+
+
+def test_hostile_markup_does_not_break_extraction() -> None:
+    # libxml2 keeps up to ~2,000 levels (huge_tree); deeper content is dropped, never a crash.
+    deep = "<div>" * 2_000 + "profond" + "</div>" * 2_000
+    assert "profond" in _page(f"<html><body><p>début{deep}</body></html>").text
+    abyss = "<div>" * 100_000 + "abîme" + "</div>" * 100_000
+    assert _page(f"<html><body><p>début{abyss}</body></html>").text.startswith("début")
+    assert parse_html(b"") is None and parse_html("   ") is None
+    broken = _page("<html><body><p>paragraphe <b>non fermé<form><form><p>fin\x00\x01")
+    assert "fin" in broken.text
+
+
+def test_text_blocks_of_a_fragment() -> None:
+    root = parse_html("<div><p>un</p>deux<p>trois</p></div>")
+    assert root is not None
+    assert [b.text for b in text_blocks(root)] == ["un", "deux", "trois"]
