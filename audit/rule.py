@@ -112,8 +112,8 @@ class Rule:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if not cls.id:
-            return  # an abstract base (PageRule, SiteRule)
+        if not cls.__dict__.get("id"):
+            return  # an abstract base (PageRule, SiteRule), or a subclass reusing an id
         module_leaf = cls.__module__.rsplit(".", 1)[-1]
         if module_leaf != cls.id.replace("-", "_"):
             expected = cls.id.replace("-", "_")

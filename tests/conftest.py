@@ -10,6 +10,7 @@ import pytest
 from audit.demo.server import SiteServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")

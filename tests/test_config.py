@@ -102,7 +102,8 @@ def test_unknown_rule_and_rule_option(tmp_path: Path) -> None:
     err = _error(base + "  title: {max_length: -3}\n", tmp_path, rules=True)
     assert err.key == "rules.title.max_length" and "at least" in err.message
     err = _error(base + "  h1: {severity: {several: notice}}\n", tmp_path, rules=True)
-    assert err.key == "rules.h1.severity.several" and "codes: missing, empty, multiple" in err.message
+    assert err.key == "rules.h1.severity.several"
+    assert "codes: missing, empty, multiple" in err.message
     err = _error(base + "  h1: {severity: fatal}\n", tmp_path, rules=True)
     assert err.key == "rules.h1.severity"
 

@@ -69,7 +69,8 @@ def test_images_alt_absent_empty_or_present() -> None:
 def test_head_fields() -> None:
     page = _page("""<html><head><title> Audit SEO  à Lyon </title><title>Deuxième</title>
       <meta name="description" content="Un audit complet.">
-      <meta name="robots" content="NOINDEX, follow"><meta name="viewport" content="width=device-width">
+      <meta name="robots" content="NOINDEX, follow">
+      <meta name="viewport" content="width=device-width">
       <meta property="og:title" content="Audit"><meta name="twitter:card" content="summary">
       <link rel="canonical" href="/blog/article.html">
       <link rel="alternate" hreflang="en" href="https://www.clairvoyance.fr/en/blog/article.html">

@@ -14,6 +14,8 @@ openpyxl slow.
 from __future__ import annotations
 
 import re
+import types
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -108,6 +110,17 @@ def link_cell(ws: WriteOnlyWorksheet, url: str, style: StyleArray | None = None,
     return cell
 
 
+def score_value(ws: WriteOnlyWorksheet, value: float | None, style: StyleArray
+                ) -> Cell | int | None:
+    """A 0-100 score: a bare int when whole (the common 0/50/100 needs no number format,
+    which spares a styled cell on the biggest sheet), else a cell styled with ``style``."""
+    if value is None:
+        return None
+    if float(value).is_integer():
+        return int(value)
+    return num_cell(ws, value, style)
+
+
 def num_cell(ws: WriteOnlyWorksheet, value: float | int | None,
              style: StyleArray | None = None) -> Cell | None:
     """A styled number cell, or None (an empty cell) when there is no value."""
@@ -117,3 +130,35 @@ def num_cell(ws: WriteOnlyWorksheet, value: float | int | None,
     if style is not None:
         cell._style = style
     return cell
+
+
+def _cells_to_row(ws: WriteOnlyWorksheet, values: Iterable[Any], row_idx: int) -> Iterator[Cell]:
+    """Stand-in for ``WriteOnlyWorksheet._values_to_row`` (openpyxl 3.1).
+
+    openpyxl first tries each appended Cell as a plain value, which fails with an
+    exception whose message holds the cell's repr: half the cost of a big sheet. Here
+    Cells pass straight through, numbers and dates become cells, and a bare string is
+    refused, so that no text can skip :func:`text_cell`.
+    """
+    plain = WriteOnlyCell(ws)  # reused for bare values: each is written before the next
+    for col_idx, value in enumerate(values, 1):
+        if value is None:
+            continue
+        if isinstance(value, Cell):
+            cell = value
+        elif isinstance(value, str):
+            raise TypeError("write text with text_cell(), never as a bare string")
+        else:
+            cell = plain
+            cell.value = value
+        cell.column = col_idx
+        cell.row = row_idx
+        if cell.hyperlink is not None:
+            cell.hyperlink.ref = cell.coordinate
+        yield cell
+
+
+def strict_rows(ws: WriteOnlyWorksheet) -> WriteOnlyWorksheet:
+    """Make ``ws.append`` fast for rows of cells and refuse bare strings (see _cells_to_row)."""
+    ws._values_to_row = types.MethodType(_cells_to_row, ws)  # type: ignore[method-assign]
+    return ws

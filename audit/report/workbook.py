@@ -34,7 +34,14 @@ from openpyxl.worksheet import _writer as ws_writer
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from audit.atomic import atomic_path
-from audit.report.cells import link_cell, make_style, num_cell, text_cell
+from audit.report.cells import (
+    link_cell,
+    make_style,
+    num_cell,
+    score_value,
+    strict_rows,
+    text_cell,
+)
 from audit.report.i18n import label
 from audit.report.model import ReportData, Summary
 from audit.rule import Finding, Severity
@@ -328,10 +335,9 @@ def _header(ws: WriteOnlyWorksheet, st: _Styles, titles: Iterable[str],
 
 def _fill(wb: Workbook, data: ReportData) -> None:
     lang = data.lang
-    summary_ws = wb.create_sheet(label("sheet_summary", lang))
-    pages_ws = wb.create_sheet(label("sheet_pages", lang))
-    findings_ws = wb.create_sheet(label("sheet_findings", lang))
-    rules_ws = wb.create_sheet(label("sheet_rules", lang))
+    summary_ws, pages_ws, findings_ws, rules_ws = (
+        strict_rows(wb.create_sheet(label(key, lang)))
+        for key in ("sheet_summary", "sheet_pages", "sheet_findings", "sheet_rules"))
     st = _Styles.build(summary_ws, lang)
     wb.properties.title = label("title", lang, client=data.summary.client)
     wb.properties.creator = f"seo-audit {data.summary.tool_version}".strip()
@@ -365,7 +371,7 @@ def _write_pages(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Link
             link_cell(ws, page.url, link_style=st.link, linked=links.take()),
             page.status,
             num_cell(ws, page.score, st.int0),
-            *(num_cell(ws, scores.get(rid), st.int0) for rid in rule_ids),
+            *(score_value(ws, scores.get(rid), st.int0) for rid in rule_ids),
             _text(ws, page.title),
             page.word_count,
             page.depth,

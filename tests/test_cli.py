@@ -1,0 +1,113 @@
+"""The seo-audit command end to end: real crawl child process, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from audit.cli import main
+from audit.demo.server import SiteServer
+from audit.rules import all_rules
+from tests.conftest import ROOT, write_config
+
+pytestmark = pytest.mark.crawl
+
+
+def _outputs(out: Path) -> tuple[Path, Path]:
+    xlsx = sorted(out.glob("*.xlsx"))
+    js = sorted(out.glob("*.json"))
+    assert len(xlsx) == 1 and len(js) == 1, (xlsx, js)
+    return xlsx[0], js[0]
+
+
+def test_validate(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(ROOT / "configs" / "example.yaml")]) == 0
+    assert "OK" in capsys.readouterr().out
+
+
+def test_bad_config_exits_2_naming_file_line_key(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "client.yaml"
+    bad.write_text("client: x\nsite:\n  start_urls: [https://a.fr/]\n  delai: 2\n")
+    assert main(["run", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:4: site.delai: unknown key (did you mean 'delay'?)" in err
+    assert not (tmp_path / "reports").exists()  # nothing crawled, nothing written
+
+
+def test_usage_error_exits_2() -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["run"])
+    assert info.value.code == 2
+
+
+def test_unreachable_site_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = write_config(tmp_path / "c.yaml", f"http://127.0.0.1:{port}/")
+    assert main(["run", str(config)]) == 1
+    assert f"127.0.0.1:{port}" in capsys.readouterr().err
+    assert not list((tmp_path / "out").glob("*.xlsx"))
+
+
+def test_run_then_check_and_report_again(bakery_site: SiteServer, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "c.yaml", bakery_site.origin + "/")
+    assert main(["run", str(config), "-q"]) == 0
+    xlsx, js = _outputs(tmp_path / "out")
+    report = json.loads(js.read_text(encoding="utf-8"))
+    assert set(report) >= {"client", "generated_at", "tool_version", "summary", "pages",
+                           "findings", "rules"}
+    summary = report["summary"]
+    assert summary["pages"] == len(report["pages"]) == 9
+    assert summary["scores"]["sea"] is None and summary["scores"]["smo"] is None
+    assert summary["scores"]["sem"] == summary["scores"]["seo"]  # only SEO has data here
+    assert summary["weights_used"] == {"seo": 1.0, "sea": 0.0, "smo": 0.0}
+    rules_hit = {f["rule"] for f in report["findings"]}
+    assert {"title", "h1", "image-alt", "status-code", "broken-link"} <= rules_hit
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles"]
+
+    # Fail-under: exit 3 when the SEM score is lower, 0 otherwise.
+    run_dir = next((tmp_path / "out" / "runs").glob("*/*"))
+    assert main(["report", str(run_dir), "--fail-under", "100", "-q"]) == 3
+    assert main(["report", str(run_dir), "--fail-under", "1", "-q"]) == 0
+
+    # New thresholds: check again without crawling; the title rule stops firing.
+    config.write_text(config.read_text() + "rules:\n  title: {min_length: 1, max_length: 200}\n"
+                      "  h1: {enabled: false}\n")
+    assert main(["check", str(run_dir), "-q"]) == 0
+    assert main(["report", str(run_dir), "-q"]) == 0
+    again = json.loads(js.read_text(encoding="utf-8"))
+    codes = {(f["rule"], f["code"]) for f in again["findings"]}
+    assert ("title", "missing") in codes and ("title", "too-long") not in codes
+    assert not any(f["rule"] == "h1" for f in again["findings"])
+    assert "h1" not in again["pages"][0]["scores"]
+
+
+def test_check_refuses_an_unfinished_crawl(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "pages.jsonl").write_text("")
+    config = write_config(tmp_path / "c.yaml", "https://www.exemple.fr/")
+    assert main(["check", str(run_dir), "--config", str(config)]) == 1
+    assert "crawl did not finish" in capsys.readouterr().err
+
+
+def test_demo_fires_every_rule(tmp_path: Path) -> None:
+    assert main(["demo", "--out", str(tmp_path), "-q"]) == 0
+    xlsx, js = _outputs(tmp_path)
+    report = json.loads(js.read_text(encoding="utf-8"))
+    fired = {f["rule"] for f in report["findings"]}
+    assert fired == set(all_rules()), f"rules silent on the demo: {set(all_rules()) - fired}"
+    assert report["summary"]["rule_failures"] == 0
+    assert 10 <= report["summary"]["html_pages"] <= 20
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles"]
+    assert wb["Constats"].max_row == len(report["findings"]) + 1
+    assert wb["Pages"].max_row == len(report["pages"]) + 1

@@ -1,0 +1,40 @@
+"""Every rule is documented, bilingual and registered under its file name."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from pathlib import Path
+
+import pytest
+
+from audit.rule import REGISTRY, Code, Msg, PageRule, SiteRule
+from audit.rules import all_rules
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "audit" / "rules"
+
+
+def test_every_rule_file_registers_its_rule() -> None:
+    files = {p.stem for p in RULES_DIR.glob("*.py") if not p.stem.startswith("_")}
+    assert {r.replace("-", "_") for r in all_rules()} == files
+
+
+@pytest.mark.parametrize("rule_id", sorted(all_rules()))
+def test_rule_metadata(rule_id: str) -> None:
+    cls = all_rules()[rule_id]
+    assert issubclass(cls, PageRule | SiteRule)
+    assert cls.category in ("seo", "sea", "smo")
+    doc = inspect.getdoc(cls) or ""
+    for section in ("**Why it matters**", "**Bad**", "**Good**"):
+        assert section in doc, f"{rule_id}: docstring lacks {section}"
+    for msg in (cls.title, cls.description):
+        assert isinstance(msg, Msg) and msg.fr and msg.en and msg.fr != msg.en
+    assert cls.codes and all(isinstance(c, Code) for c in cls.codes.values())
+    assert cls.weight > 0
+
+
+def test_a_rule_in_the_wrong_file_is_refused() -> None:
+    module = importlib.import_module("audit.rules.title")
+    with pytest.raises(TypeError, match=r"must live in audit/rules/made_up\.py"):
+        type("MadeUp", (PageRule,), {"id": "made-up", "__module__": module.__name__})
+    assert "made-up" not in REGISTRY

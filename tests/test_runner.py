@@ -1,0 +1,74 @@
+"""The check stage: failure isolation, scores, link graph metrics, broken records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from audit.config import loads
+from audit.rule import RULE_FAILED, Outcome
+from audit.rules.broken_link import BrokenLink
+from audit.rules.title import Title
+from audit.runner import run_checks
+from spiders.items import PageItem
+from tests.rules.harness import SITE, make_page
+
+
+class ExplodingTitle(Title):
+    """A title rule with a bug on one page."""
+
+    def check(self, page: PageItem, ctx) -> Iterator[Outcome]:  # type: ignore[override]
+        if page.url.endswith("/boum.html"):
+            raise ZeroDivisionError("division par zéro")
+        yield from super().check(page, ctx)
+
+
+def _run(tmp_path: Path, pages: list[PageItem], rules) -> tuple[list[dict], dict[str, dict]]:
+    cfg = loads(f"client: Test\nsite: {{start_urls: ['{SITE}']}}\n")
+    with open(tmp_path / "pages.jsonl", "w", encoding="utf-8") as fh:
+        for p in pages:
+            fh.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+        fh.write('{"url": "https://www.exemple.fr/tronq')  # a crawl killed mid-line
+    summary = run_checks(tmp_path, cfg, rules)
+    assert summary.bad_lines == 1
+    findings = [json.loads(x) for x in (tmp_path / "findings.jsonl").read_text().splitlines()]
+    results = {}
+    for line in (tmp_path / "page_results.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        results[row.get("url", "site")] = row
+    return findings, results
+
+
+def test_a_failing_rule_becomes_one_finding_and_the_run_goes_on(tmp_path: Path) -> None:
+    pages = [make_page({"url": "/", "html": "<title>Accueil</title><a href='/boum.html'>b</a>"}),
+             make_page({"url": "/boum.html", "html": "<title>Boum</title>"}),
+             make_page({"url": "/suite.html", "html": "<p>Pas de titre</p>"})]
+    findings, results = _run(tmp_path, pages, [ExplodingTitle()])
+    failed = [f for f in findings if f["code"] == RULE_FAILED]
+    assert len(failed) == 1 and failed[0]["url"].endswith("/boum.html")
+    assert "ZeroDivisionError" in failed[0]["message"]["en"]
+    assert {(f["url"].removeprefix(SITE), f["code"]) for f in findings} == {
+        ("", "too-short"), ("boum.html", RULE_FAILED), ("suite.html", "missing")}
+    assert results[SITE + "boum.html"]["scores"] == {}  # a tool fault is not scored
+    assert results[SITE + "suite.html"]["scores"] == {"title": 0.0}
+    check = json.loads((tmp_path / "check.json").read_text())
+    assert check["rule_failures"] == 1 and check["status"] == "complete"
+
+
+def test_depth_and_inlinks_follow_the_link_graph(tmp_path: Path) -> None:
+    pages = [
+        make_page({"url": "/", "html": "<a href='/a.html'>a</a><a href='/vieux.html'>v</a>"}),
+        make_page({"url": "/a.html", "html": "<a href='/b.html'>b</a><a href='/'>accueil</a>"}),
+        make_page({"url": "/vieux.html", "status": 301, "redirect_to": "/c.html"}),
+        make_page({"url": "/c.html", "html": "<a href='/b.html'>b</a>"}),
+        make_page({"url": "/b.html", "html": "<p>b</p>"}),
+        make_page({"url": "/orphelin.html", "html": "<p>seul</p>"}),
+    ]
+    _, results = _run(tmp_path, pages, [BrokenLink()])
+    depth = {u.removeprefix(SITE): r["depth"] for u, r in results.items() if u != "site"}
+    inlinks = {u.removeprefix(SITE): r["inlinks"] for u, r in results.items() if u != "site"}
+    assert depth == {"": 0, "a.html": 1, "vieux.html": 1, "c.html": 1, "b.html": 2,
+                     "orphelin.html": None}
+    assert inlinks == {"": 1, "a.html": 1, "vieux.html": 1, "c.html": 0, "b.html": 2,
+                       "orphelin.html": 0}
