@@ -75,9 +75,14 @@ class ReportConfig:
     language: Literal["fr", "en"] = "fr"
 
 
+def _file_name(value: str) -> str | None:
+    return None if slugify(value) else "must contain at least one letter or digit"
+
+
 @dataclass
 class OutputConfig:
     dir: str = "reports/"
+    name: str | None = checked(_file_name, default=None)  # file name stem; default: client
 
 
 @dataclass
@@ -98,7 +103,7 @@ class ScoringConfig:
 
 @dataclass
 class ClientConfig:
-    client: str
+    client: str = checked(_file_name)
     site: SiteConfig
     language: Literal["fr", "en", "auto"] = "auto"
     report: ReportConfig = field(default_factory=ReportConfig)
@@ -123,6 +128,11 @@ class ClientConfig:
         return slugify(self.client)
 
     @property
+    def report_name(self) -> str:
+        """Stem of the report files (slugified: cannot leave the output folder)."""
+        return slugify(self.output.name) if self.output.name else self.slug
+
+    @property
     def base_dir(self) -> Path:
         return self.source.path.parent if self.source else Path.cwd()
 
@@ -144,10 +154,6 @@ class ClientConfig:
         return hosts
 
 
-def _client_name(value: str) -> str | None:
-    return None if slugify(value) else "must contain at least one letter or digit"
-
-
 def slugify(text: str) -> str:
     """File-name-safe, ASCII, lower-case: 'Réseau social ../x' → 'reseau-social-x'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -167,8 +173,6 @@ def from_document(doc: Document) -> ClientConfig:
     if not isinstance(doc.data, dict):
         raise doc.error((), "the file must be a mapping of keys (client:, site:, ...)")
     cfg: ClientConfig = build_dataclass(doc, ClientConfig, doc.data, ())
-    if _client_name(cfg.client):
-        raise doc.error(("client",), _client_name(cfg.client) or "")
     cfg.source = doc
     return cfg
 

@@ -128,7 +128,7 @@ def report(run_dir: Path, cfg: ClientConfig, settings: dict[str, RuleSettings],
     data = build_report(run_dir, cfg, settings)
     out = out_dir or cfg.output_dir
     day = data.summary.generated_at[:10]
-    base = out / f"{cfg.slug}-{day}"
+    base = out / f"{cfg.report_name}-{day}"
     xlsx = write_workbook(data, base.with_suffix(".xlsx"))
     js = write_json(data, base.with_suffix(".json"))
     return ReportPaths(xlsx, js, data)

@@ -32,6 +32,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet import _writer as ws_writer
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.dimensions import RowDimension
 
 from audit.atomic import atomic_path
 from audit.report.cells import (
@@ -138,7 +139,6 @@ class _Styles:
     link: StyleArray
     link_top: StyleArray
     int0: StyleArray
-    thousands: StyleArray
     top: StyleArray
     wrap_top: StyleArray
     centre_top: StyleArray
@@ -197,7 +197,6 @@ class _Styles:
             link=s(font=_font(color=LINK_BLUE, underline="single")),
             link_top=s(font=_font(color=LINK_BLUE, underline="single"), alignment=top),
             int0=s(number_format="0"),
-            thousands=s(number_format="#,##0"),
             top=s(alignment=top),
             wrap_top=s(alignment=Alignment(vertical="top", wrap_text=True)),
             centre_top=s(alignment=Alignment(horizontal="center", vertical="top")),
@@ -301,9 +300,11 @@ def _score_formatting(ws: WriteOnlyWorksheet, first_col: int, last_col: int, las
     ref = f"{a1}:{get_column_letter(last_col)}{last_row}"
     # ISNUMBER: a blank cell (rule did not apply) would otherwise count as 0, i.e. red.
     shown = f"ROUND({a1},0)"  # as displayed, like score_band()
-    for test, colours in ((f"{shown}<50", RED), (f"{shown}<80", AMBER), ("TRUE", GREEN)):
+    for formula, colours in ((f"AND(ISNUMBER({a1}),{shown}<50)", RED),
+                             (f"AND(ISNUMBER({a1}),{shown}<80)", AMBER),
+                             (f"ISNUMBER({a1})", GREEN)):
         ws.conditional_formatting.add(ref, FormulaRule(
-            formula=[f"AND(ISNUMBER({a1}),{test})"], stopIfTrue=True, **_solid_dxf(colours)))
+            formula=[formula], stopIfTrue=True, **_solid_dxf(colours)))
 
 
 def _severity_formatting(ws: WriteOnlyWorksheet, col: int, last_row: int, lang: str) -> None:
@@ -339,13 +340,14 @@ def _fill(wb: Workbook, data: ReportData) -> None:
         strict_rows(wb.create_sheet(label(key, lang)))
         for key in ("sheet_summary", "sheet_pages", "sheet_findings", "sheet_rules"))
     st = _Styles.build(summary_ws, lang)
-    wb.properties.title = label("title", lang, client=data.summary.client)
+    wb.properties.title = label("title", lang, client=data.summary.client).rstrip(" —")
     wb.properties.creator = f"seo-audit {data.summary.tool_version}".strip()
 
     links = [_write_pages(pages_ws, data, st), _write_findings(findings_ws, data, st)]
     _write_rules(rules_ws, data, st)
-    notes = [label("links_capped", lang, sheet=lk.sheet, n=f"{MAX_LINKS_PER_SHEET:,}")
-             for lk in links if lk.refused]
+    # French groups thousands with a narrow no-break space: 65 000, not 65,000.
+    n = f"{MAX_LINKS_PER_SHEET:,}".replace(",", "\u202f" if lang == "fr" else ",")
+    notes = [label("links_capped", lang, sheet=lk.sheet, n=n) for lk in links if lk.refused]
     _write_summary(summary_ws, data, st, notes)
 
 
@@ -411,24 +413,27 @@ def _write_findings(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _L
     _header(ws, st, titles)
     links = _Links(label("sheet_findings", lang))
     sev_text = {sev: severity_label(sev, lang) for sev in Severity}
+    # One shared dimension per height: building one per row costs more than the row itself.
+    heights = {n: RowDimension(ws, ht=LINE_HEIGHT * n + 2) for n in range(2, MAX_ROW_LINES + 1)}
     row_no = 1
     f: Finding
     for f in data.findings():
         row_no += 1
         message = f.message.get(lang)
+        evidence = f.evidence or ""
         related = _related(f.related, lang) if f.related else ""
         # Row heights are set here because neither Excel nor LibreOffice reliably grows a
         # row for wrapped text on opening a file.
-        lines = max(_lines(message, widths[3]), _lines(f.evidence, widths[4]),
+        lines = max(_lines(message, widths[3]), _lines(evidence, widths[4]),
                     _lines(related, widths[5]))
         if lines > 1:
-            ws.row_dimensions[row_no].height = LINE_HEIGHT * min(lines, MAX_ROW_LINES) + 2
+            ws.row_dimensions[row_no] = heights[min(lines, MAX_ROW_LINES)]
         ws.append([
             link_cell(ws, f.url, st.top, link_style=st.link_top, linked=links.take()),
             text_cell(ws, f.rule, st.top),
             text_cell(ws, sev_text.get(f.severity, str(f.severity)), st.centre_top),
             text_cell(ws, message, st.wrap_top),
-            _text(ws, f.evidence, st.wrap_top),
+            _text(ws, evidence, st.wrap_top),
             _text(ws, related, st.wrap_top),
         ])
         if lines > 1:  # already streamed: do not keep 100,000 dimension objects around
@@ -537,7 +542,8 @@ def _write_summary(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles,
     ws.page_setup.fitToHeight = 0
 
     g = _Grid(ws)
-    g.line(text_cell(ws, label("title", lang, client=sm.client), st.title), height=32)
+    title = label("title", lang, client=sm.client).rstrip(" —")
+    g.line(text_cell(ws, title, st.title), height=32)
     g.skip()
 
     def section(key: str) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.worksheet import _writer as ws_writer
 
+from audit.report import workbook
 from audit.report.cells import MAX_CELL_CHARS, clean, is_linkable, is_risky
 from audit.report.model import PageRow, ReportData, RuleInfo, Summary, TopIssue
 from audit.report.workbook import (
@@ -238,6 +241,13 @@ def test_no_chart_and_grey_tiles_without_any_score(tmp_path: Path) -> None:
     assert "no data" in _text_cells(ws)
 
 
+def test_no_warning_line_without_rule_failures(tmp_path: Path) -> None:
+    data = make_data("en")
+    data.summary.rule_failures = 0
+    ws = openpyxl.load_workbook(write_workbook(data, tmp_path / "a.xlsx"))["Summary"]
+    assert not [t for t in _text_cells(ws) if t.startswith("⚠")]
+
+
 # ------------------------------------------------------------------- pages
 
 
@@ -270,7 +280,7 @@ def test_pages_scores_use_conditional_formatting(fr_book) -> None:
     ws = fr_book["Pages"]
     ranges = {str(cf.sqref): [r.formula[0] for r in cf.rules] for cf in ws.conditional_formatting}
     assert ranges["C2:F5"] == ["AND(ISNUMBER(C2),ROUND(C2,0)<50)",
-                               "AND(ISNUMBER(C2),ROUND(C2,0)<80)", "AND(ISNUMBER(C2),TRUE)"]
+                               "AND(ISNUMBER(C2),ROUND(C2,0)<80)", "ISNUMBER(C2)"]
     # no per-cell fill on the data
     assert ws["C3"].fill.fill_type is None
 
@@ -335,6 +345,27 @@ def test_hostile_urls_are_never_links(tmp_path: Path) -> None:
     assert cells[3].hyperlink.target == f"{SITE}/caf%C3%A9%20et%20th%C3%A9.html"
 
 
+def test_links_are_capped_per_sheet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workbook, "MAX_LINKS_PER_SHEET", 2)
+    wb = openpyxl.load_workbook(write_workbook(make_data("en"), tmp_path / "a.xlsx"))
+    assert [wb["Pages"].cell(r, 1).hyperlink is not None for r in range(2, 6)] == [
+        True, True, False, False]
+    notes = [t for t in _text_cells(wb["Summary"]) if "only the first" in t]
+    assert notes == ["Pages sheet: only the first 2 URLs are clickable (Excel limits the "
+                     "number of links per sheet).",
+                     "Findings sheet: only the first 2 URLs are clickable (Excel limits the "
+                     "number of links per sheet)."]
+
+
+def test_sheets_refuse_bare_strings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bare str would skip text_cell(): the sheet refuses it rather than risk a formula.
+    monkeypatch.setattr(workbook, "score_value", lambda ws, value, style: "=1+1")
+    target = tmp_path / "a.xlsx"
+    with pytest.raises(TypeError, match="text_cell"):
+        write_workbook(make_data(), target)
+    assert not target.exists()
+
+
 def test_cell_helpers() -> None:
     assert all(is_risky(t) for t in HOSTILE)
     assert not is_risky("Titre normal") and not is_risky("")
@@ -358,10 +389,15 @@ def test_failure_leaves_target_untouched_and_no_temp_file(tmp_path: Path) -> Non
         raise RuntimeError("disk read failed")
 
     data.pages = broken_pages
+    temp_files_before = list(ws_writer.ALL_TEMP_FILES)
+    temp_paths_before = set(Path(tempfile.gettempdir()).glob("openpyxl.*"))
     with pytest.raises(RuntimeError, match="disk read failed"):
         write_workbook(data, target)
     assert target.read_bytes() == b"previous report"
     assert [p.name for p in tmp_path.iterdir()] == ["audit.xlsx"]
+    # nor openpyxl's own per-sheet temporary files
+    assert temp_files_before == ws_writer.ALL_TEMP_FILES
+    assert set(Path(tempfile.gettempdir()).glob("openpyxl.*")) == temp_paths_before
 
 
 def test_five_thousand_pages(tmp_path: Path) -> None:
