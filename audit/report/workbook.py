@@ -598,12 +598,15 @@ def _write_summary(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles,
              for k in ("rank", "issue", "rule", "severity", "pages", "impact")), height=20)
     for rank, issue in enumerate(sm.top_issues, 1):
         sev = Severity(issue.severity)
+        text = issue.label.get(lang)
+        lines = _lines(text, _SUMMARY_WIDTHS["B"])
         g.line(num_cell(ws, rank, st.table_centre),
-               text_cell(ws, issue.label.get(lang), st.table_wrap),
+               text_cell(ws, text, st.table_wrap),
                text_cell(ws, issue.rule, st.table_cell),
                text_cell(ws, severity_label(sev, lang), st.table_severity[sev]),
                num_cell(ws, issue.pages, st.table_number),
-               num_cell(ws, round(issue.impact), st.table_number))
+               num_cell(ws, round(issue.impact), st.table_number),
+               height=LINE_HEIGHT * lines + 2 if lines > 1 else None)
     if not sm.top_issues:
         g.line(text_cell(ws, label("no_issues", lang), st.note), col=2)
 
