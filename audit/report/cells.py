@@ -159,6 +159,11 @@ def _cells_to_row(ws: WriteOnlyWorksheet, values: Iterable[Any], row_idx: int) -
 
 
 def strict_rows(ws: WriteOnlyWorksheet) -> WriteOnlyWorksheet:
-    """Make ``ws.append`` fast for rows of cells and refuse bare strings (see _cells_to_row)."""
-    ws._values_to_row = types.MethodType(_cells_to_row, ws)  # type: ignore[method-assign]
+    """Make ``ws.append`` fast for rows of cells and refuse bare strings (see _cells_to_row).
+
+    Relies on a private openpyxl method (pinned to 3.1.x in pyproject.toml); on a
+    version without it the sheet keeps openpyxl's own, slower, path.
+    """
+    if hasattr(ws, "_values_to_row"):
+        ws._values_to_row = types.MethodType(_cells_to_row, ws)  # type: ignore[method-assign]
     return ws
