@@ -4,7 +4,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint clean python-check
+.PHONY: demo test lint clean python-check system-deps
+
+# Debian packages of the offline checkers: Hunspell dictionaries (spelling) and
+# Grammalecte (French grammar, pure Python, found by audit/text/grammar.py).
+SYSTEM_PACKAGES := hunspell-fr hunspell-en-us python3-grammalecte
 
 python-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -23,10 +27,28 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-demo: $(VENV)/.installed
+# Installed with apt-get when we can (root on Debian/Ubuntu); otherwise named clearly.
+# The audit still runs without them and says in the report which checks were skipped.
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing system packages:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  (apt-get install -y -qq $$missing || (apt-get update -qq && apt-get install -y -qq $$missing)) \
+	    >/dev/null || { echo "apt-get failed for:$$missing"; exit 1; }; \
+	else \
+	  echo "*** Please install these system packages for offline spelling and grammar:$$missing"; \
+	  echo "*** (Debian/Ubuntu: sudo apt-get install$$missing; elsewhere: Hunspell fr/en dictionaries"; \
+	  echo "***  and Grammalecte, then set spelling.dictionaries in the client config)"; \
+	fi
+
+demo: $(VENV)/.installed system-deps
 	$(BIN)/seo-audit demo
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev system-deps
 	$(BIN)/ruff check audit spiders tests
 	$(BIN)/python -m pytest -q
 

@@ -86,6 +86,31 @@ class OutputConfig:
 
 
 @dataclass
+class SpellingConfig:
+    """Offline spell checking (Hunspell dictionaries)."""
+
+    dictionaries: str | None = None  # a folder of <lang>.aff/.dic; default: the system's
+    ignore_words: list[str] = field(default_factory=list)  # brand names, jargon
+    word_list: str | None = None  # a file, one accepted word per line (the client's list)
+    suggestions: bool = False  # Hunspell suggest is slow: off unless asked
+    max_suggestions: int = checked(at_least(0), default=3)
+
+
+def _http_url_or_none(value: str) -> str | None:
+    return _absolute_http_url(value)
+
+
+@dataclass
+class LanguageToolConfig:
+    """A LanguageTool to use for spelling and grammar, when the consultant has one."""
+
+    server_url: str | None = checked(_http_url_or_none, default=None)  # e.g. http://localhost:8081
+    home: str | None = None  # an installed LanguageTool folder (used through LTP_PATH)
+    public_api: bool = False  # explicit opt-in: languagetool.org's public API, rate limited
+    timeout: float = checked(at_least(1), default=30.0)
+
+
+@dataclass
 class CategoryWeights:
     seo: float = checked(at_least(0), default=0.5)
     sea: float = checked(at_least(0), default=0.25)
@@ -111,8 +136,8 @@ class ClientConfig:
     # Sections filled by later features: known now so a config may already carry them.
     keywords: dict[str, str] = field(default_factory=dict)
     keywords_file: str | None = None
-    spelling: dict[str, Any] = field(default_factory=dict)
-    languagetool: dict[str, Any] = field(default_factory=dict)
+    spelling: SpellingConfig = field(default_factory=SpellingConfig)
+    languagetool: LanguageToolConfig = field(default_factory=LanguageToolConfig)
     duplicates: dict[str, Any] = field(default_factory=dict)
     backlinks: dict[str, Any] = field(default_factory=dict)
     hidden_text: dict[str, Any] = field(default_factory=dict)

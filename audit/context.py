@@ -6,11 +6,14 @@ LanguageTool client) will hang off it, opened lazily and once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from audit.config import ClientConfig
 from spiders.items import PageItem
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -31,6 +34,20 @@ class Context:
     urls: dict[str, UrlInfo] = field(default_factory=dict)
     sitemap_urls: set[str] = field(default_factory=set)
     services: dict[str, Any] = field(default_factory=dict)
+
+    def service(self, key: str, factory: Callable[[], T]) -> T:
+        """A resource shared by rules, opened once per run (a spell checker, a grammar
+        engine, site-wide statistics). Its ``close()``, if any, runs at the end."""
+        if key not in self.services:
+            self.services[key] = factory()
+        return self.services[key]
+
+    def close(self) -> None:
+        for svc in self.services.values():
+            close = getattr(svc, "close", None)
+            if callable(close):
+                close()
+        self.services.clear()
 
     def page_language(self, page: PageItem) -> str:
         """fr | en | ... : the configured language, else the page's <html lang>, else fr."""

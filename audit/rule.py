@@ -91,7 +91,18 @@ class Code:
     label: Msg
 
 
-Outcome = Finding | Score
+@dataclass(frozen=True)
+class PageData:
+    """A value a rule computes for a page and the Pages sheet shows in a column
+    (the rule declares the column in ``columns``): a detected focus keyword, a
+    readability label, the grammar engine that ran..."""
+
+    url: str
+    key: str
+    value: str | int | float | None
+
+
+Outcome = Finding | Score | PageData
 
 REGISTRY: dict[str, type[Rule]] = {}
 
@@ -105,6 +116,8 @@ class Rule:
     description: ClassVar[Msg]  # one sentence: what it checks
     weight: ClassVar[float] = 1.0  # share in the page and category scores
     codes: ClassVar[dict[str, Code]] = {}
+    # PageData keys this rule fills -> column header in the Pages sheet.
+    columns: ClassVar[dict[str, Msg]] = {}
 
     @dataclass(frozen=True)
     class Options:

@@ -27,6 +27,7 @@ from audit.rule import (
     SEVERITY_SCORE,
     Finding,
     Msg,
+    PageData,
     PageRule,
     Rule,
     Score,
@@ -86,6 +87,7 @@ class _Scores:
         self.worst: dict[tuple[str, str], float] = {}
         self.failed: set[tuple[str, str]] = set()
         self.site: dict[str, float] = {}
+        self.data: dict[str, dict[str, Any]] = {}
 
     def mark(self, url: str, rule_id: str) -> None:
         self.applies.setdefault(url, set()).add(rule_id)
@@ -104,6 +106,9 @@ class _Scores:
         else:
             self.explicit[(s.url, rule_id)] = value
             self.mark(s.url, rule_id)
+
+    def page_data(self, d: PageData) -> None:
+        self.data.setdefault(d.url, {})[d.key] = d.value
 
     def for_page(self, url: str) -> dict[str, float]:
         out = {}
@@ -203,6 +208,8 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
             for o in outcomes:
                 if isinstance(o, Score):
                     scores.score(rule.id, o)
+                elif isinstance(o, PageData):
+                    scores.page_data(o)
                 else:
                     _write_finding(out, o, summary)
                     scores.finding(o)
@@ -232,6 +239,7 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                     guarded(rule, page.url, lambda r=rule, p=page: r.collect(p, ctx))
         for rule in site_rules:
             guarded(rule, "", lambda r=rule: r.finish(ctx))
+        ctx.close()
 
     inlinks, depth = graph.metrics(start_urls or cfg.site.start_urls)
     with atomic_text(run_dir / "page_results.jsonl") as fh:
@@ -239,6 +247,7 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
             info = ctx.urls[url]
             ok = info.is_html and info.status is not None and 200 <= info.status < 300
             fh.write(json.dumps({"url": url, "ok": ok, "scores": scores.for_page(url),
+                                 "data": scores.data.get(url, {}),
                                  "inlinks": inlinks.get(url, 0), "depth": depth.get(url)},
                                 ensure_ascii=False) + "\n")
         fh.write(json.dumps({"site": scores.site}) + "\n")
