@@ -77,10 +77,13 @@ class Finding:
 
 @dataclass(frozen=True)
 class Score:
-    """An explicit 0-100 score for one page (url) or for the site as a whole (url=None)."""
+    """An explicit 0-100 score for one page (url) or for the site as a whole (url=None).
+
+    ``value=None`` withdraws the page from the rule's scoring (e.g. too short to judge).
+    """
 
     url: str | None
-    value: float
+    value: float | None
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ class PageData:
 
     url: str
     key: str
-    value: str | int | float | None
+    value: str | int | float | Msg | None  # a Msg is shown in the report's language
 
 
 Outcome = Finding | Score | PageData

@@ -86,6 +86,7 @@ class _Scores:
         self.explicit: dict[tuple[str, str], float] = {}
         self.worst: dict[tuple[str, str], float] = {}
         self.failed: set[tuple[str, str]] = set()
+        self.withdrawn: set[tuple[str, str]] = set()
         self.site: dict[str, float] = {}
         self.data: dict[str, dict[str, Any]] = {}
 
@@ -100,6 +101,14 @@ class _Scores:
         self.worst[key] = min(self.worst.get(key, 100.0), SEVERITY_SCORE[f.severity])
 
     def score(self, rule_id: str, s: Score) -> None:
+        if s.value is None:
+            if s.url is None:
+                self.site.pop(rule_id, None)
+            else:
+                self.applies.get(s.url, set()).discard(rule_id)
+                self.explicit.pop((s.url, rule_id), None)
+                self.withdrawn.add((s.url, rule_id))
+            return
         value = max(0.0, min(100.0, float(s.value)))
         if s.url is None:
             self.site[rule_id] = value
@@ -108,13 +117,14 @@ class _Scores:
             self.mark(s.url, rule_id)
 
     def page_data(self, d: PageData) -> None:
-        self.data.setdefault(d.url, {})[d.key] = d.value
+        value = d.value.to_dict() if isinstance(d.value, Msg) else d.value
+        self.data.setdefault(d.url, {})[d.key] = value
 
     def for_page(self, url: str) -> dict[str, float]:
         out = {}
         for rule_id in sorted(self.applies.get(url, ())):
             key = (url, rule_id)
-            if key in self.failed:
+            if key in self.failed or key in self.withdrawn:
                 continue
             value = self.explicit.get(key, self.worst.get(key, 100.0))
             out[rule_id] = round(value, 1)

@@ -39,6 +39,13 @@ def iter_findings(path: Path) -> Iterator[Finding]:
                 yield Finding.from_dict(json.loads(line))
 
 
+def _localised(value: Any, lang: str) -> Any:
+    """PageData values written as {"fr": ..., "en": ...} are shown in the report language."""
+    if isinstance(value, dict) and "fr" in value and "en" in value:
+        return value["fr"] if lang == "fr" else value["en"]
+    return value
+
+
 def build_report(run_dir: Path, cfg: ClientConfig,
                  settings: dict[str, RuleSettings] | None = None) -> ReportData:
     check = _read_json(run_dir / "check.json")
@@ -138,7 +145,9 @@ def build_report(run_dir: Path, cfg: ClientConfig,
                           word_count=page.word_count, depth=res.get("depth"),
                           content_type=page.content_type, response_time=page.response_time,
                           error=page.error, redirect_to=page.redirect_to,
-                          inlinks=res.get("inlinks", 0))
+                          inlinks=res.get("inlinks", 0),
+                          data={k: _localised(v, cfg.report.language)
+                                for k, v in res.get("data", {}).items()})
 
     summary = Summary(
         client=cfg.client,
@@ -156,5 +165,8 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         crawl_seconds=crawl.get("seconds"),
         notes=notes,
     )
+    data_columns = [(key, header) for r in checked_ids
+                    for key, header in registry[r].columns.items()]
     return ReportData(lang=cfg.report.language, summary=summary, rules=rules_info,
-                      pages=pages, findings=lambda: iter_findings(findings_path))
+                      pages=pages, findings=lambda: iter_findings(findings_path),
+                      data_columns=data_columns)

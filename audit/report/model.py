@@ -42,6 +42,7 @@ class PageRow:
     error: str = ""
     redirect_to: str = ""
     inlinks: int = 0
+    data: dict[str, str | int | float | None] = field(default_factory=dict)  # rules' PageData
 
 
 @dataclass
@@ -79,3 +80,5 @@ class ReportData:
     rules: list[RuleInfo]
     pages: Callable[[], Iterator[PageRow]]
     findings: Callable[[], Iterator[Finding]]
+    # Extra Pages-sheet columns filled by rules (PageData): (key, header), in rule order.
+    data_columns: list[tuple[str, Msg]] = field(default_factory=list)

@@ -139,6 +139,7 @@ class _Styles:
     link: StyleArray
     link_top: StyleArray
     int0: StyleArray
+    dec1: StyleArray
     top: StyleArray
     wrap_top: StyleArray
     centre_top: StyleArray
@@ -197,6 +198,7 @@ class _Styles:
             link=s(font=_font(color=LINK_BLUE, underline="single")),
             link_top=s(font=_font(color=LINK_BLUE, underline="single"), alignment=top),
             int0=s(number_format="0"),
+            dec1=s(number_format="0.0"),
             top=s(alignment=top),
             wrap_top=s(alignment=Alignment(vertical="top", wrap_text=True)),
             centre_top=s(alignment=Alignment(horizontal="center", vertical="top")),
@@ -355,10 +357,14 @@ def _write_pages(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Link
     lang = data.lang
     rule_ids = [r.id for r in data.rules if r.enabled]
     first_rule, last_rule = 4, 3 + len(rule_ids)
+    data_keys = [key for key, _ in data.data_columns]
     titles = [label("url", lang), label("status", lang), label("score", lang), *rule_ids,
-              *(label(k, lang) for k in ("page_title", "words", "depth", "inlinks",
-                                         "response_ms", "content_type", "redirect_to", "error"))]
-    widths = [60, 8, 8, *([5.5] * len(rule_ids)), 50, 9, 11, 11, 12, 24, 50, 30]
+              label("page_title", lang), label("words", lang),
+              *(header.get(lang) for _, header in data.data_columns),
+              *(label(k, lang) for k in ("depth", "inlinks", "response_ms", "content_type",
+                                         "redirect_to", "error"))]
+    widths = [60, 8, 8, *([5.5] * len(rule_ids)), 50, 9, *([16] * len(data_keys)),
+              11, 11, 12, 24, 50, 30]
     # Rule ids are written vertically to keep 30+ rule columns narrow.
     longest = max((len(r) for r in rule_ids), default=0)
     _setup_table(ws, widths, min(max(32.0, longest * 6.5 + 12), 160.0))
@@ -376,6 +382,7 @@ def _write_pages(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Link
             *(score_value(ws, scores.get(rid), st.int0) for rid in rule_ids),
             _text(ws, page.title),
             page.word_count,
+            *(_data_cell(ws, page.data.get(key), st) for key in data_keys),
             page.depth,
             page.inlinks,
             num_cell(ws, ms, st.int0),
@@ -394,6 +401,15 @@ def _write_pages(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Link
         ws.conditional_formatting.add(ref, FormulaRule(
             formula=["AND(ISNUMBER(B2),B2>=300)"], stopIfTrue=True, **_solid_dxf(AMBER)))
     return links
+
+
+def _data_cell(ws: WriteOnlyWorksheet, value: Any, st: _Styles) -> Any:
+    """A rule's PageData value: numbers as numbers, anything else as inert text."""
+    if value is None or isinstance(value, bool):
+        return None if value is None else _text(ws, str(value))
+    if isinstance(value, int | float):
+        return value if float(value).is_integer() else num_cell(ws, round(value, 1), st.dec1)
+    return _text(ws, value)
 
 
 def _related(urls: list[str], lang: str) -> str:

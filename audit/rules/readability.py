@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from audit.context import Context
+from audit.rule import Code, Msg, Outcome, PageData, PageRule, Score, Severity
+from audit.text.content import content_blocks
+from audit.text.readability import measure
+from audit.text.tokens import block_text
+from audit.typedyaml import at_least, checked
+from spiders.items import PageItem
+
+
+class Readability(PageRule):
+    """The page's content reads easily: short sentences, plain words (Flesch reading ease).
+
+    **Why it matters**: "be clear and precise" — readers leave pages that are hard to
+    read, and engines measure that (pogo-sticking, dwell time); plain sentences also
+    answer search queries more directly, which is what featured snippets quote.
+
+    **Bad**: « Dans l’optique d’une optimisation systématique de la visibilité
+    organique, il convient de procéder préalablement à une analyse exhaustive de
+    l’ensemble des paramètres conditionnant le positionnement. » (one 25-word sentence
+    of long words: ease ≈ 10, very difficult).
+
+    **Good**: « Avant d’agir, nous analysons votre site. Nous cherchons ce qui freine
+    son classement. Puis nous corrigeons. » (ease ≈ 80, easy).
+
+    French pages use Kandel & Moles' French Flesch formula, English pages Flesch's
+    (textstat's constants); the text is the page's content blocks (not navigation,
+    header, footer), each block ending a sentence. Pages under ``min_words`` words
+    are not scored. Score: 100 at ``target`` ease or above, falling linearly to 0 at
+    ``floor``.
+    """
+
+    id = "readability"
+    category = "seo"
+    weight = 1.0
+    title = Msg("Texte lisible", "Readable text")
+    description = Msg(
+        "Mesure la lisibilité du contenu (indice de Flesch, formule française de Kandel et "
+        "Moles) : phrases courtes, mots simples.",
+        "Measures how easy the content is to read (Flesch reading ease): short sentences, "
+        "plain words.")
+    codes = {
+        "difficult": Code(Severity.WARNING, Msg("Texte difficile à lire", "Text hard to read")),
+        "long-sentences": Code(Severity.NOTICE, Msg("Phrases trop longues",
+                                                    "Sentences too long")),
+        "no-formula": Code(Severity.NOTICE, Msg("Lisibilité non mesurée (langue)",
+                                                "Readability not measured (language)")),
+    }
+    columns = {
+        "readability": Msg("Lisibilité (Flesch)", "Readability (Flesch)"),
+        "readability_label": Msg("Niveau de lecture", "Reading level"),
+        "words_per_sentence": Msg("Mots par phrase", "Words per sentence"),
+    }
+
+    @dataclass(frozen=True)
+    class Options:
+        min_words: int = checked(at_least(1), default=100)  # shorter pages are not scored
+        target: float = 60.0  # "standard" ease: full score from here up
+        floor: float = 20.0  # score 0 at or below this ease
+        difficult_below: float = 40.0  # a warning under this ease
+        max_words_per_sentence: float = checked(at_least(5), default=25.0)
+
+    def check(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
+        text = block_text([b.text for b in content_blocks(page)])
+        lang = ctx.page_language(page)
+        r = measure(text, lang)
+        if r is None:
+            yield self.finding(page.url, "no-formula", Msg(
+                "Pas de formule de lisibilité pour la langue « {l} » : page non notée.",
+                "No readability formula for the language '{l}': page not scored.").format(
+                    l=lang))
+            yield Score(page.url, None)
+            return
+        if r.words < self.options.min_words:
+            yield Score(page.url, None)  # too short to judge: no score either way
+            return
+        o = self.options
+        ease = round(r.ease, 1)
+        wps = round(r.words_per_sentence, 1)
+        yield PageData(page.url, "readability", ease)
+        yield PageData(page.url, "readability_label", Msg(r.label("fr"), r.label("en")))
+        yield PageData(page.url, "words_per_sentence", wps)
+        span = max(o.target - o.floor, 1e-9)
+        yield Score(page.url, max(0.0, min(100.0, (r.ease - o.floor) / span * 100)))
+        evidence = r.longest  # the sentence to rewrite first
+        if r.ease < o.difficult_below:
+            yield self.finding(page.url, "difficult", Msg(
+                "Texte difficile à lire (indice {e}, « {lf} ») : raccourcissez les phrases et "
+                "préférez des mots simples.",
+                "Text hard to read (ease {e}, '{le}'): shorten sentences, prefer plain words."
+            ).format(e=ease, lf=r.label("fr"), le=r.label("en")), evidence=evidence)
+        if r.words_per_sentence > o.max_words_per_sentence:
+            yield self.finding(page.url, "long-sentences", Msg(
+                "Phrases longues : {w} mots par phrase en moyenne (au plus {m} conseillé).",
+                "Long sentences: {w} words per sentence on average (at most {m} advised)."
+            ).format(w=wps, m=o.max_words_per_sentence), evidence=evidence)
