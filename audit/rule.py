@@ -56,23 +56,34 @@ class Finding:
     code: str  # stable sub-type inside the rule ("missing", "too-long"): groups and history
     severity: Severity
     message: Msg
-    evidence: str = ""
+    evidence: str | Msg = ""  # what was seen; a Msg when it needs words of a language
     related: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        evidence = self.evidence.to_dict() if isinstance(self.evidence, Msg) else self.evidence
         return {"rule": self.rule, "url": self.url, "code": self.code,
                 "severity": str(self.severity), "message": self.message.to_dict(),
-                "evidence": self.evidence, "related": list(self.related)}
+                "evidence": evidence, "related": list(self.related)}
+
+    def localised(self, lang: str) -> Finding:
+        """This finding with its evidence in one language (for the report writers)."""
+        if not isinstance(self.evidence, Msg):
+            return self
+        return Finding(self.rule, self.url, self.code, self.severity, self.message,
+                       self.evidence.get(lang), self.related)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Finding:
         msg = d.get("message") or {}
         if isinstance(msg, str):
             msg = {"fr": msg, "en": msg}
+        evidence = d.get("evidence") or ""
+        if isinstance(evidence, dict):
+            evidence = Msg(evidence.get("fr", ""), evidence.get("en", ""))
         return cls(rule=d["rule"], url=d.get("url", ""), code=d.get("code", ""),
                    severity=Severity(d["severity"]),
                    message=Msg(msg.get("fr", ""), msg.get("en", "")),
-                   evidence=d.get("evidence", ""), related=list(d.get("related") or []))
+                   evidence=evidence, related=list(d.get("related") or []))
 
 
 @dataclass(frozen=True)
@@ -151,7 +162,7 @@ class Rule:
             return Severity(override)
         return self.codes[code].severity
 
-    def finding(self, url: str, code: str, message: Msg, evidence: str = "",
+    def finding(self, url: str, code: str, message: Msg, evidence: str | Msg = "",
                 related: Iterable[str] = ()) -> Finding:
         if code not in self.codes:
             raise KeyError(f"rule {self.id} has no finding code {code!r}")

@@ -168,5 +168,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     data_columns = [(key, header) for r in checked_ids
                     for key, header in registry[r].columns.items()]
     return ReportData(lang=cfg.report.language, summary=summary, rules=rules_info,
-                      pages=pages, findings=lambda: iter_findings(findings_path),
+                      pages=pages,
+                      findings=lambda: (f.localised(cfg.report.language)
+                                        for f in iter_findings(findings_path)),
                       data_columns=data_columns)

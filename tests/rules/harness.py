@@ -48,13 +48,16 @@ class Outcome:
     findings: list[Finding]
     scores: dict[str, dict[str, float]]  # url -> rule -> score
     site_scores: dict[str, float]
+    data: dict[str, dict[str, Any]]  # url -> PageData key -> value (Msg as {"fr", "en"})
 
 
 def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
-             options: dict[str, Any] | None = None, config_extra: str = "") -> Outcome:
-    config = {"client": "Cas de test", "site": {"start_urls": [SITE]},
-              "rules": {rule_id: options or {}}}
-    cfg = loads(yaml.safe_dump(config, allow_unicode=True) + config_extra, tmp / "case.yaml")
+             options: dict[str, Any] | None = None,
+             config: dict[str, Any] | None = None) -> Outcome:
+    """``options``: the rule's; ``config``: other top-level sections (keywords:, spelling:)."""
+    data = {"client": "Cas de test", "site": {"start_urls": [SITE]}, **(config or {}),
+            "rules": {rule_id: options or {}}}
+    cfg = loads(yaml.safe_dump(data, allow_unicode=True), tmp / "case.yaml")
     settings = rule_settings(cfg, all_rules())
     rules = [r for r in build_rules(cfg, settings) if r.id == rule_id]
     run_dir = tmp / "run"
@@ -66,6 +69,7 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
     findings = [Finding.from_dict(json.loads(line))
                 for line in (run_dir / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
     scores: dict[str, dict[str, float]] = {}
+    data: dict[str, dict[str, Any]] = {}
     site: dict[str, float] = {}
     for line in (run_dir / "page_results.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -73,4 +77,5 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
             site = row["site"]
         else:
             scores[row["url"]] = row["scores"]
-    return Outcome(findings, scores, site)
+            data[row["url"]] = row.get("data", {})
+    return Outcome(findings, scores, site, data)

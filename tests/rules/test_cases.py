@@ -6,13 +6,15 @@ A case file::
     cases:
       - name: what the case shows
         options: {max_length: 60}        # the rule's options, validated like a config
+        config: {keywords: {/: audit SEO}}  # other sections of the client config
         pages:                           # or a single `html:` / `page:` for one page at /
           - url: /tarifs.html
             html: "<html>...</html>"     # parsed by the real extractor
             status: 200                  # any PageItem field overrides
         expect:                          # every finding, as "code" (page /) or {url, code}
           - too-long
-        scores: {/: 50}                  # optional: rule score per page URL
+        scores: {/: 50}                  # optional: rule score per page URL (null: not scored)
+        data: {/: {focus_keyword: seo}}  # optional: PageData values the page must carry
 """
 
 from __future__ import annotations
@@ -60,11 +62,14 @@ def _expected(case: dict[str, Any]) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("rule_id", "case"), _load_cases())
 def test_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
     pages = [make_page(spec) for spec in _pages(case)]
-    outcome = run_rule(rule_id, pages, tmp_path, case.get("options"))
+    outcome = run_rule(rule_id, pages, tmp_path, case.get("options"), case.get("config"))
     got = sorted((f.url, f.code) for f in outcome.findings)
     assert got == _expected(case), [f.message.en for f in outcome.findings]
     for f in outcome.findings:
         assert f.message.fr and f.message.en and f.message.fr != f.message.en
+    for url, expected in (case.get("data") or {}).items():
+        assert outcome.data.get(urljoin(SITE, url), {}) | expected == outcome.data.get(
+            urljoin(SITE, url), {}), outcome.data.get(urljoin(SITE, url))
     for url, score in (case.get("scores") or {}).items():
         actual = outcome.scores[urljoin(SITE, url)].get(rule_id)
         assert actual == pytest.approx(score, abs=0.1) if score is not None else actual is None

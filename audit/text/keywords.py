@@ -1,0 +1,323 @@
+"""Focus keywords: the client's map (config and CSV), phrase matching, and detection.
+
+Matching works on *terms* (audit.text.tokens.term): case, accents, elisions (l’, d’,
+qu’ with ' or ’) and plurals do not matter, so « réseaux sociaux » matches
+« Réseau social » and « l’identité numérique » matches « identité numérique ».
+
+Detection (pages without a configured keyword) scores candidate phrases — 1 to 3
+terms, neither starting nor ending with a stop word — by TF-IDF against the rest of
+the site (a phrase's IDF is that of its most common word), occurrences in the title,
+h1 and h2 counted extra, longer phrases slightly preferred. It needs every
+page's candidates before judging one: :class:`KeywordStats` keeps a compact top list
+per page and is shared by the keyword rules through ``ctx.service``.
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from audit.config import ClientConfig
+from audit.context import Context
+from audit.text.language import STOP_WORDS
+from audit.text.tokens import term, terms, tokens, unelide
+from audit.typedyaml import ConfigError
+from spiders.items import PageItem
+
+STOP_TERMS = frozenset(t for words in STOP_WORDS.values() for w in words for t in terms(w))
+CANDIDATES_PER_PAGE = 40  # kept per page for TF-IDF: enough to rank, small enough at 100k pages
+TITLE_BOOST, H1_BOOST, H2_BOOST = 5.0, 4.0, 2.0
+
+
+def phrase_terms(phrase: str) -> tuple[str, ...]:
+    return tuple(terms(phrase))
+
+
+def count_phrase(needle: Sequence[str], haystack: Sequence[str]) -> int:
+    """Occurrences of a term sequence inside another (non-overlapping)."""
+    n = len(needle)
+    if not n or n > len(haystack):
+        return 0
+    count = i = 0
+    first = needle[0]
+    last = len(haystack) - n
+    while i <= last:
+        if haystack[i] == first and tuple(haystack[i:i + n]) == tuple(needle):
+            count += 1
+            i += n
+        else:
+            i += 1
+    return count
+
+
+def find_phrase(needle: Sequence[str], haystack: Sequence[str]) -> int:
+    """Index of the first occurrence, -1 if absent."""
+    n = len(needle)
+    for i in range(len(haystack) - n + 1):
+        if tuple(haystack[i:i + n]) == tuple(needle):
+            return i
+    return -1
+
+
+# ---------------------------------------------------------------------------
+# The client's keyword map
+# ---------------------------------------------------------------------------
+
+@dataclass
+class KeywordMap:
+    """URL → focus keyword from ``keywords:`` (path, glob or URL) and ``keywords_file``."""
+
+    exact: dict[str, str] = field(default_factory=dict)  # full URL or path
+    globs: list[tuple[str, str]] = field(default_factory=list)  # most specific first
+
+    @classmethod
+    def build(cls, mapping: dict[str, str], csv_path: Path | None = None) -> KeywordMap:
+        km = cls()
+        items = list(mapping.items())
+        if csv_path is not None:
+            items += read_keywords_csv(csv_path)
+        for pattern, keyword in items:
+            pattern = pattern.strip()
+            if any(c in pattern for c in "*?["):
+                km.globs.append((pattern, keyword))
+            else:
+                km.exact[_key(pattern)] = keyword
+        # A longer pattern is more specific: /blog/seo-* wins over /blog/*.
+        km.globs.sort(key=lambda g: -len(g[0].replace("*", "")))
+        return km
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.globs)
+
+    def lookup(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        path = parts.path or "/"
+        with_query = path + (f"?{parts.query}" if parts.query else "")
+        for key in (_key(url), with_query, path):
+            if key in self.exact:
+                return self.exact[key]
+        for pattern, keyword in self.globs:
+            target = url if "://" in pattern else path
+            if fnmatch.fnmatchcase(target, pattern):
+                return keyword
+        return None
+
+
+def _key(pattern: str) -> str:
+    if "://" in pattern:
+        parts = urlsplit(pattern)
+        return f"{parts.scheme}://{parts.netloc.lower()}{parts.path or '/'}" + (
+            f"?{parts.query}" if parts.query else "")
+    return pattern if pattern.startswith("/") else "/" + pattern
+
+
+def read_keywords_csv(path: Path) -> list[tuple[str, str]]:
+    """``url,keyword`` rows (a header row is recognised and skipped; ; or , or tab)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(path, None, "keywords_file", "file not found") from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, None, "keywords_file", "not UTF-8 text") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[tuple[str, str]] = []
+    for number, row in enumerate(csv.reader(text.splitlines(), dialect), 1):
+        if not row or not any(c.strip() for c in row):
+            continue
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
+            raise ConfigError(path, number, "keywords_file",
+                              f"expected 'url,keyword', got {','.join(row)[:80]!r}")
+        head = row[0].strip().lower()
+        if number == 1 and head in {"url", "page", "path", "adresse", "chemin"}:
+            continue
+        rows.append((row[0].strip(), row[1].strip()))
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# Detection
+# ---------------------------------------------------------------------------
+
+def candidates(body: Iterable[str], title: str, h1: Iterable[str], h2: Iterable[str],
+               max_n: int = 3) -> tuple[Counter[tuple[str, ...]], dict[tuple[str, ...], str]]:
+    """Weighted counts of candidate phrases of 1 to ``max_n`` terms, and how each phrase
+    was first written (« réseaux sociaux » for the key ('reseau', 'social'))."""
+    counts: Counter[tuple[str, ...]] = Counter()
+    surface: dict[tuple[str, ...], str] = {}
+
+    def add(text: str, weight: float) -> None:
+        toks = [t.text for t in tokens(text)]
+        ts = [term(t) for t in toks]
+        for i, first in enumerate(ts):
+            if first in STOP_TERMS or len(first) < 3:
+                continue
+            for n in range(1, max_n + 1):
+                if i + n > len(ts):
+                    break
+                last = ts[i + n - 1]
+                if n > 1 and (last in STOP_TERMS or len(last) < 3):
+                    continue
+                # Stop words may sit inside a phrase (« prix de vente »), not at its ends.
+                key = tuple(ts[i:i + n])
+                if key not in counts:
+                    surface[key] = " ".join([unelide(toks[i]), *toks[i + 1:i + n]]).lower()
+                counts[key] += weight
+
+    add(title, TITLE_BOOST)
+    for h in h1:
+        add(h, H1_BOOST)
+    for h in h2:
+        add(h, H2_BOOST)
+    for block in body:
+        add(block, 1.0)
+    return counts, surface
+
+
+@dataclass
+class Focus:
+    phrase: tuple[str, ...]
+    label: str  # the phrase as written on the page, for display
+    score: float
+    runner_up: tuple[str, ...] | None = None
+    runner_up_score: float = 0.0
+
+    @property
+    def clear(self) -> bool:
+        """False when a different phrase competes closely (within 10 %)."""
+        if self.runner_up is None or self.runner_up_score < 0.9 * self.score:
+            return True
+        a, b = set(self.phrase), set(self.runner_up)
+        return a <= b or b <= a  # « référencement » vs « référencement naturel »: one topic
+
+
+class KeywordStats:
+    """Site-wide phrase statistics, fed page by page, judged at the end."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, dict[tuple[str, ...], float]] = {}
+        self.labels: dict[tuple[str, ...], str] = {}
+        self.df: Counter[tuple[str, ...]] = Counter()
+        self._focus: dict[str, Focus | None] | None = None
+
+    def add(self, url: str, counts: Counter[tuple[str, ...]], surface: dict[tuple[str, ...], str]
+            ) -> None:
+        if url in self.pages:
+            return  # both keyword rules feed the same stats: count each page once
+        self.df.update(counts.keys())
+        # Prefer multi-word phrases slightly: they name a topic better than one word.
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1] * (1 + 0.5 * (len(kv[0]) - 1)))
+        top = dict(ranked[:CANDIDATES_PER_PAGE])
+        self.pages[url] = top
+        for phrase in top:
+            if phrase not in self.labels and phrase in surface:
+                self.labels[phrase] = surface[phrase]
+        self._focus = None
+
+    def focus(self, url: str) -> Focus | None:
+        if self._focus is None:
+            self._focus = {}
+        if url not in self._focus:
+            self._focus[url] = self._compute(url)
+        return self._focus[url]
+
+    def _compute(self, url: str) -> Focus | None:
+        top = self.pages.get(url)
+        if not top:
+            return None
+        n_pages = len(self.pages)
+
+        def idf(key: tuple[str, ...]) -> float:
+            return math.log((n_pages + 1) / (self.df[key] + 1)) + 1.0
+
+        scored = []
+        for phrase, tf in top.items():
+            # A phrase is as specific as its least specific word: « naturel à Lyon » on a
+            # site where every page says Lyon is weaker than « référencement naturel ».
+            words = [t for t in phrase if t not in STOP_TERMS and len(t) >= 3]
+            specificity = min((idf((t,)) for t in words), default=idf(phrase))
+            scored.append((tf * specificity * (1 + 0.5 * (len(phrase) - 1)), phrase))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        best_score, best = scored[0]
+        runner = next(((s, p) for s, p in scored[1:] if not (set(p) <= set(best))), None)
+        return Focus(best, self.labels.get(best, " ".join(best)), best_score,
+                     runner[1] if runner else None, runner[0] if runner else 0.0)
+
+
+# ---------------------------------------------------------------------------
+# The service shared by keyword-focus and keyword-cannibalization
+# ---------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class PageFacts:
+    """What the keyword rules remember of a page once it is gone."""
+
+    configured: tuple[str, ...] | None
+    configured_label: str
+    title_terms: tuple[str, ...]
+    h1_terms: tuple[str, ...]
+    words: int
+
+
+class KeywordService:
+    """The keyword map, the site-wide phrase statistics and per-page facts, fed once per page."""
+
+    def __init__(self, keyword_map: KeywordMap) -> None:
+        self.map = keyword_map
+        self.stats = KeywordStats()
+        self.facts: dict[str, PageFacts] = {}
+        self.inlinks: Counter[str] = Counter()
+
+    @classmethod
+    def for_config(cls, cfg: ClientConfig) -> KeywordService:
+        csv_path = cfg.resolve(cfg.keywords_file) if cfg.keywords_file else None
+        return cls(KeywordMap.build(cfg.keywords, csv_path))
+
+    def add(self, page: PageItem) -> PageFacts:
+        if page.url in self.facts:
+            return self.facts[page.url]
+        from audit.text.content import content_blocks
+
+        body = [b.text for b in content_blocks(page) if not b.tag.startswith("h")]
+        counts, surface = candidates(body, page.title or "", page.h(1), page.h(2))
+        self.stats.add(page.url, counts, surface)
+        keyword = self.map.lookup(page.url)
+        facts = PageFacts(
+            configured=phrase_terms(keyword) if keyword else None,
+            configured_label=keyword or "",
+            title_terms=tuple(terms(page.title or "")),
+            h1_terms=tuple(t for h in page.h(1) for t in terms(h)),
+            words=page.word_count,
+        )
+        self.facts[page.url] = facts
+        self.inlinks.update({link.url for link in page.links if link.internal})
+        return facts
+
+    def target(self, url: str) -> tuple[tuple[str, ...], str, bool] | None:
+        """The phrase a page targets: (terms, label, configured?). A detected focus counts
+        only when the page also puts it in its title or h1."""
+        facts = self.facts.get(url)
+        if facts is None:
+            return None
+        if facts.configured:
+            return facts.configured, facts.configured_label, True
+        focus = self.stats.focus(url)
+        if focus is None:
+            return None
+        if find_phrase(focus.phrase, facts.title_terms) < 0 and \
+                find_phrase(focus.phrase, facts.h1_terms) < 0:
+            return None
+        return focus.phrase, focus.label, False
+
+
+def keyword_service(ctx: Context) -> KeywordService:
+    """The run's one KeywordService (both keyword rules share it)."""
+    return ctx.service("keywords", lambda: KeywordService.for_config(ctx.config))
