@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from audit.config import ClientConfig
+from audit.rule import Msg
 from spiders.items import PageItem
 
 T = TypeVar("T")
@@ -34,6 +35,12 @@ class Context:
     urls: dict[str, UrlInfo] = field(default_factory=dict)
     sitemap_urls: set[str] = field(default_factory=set)
     services: dict[str, Any] = field(default_factory=dict)
+    # Run-level remarks for the Summary (which engine ran, what was skipped), deduplicated.
+    notes: list[Msg] = field(default_factory=list)
+
+    def note(self, message: Msg) -> None:
+        if message not in self.notes:
+            self.notes.append(message)
 
     def service(self, key: str, factory: Callable[[], T]) -> T:
         """A resource shared by rules, opened once per run (a spell checker, a grammar

@@ -234,22 +234,25 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                 _write_finding(out, f, summary)
                 scores.finding(f)
 
-        for page in read_pages(pages_path, bad_line):
-            summary.pages += 1
-            urls_in_order.append(page.url)
-            ctx.urls[page.url] = UrlInfo(page.status, page.error, page.redirect_to, page.is_html)
-            graph.add(page)
-            for rule in page_rules:
-                if rule.applies(page):
-                    scores.mark(page.url, rule.id)
-                    guarded(rule, page.url, lambda r=rule, p=page: r.check(p, ctx))
+        try:
+            for page in read_pages(pages_path, bad_line):
+                summary.pages += 1
+                urls_in_order.append(page.url)
+                ctx.urls[page.url] = UrlInfo(page.status, page.error, page.redirect_to,
+                                             page.is_html)
+                graph.add(page)
+                for rule in page_rules:
+                    if rule.applies(page):
+                        scores.mark(page.url, rule.id)
+                        guarded(rule, page.url, lambda r=rule, p=page: r.check(p, ctx))
+                for rule in site_rules:
+                    if rule.applies(page):
+                        scores.mark(page.url, rule.id)
+                        guarded(rule, page.url, lambda r=rule, p=page: r.collect(p, ctx))
             for rule in site_rules:
-                if rule.applies(page):
-                    scores.mark(page.url, rule.id)
-                    guarded(rule, page.url, lambda r=rule, p=page: r.collect(p, ctx))
-        for rule in site_rules:
-            guarded(rule, "", lambda r=rule: r.finish(ctx))
-        ctx.close()
+                guarded(rule, "", lambda r=rule: r.finish(ctx))
+        finally:
+            ctx.close()  # engines, process pools: released even when the run fails
 
     inlinks, depth = graph.metrics(start_urls or cfg.site.start_urls)
     with atomic_text(run_dir / "page_results.jsonl") as fh:
@@ -268,6 +271,7 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                    "rules": [{"id": r.id, "weight": r.effective_weight} for r in rules],
                    "pages": summary.pages, "findings": summary.findings,
                    "rule_failures": summary.rule_failures, "bad_lines": summary.bad_lines,
+                   "notes": [n.to_dict() for n in ctx.notes],
                    "seconds": summary.seconds}, fh, indent=2)
     return summary
 

@@ -111,3 +111,9 @@ def test_demo_fires_every_rule(tmp_path: Path) -> None:
     assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles"]
     assert wb["Constats"].max_row == len(report["findings"]) + 1
     assert wb["Pages"].max_row == len(report["pages"]) + 1
+    # Rules' own columns (PageData), headed in the report's language, values localised.
+    header = [c.value for c in next(wb["Pages"].iter_rows(max_row=1))]
+    assert {"Lisibilité (Flesch)", "Niveau de lecture", "Mot-clé principal"} <= set(header)
+    col = header.index("Mot-clé principal")
+    focus = [row[col].value for row in wb["Pages"].iter_rows(min_row=2)]
+    assert any(v and v.endswith("(détecté)") for v in focus)

@@ -109,7 +109,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     scores = {c: round_score(v) for c, v in categories.items()}
     scores["sem"] = round_score(sem)
 
-    notes: list[Msg] = []
+    notes: list[Msg] = [Msg(n.get("fr", ""), n.get("en", "")) for n in check.get("notes", [])]
     missing = [c.upper() for c, v in categories.items() if v is None]
     if missing:
         notes.append(Msg(
