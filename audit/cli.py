@@ -56,8 +56,14 @@ class ProgressLine:
 
 
 def _load_config(path: str) -> tuple[ClientConfig, dict]:
+    """Everything a run needs from the config, checked before anything is crawled."""
+    from audit.text.keywords import read_keywords_csv
+
     cfg = load(path)
-    return cfg, rule_settings(cfg, all_rules())
+    settings = rule_settings(cfg, all_rules())
+    if cfg.keywords_file:
+        read_keywords_csv(cfg.resolve(cfg.keywords_file))  # a bad file stops here (exit 2)
+    return cfg, settings
 
 
 def _run_one(config_path: Path, cfg: ClientConfig, settings: dict, out: Path | None,

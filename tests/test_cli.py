@@ -39,6 +39,14 @@ def test_bad_config_exits_2_naming_file_line_key(tmp_path: Path,
     assert not (tmp_path / "reports").exists()  # nothing crawled, nothing written
 
 
+def test_bad_keywords_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "mots-cles.csv").write_text("url,keyword\n/tarifs.html\n", encoding="utf-8")
+    config = write_config(tmp_path / "c.yaml", "https://www.exemple.fr/",
+                          extra="keywords_file: mots-cles.csv\n")
+    assert main(["validate", str(config)]) == 2
+    assert f"{tmp_path / 'mots-cles.csv'}:2: keywords_file" in capsys.readouterr().err
+
+
 def test_usage_error_exits_2() -> None:
     with pytest.raises(SystemExit) as info:
         main(["run"])
