@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from audit.config import ClientConfig
 from audit.context import Context
 from audit.text.language import STOP_WORDS
-from audit.text.tokens import term, terms, tokens, unelide
+from audit.text.tokens import term, terms, unelide, words
 from audit.typedyaml import ConfigError
 from spiders.items import PageItem
 
@@ -155,22 +155,23 @@ def candidates(body: Iterable[str], title: str, h1: Iterable[str], h2: Iterable[
     surface: dict[tuple[str, ...], str] = {}
 
     def add(text: str, weight: float) -> None:
-        toks = [t.text for t in tokens(text)]
+        toks = words(text)
         ts = [term(t) for t in toks]
-        for i, first in enumerate(ts):
-            if first in STOP_TERMS or len(first) < 3:
+        # A phrase may hold stop words inside (« prix de vente »), not at its ends.
+        edge = [t not in STOP_TERMS and len(t) >= 3 for t in ts]
+        size = len(ts)
+        for i in range(size):
+            if not edge[i]:
                 continue
-            for n in range(1, max_n + 1):
-                if i + n > len(ts):
-                    break
-                last = ts[i + n - 1]
-                if n > 1 and (last in STOP_TERMS or len(last) < 3):
+            for n in range(1, min(max_n, size - i) + 1):
+                if not edge[i + n - 1]:
                     continue
-                # Stop words may sit inside a phrase (« prix de vente »), not at its ends.
                 key = tuple(ts[i:i + n])
-                if key not in counts:
+                if key in counts:
+                    counts[key] += weight
+                else:
                     surface[key] = " ".join([unelide(toks[i]), *toks[i + 1:i + n]]).lower()
-                counts[key] += weight
+                    counts[key] = weight
 
     add(title, TITLE_BOOST)
     for h in h1:
