@@ -6,9 +6,10 @@ BIN    := $(VENV)/bin
 
 .PHONY: demo test lint clean python-check system-deps
 
-# Debian packages of the offline checkers: Hunspell dictionaries (spelling) and
+# Debian packages of the offline checkers: Hunspell dictionaries (spelling; the
+# "comprehensive" French variant accepts both classical and 1990 reformed spellings) and
 # Grammalecte (French grammar, pure Python, found by audit/text/grammar.py).
-SYSTEM_PACKAGES := hunspell-fr hunspell-en-us python3-grammalecte
+SYSTEM_PACKAGES := hunspell-fr-comprehensive hunspell-en-us python3-grammalecte
 
 python-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \

@@ -199,7 +199,22 @@ def from_document(doc: Document) -> ClientConfig:
         raise doc.error((), "the file must be a mapping of keys (client:, site:, ...)")
     cfg: ClientConfig = build_dataclass(doc, ClientConfig, doc.data, ())
     cfg.source = doc
+    _check_paths(cfg, doc)
     return cfg
+
+
+def _check_paths(cfg: ClientConfig, doc: Document) -> None:
+    """Files and folders the config names must exist: say so now, not mid-run."""
+    files = {("keywords_file",): cfg.keywords_file,
+             ("spelling", "word_list"): cfg.spelling.word_list}
+    for keypath, value in files.items():
+        if value and not cfg.resolve(value).is_file():
+            raise doc.error(keypath, f"no such file: {cfg.resolve(value)}")
+    folders = {("spelling", "dictionaries"): cfg.spelling.dictionaries,
+               ("languagetool", "home"): cfg.languagetool.home}
+    for keypath, value in folders.items():
+        if value and not cfg.resolve(value).is_dir():
+            raise doc.error(keypath, f"no such folder: {cfg.resolve(value)}")
 
 
 # ---------------------------------------------------------------------------

@@ -129,3 +129,18 @@ def test_client_name_cannot_escape_the_output_folder(name: str, slug: str) -> No
 def test_client_name_without_letters(tmp_path: Path) -> None:
     err = _error("client: '../..'\nsite: {start_urls: [https://a.fr/]}\n", tmp_path)
     assert err.key == "client" and err.line == 1
+
+
+def test_named_files_and_folders_must_exist(tmp_path: Path) -> None:
+    base = "client: x\nsite: {start_urls: [https://a.fr/]}\n"
+    err = _error(base + "spelling:\n  word_list: mots.txt\n", tmp_path)
+    assert (err.line, err.key) == (4, "spelling.word_list")
+    assert str(tmp_path / "mots.txt") in err.message
+    err = _error(base + "keywords_file: absent.csv\n", tmp_path)
+    assert (err.line, err.key) == (3, "keywords_file")
+    err = _error(base + "languagetool: {home: /nulle/part}\n", tmp_path)
+    assert err.key == "languagetool.home" and "no such folder" in err.message
+    (tmp_path / "mots.txt").write_text("Clairvoyance\n", encoding="utf-8")
+    cfg_path = tmp_path / "ok.yaml"
+    cfg_path.write_text(base + "spelling: {word_list: mots.txt}\n", encoding="utf-8")
+    assert load(cfg_path).spelling.word_list == "mots.txt"

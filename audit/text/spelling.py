@@ -1,0 +1,506 @@
+"""Offline spell checking with Hunspell: dictionaries, a word cache shared by every
+page of a run, and the per-page analysis the ``spelling`` rule reports.
+
+What counts as a word to check, and why:
+
+- Skipped: ALL-CAPS tokens (SEO, SMO, headings set in capitals), single letters,
+  URLs and e-mail addresses, numbers and any token touching a digit (web2, mp3,
+  H2O, COVID-19), one of ``_ @ # / \\ = < > { } $ % & + *`` (code, handles,
+  hashtags, paths) or a dot followed by a letter (wesaw.it, index.html), tokens in
+  a non-Latin script, and whatever the caller leaves out (``pre`` blocks).
+- Each paragraph is checked in its own language (:mod:`audit.text.language`), so an
+  English quote on a French page is checked with the English dictionary.
+- Hunspell's French dictionary accepts elisions and compounds with either
+  apostrophe (l’identité, l'identité, qu’il, aujourd’hui, c’est-à-dire,
+  e-réputation); apostrophes are still folded to ``'`` before the lookup because
+  the English dictionary bundled with chunspell only knows the straight one.
+- A word the paragraph's dictionary rejects but another language's dictionary
+  knows is a *foreign word* (community, mobile-first, don't in French text): not
+  an error. Unless the paragraph's dictionary knows it once accents are added:
+  « medias » and « e-reputation » are English words but French misspellings of
+  médias and e-réputation. A compound is as bad as its worst part (SEO-friendly).
+- French capitals may go without their accent (Etablir, Ecrire, Ca), as French
+  typography long allowed; web-marketing jargon and web brands that neither
+  dictionary knows (référenceur, netlinking, LinkedIn, Shopify) are accepted.
+- An unknown word is a *possible proper noun* when every occurrence on the page
+  carries a capital letter (Wesaw, iPhone); a misspelling otherwise. A misspelt
+  word that only ever starts a sentence is therefore reported as a possible
+  proper noun: the consultant still sees it, at notice level.
+- ``ignore_words`` and ``word_list`` entries match case-insensitively, with either
+  apostrophe, and also after an elision (« d’Youseemii » → Youseemii).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from itertools import combinations
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from audit.text import language
+from audit.text.tokens import unelide
+
+if TYPE_CHECKING:
+    from audit.config import SpellingConfig
+
+# Where Debian (hunspell-*, myspell-*) installs dictionaries, searched after the client's.
+SYSTEM_DIRS = (Path("/usr/share/hunspell"), Path("/usr/share/myspell"),
+               Path("/usr/share/myspell/dicts"))
+# Preferred file names when a folder holds several variants of one language.
+_PREFERRED = {"fr": ("fr_FR", "fr"), "en": ("en_US", "en_GB", "en")}
+_DEBIAN_PACKAGES = {"fr": "hunspell-fr", "en": "hunspell-en-us", "de": "hunspell-de-de",
+                    "es": "hunspell-es", "it": "hunspell-it", "pt": "hunspell-pt-pt",
+                    "nl": "hunspell-nl", "ca": "hunspell-ca", "br": "hunspell-br"}
+_LANG_CODE = re.compile(r"[a-z]{2,3}")
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ\-][^\W\d_]+)*")
+# Characters that make a touching token code, a handle, a path or a number.
+_GLUE = r"_@#/\\=<>{}$%&+*"
+# A word not touching a digit, a glue character or a dot followed by a letter
+# (web2, fill_page, @handle, /chemin, wesaw.it, index.html): checked in one regex
+# pass, atomic so that "web2" is skipped rather than shortened to "we".
+_TOKEN = re.compile(rf"(?<![\w{_GLUE}'’ʼ\-])(?<!\w\.)(?>{_WORD.pattern})"
+                    rf"(?![\w{_GLUE}\-])(?!\.\w)")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+# Invisible characters that split a word in two for the regex but not for the reader.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE.update({0x2010: "-", 0x2011: "-"})  # hyphen, non-breaking hyphen
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u2010\u2011]")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
+# Accents French writers drop (medias → médias): tried before calling a word foreign.
+_ACCENTS = {"e": "éèêë", "a": "àâ", "i": "îï", "o": "ô", "u": "ùûü", "c": "ç",
+            "E": "ÉÈÊ", "A": "ÀÂ", "I": "Î", "O": "Ô", "U": "Û", "C": "Ç"}
+# French capitals traditionally go without accents (Etablir, Ecrire, Ca): tolerated.
+_CAPITAL_ACCENTS = {"E": "ÉÈÊ", "A": "ÀÂ", "C": "Ç", "I": "Î", "O": "Ô", "U": "ÙÛ"}
+# French web-marketing words and web brands in neither dictionary that every
+# marketing site writes; accepted (any case) unless ``jargon=False``. Words either
+# dictionary knows (newsletter, webinaire, crawler, Google...) need not be here;
+# meta and email are, because the accent check would take them for « méta », « émail ».
+_JARGON = """
+référenceur référenceurs référenceuse référenceuses webmarketing netlinking netlinkeur
+netlinkeurs netlinké netlinkée backlink backlinks linkbuilding linkbaiting ebook ebooks
+webdesigner webdesigners vlogueur vlogueurs vlogueuse vlogueuses twitto twittos
+retargeting remarketing omnicanal omnicanale omnicanaux omnicanales omnicanalité
+crosscanal indexabilité crawlabilité crawlé crawlée crawlés crawlées tiktokeur tiktokeurs
+tiktokeuse tiktokeuses streameur streameurs streameuse streameuses cyberacheteur
+cyberacheteurs microdonnées canonicalisation nofollow dofollow noindex pagerank brandé
+brandée brandés brandées benchmarker benchmarké viraliser meta metas email emails
+hreflang favicon favicons pagespeed googlebot bingbot microdata serp serps webperf
+linkedin shopify prestashop woocommerce tiktok pinterest snapchat whatsapp wix squarespace
+webflow hootsuite canva semrush ahrefs matomo hubspot mailchimp bing qwant ecosia
+trustpilot gmail bluesky vimeo dailymotion tumblr substack trello zapier sendinblue brevo
+yandex magento joomla leboncoin cdiscount tripadvisor spotify deezer photoshop figma
+"""
+WEB_JARGON = frozenset(_JARGON.split())
+_MAX_CACHE = 500_000  # entries per cache: far above any site's vocabulary
+
+
+def debian_package(lang: str) -> str:
+    """The Debian package that installs a Hunspell dictionary for ``lang``."""
+    return _DEBIAN_PACKAGES.get(lang, f"hunspell-{lang}")
+
+
+class Engine(Protocol):
+    """What is used of a Hunspell object (chunspell's ``hunspell.Hunspell``)."""
+
+    def spell(self, word: str) -> bool: ...
+
+    def suggest(self, word: str) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """A Hunspell dictionary on disk: ``<folder>/<name>.aff`` and ``.dic``."""
+
+    lang: str
+    name: str  # fr_FR, en_US...
+    folder: Path
+
+
+def _bundled_dir() -> Path | None:
+    """chunspell ships an en_US dictionary: the last resort for English."""
+    try:
+        import hunspell
+    except ImportError:
+        return None
+    folder = Path(hunspell.__file__).parent / "dictionaries"
+    return folder if folder.is_dir() else None
+
+
+def find_dictionary(lang: str, folders: Iterable[Path]) -> Dictionary | None:
+    """The first folder holding a dictionary for ``lang`` (fr → fr_FR.aff, fr.aff, fr_*.aff)."""
+    if not _LANG_CODE.fullmatch(lang):
+        return None
+    preferred = _PREFERRED.get(lang, (f"{lang}_{lang.upper()}", lang))
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        names = [*preferred, *sorted(p.stem for p in folder.glob(f"{lang}[_-]*.aff"))]
+        for name in names:
+            if (folder / f"{name}.aff").is_file() and (folder / f"{name}.dic").is_file():
+                return Dictionary(lang, name, folder)
+    return None
+
+
+def open_hunspell(d: Dictionary) -> Engine:
+    import hunspell  # chunspell: imported here so that a missing wheel is one notice, not a crash
+
+    return hunspell.Hunspell(d.name, hunspell_data_dir=str(d.folder))
+
+
+def read_word_list(path: Path) -> list[str]:
+    """One word per line; blank lines and ``#`` comments ignored."""
+    out = []
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return out
+
+
+class Kind(IntEnum):
+    """How a word fares, worst last (a compound is as bad as its worst part)."""
+
+    SKIP = -1  # not a word to check: ALL-CAPS, one letter, another script
+    OK = 0
+    FOREIGN = 1  # unknown in the paragraph's language, known in another
+    UNKNOWN = 2  # a misspelling, or a proper noun when always capitalised
+
+
+@dataclass(frozen=True)
+class WordHit:
+    """One word reported on a page: its occurrences and where it first appears."""
+
+    word: str  # as first written
+    lang: str  # the dictionary that rejected it
+    count: int
+    context: str  # a few words around the first occurrence
+
+
+@dataclass
+class SpellingResult:
+    lang: str  # the page's language
+    words: int = 0  # words checked: the denominator of the error rate
+    words_by_lang: dict[str, int] = field(default_factory=dict)
+    misspellings: list[WordHit] = field(default_factory=list)  # most frequent first
+    proper_nouns: list[WordHit] = field(default_factory=list)
+    foreign: list[WordHit] = field(default_factory=list)
+    # language without a dictionary -> paragraphs left unchecked
+    unchecked: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        """Misspelt occurrences (a word misspelt three times counts three)."""
+        return sum(h.count for h in self.misspellings)
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.words_by_lang)
+
+
+@dataclass
+class _Group:
+    word: str
+    lang: str
+    kind: Kind
+    text: str  # the paragraph of the first occurrence
+    start: int
+    end: int
+    count: int = 0
+    always_capitalised: bool = True
+
+
+class SpellChecker:
+    """Hunspell dictionaries, opened on first use, and caches shared by every page.
+
+    One instance per run (``ctx.service("spelling", ...)``): a site repeats the same
+    few thousand words on every page, so each (language, word) reaches Hunspell once.
+    """
+
+    def __init__(self, folders: Sequence[Path] = (), *, ignore_words: Iterable[str] = (),
+                 system_dirs: bool = True, jargon: bool = True,
+                 open_dictionary: Callable[[Dictionary], Engine] = open_hunspell) -> None:
+        extra: list[Path] = []
+        if system_dirs:
+            extra = list(SYSTEM_DIRS)
+            bundled = _bundled_dir()
+            if bundled is not None:
+                extra.append(bundled)
+        self.folders = [*folders, *extra]
+        self.ignore = {_normalise(part).lower() for w in ignore_words for part in w.split()}
+        if jargon:
+            self.ignore |= WEB_JARGON
+        self._open = open_dictionary
+        self._engines: dict[str, Engine | None] = {}
+        self.dictionaries: dict[str, Dictionary] = {}  # the ones opened
+        self.problems: dict[str, str] = {}  # lang -> why it could not be opened
+        self._known: dict[tuple[str, str], bool] = {}
+        self._kinds: dict[str, dict[str, Kind]] = {}  # lang -> token as written -> Kind
+        self._suggestions: dict[tuple[str, str], list[str]] = {}
+        # reported token -> (grouping key, has a capital): foreign words recur on every page
+        self._facts: dict[str, tuple[str, bool]] = {}
+        self.lookups = 0  # calls into Hunspell's spell(): what the cache saves
+        # Called by close() before the dictionaries go: the rule notes the engine that ran.
+        self.on_close: Callable[[SpellChecker], None] | None = None
+
+    @classmethod
+    def from_config(cls, cfg: SpellingConfig, resolve: Callable[[str], Path], *,
+                    system_dirs: bool = True, jargon: bool = True,
+                    open_dictionary: Callable[[Dictionary], Engine] = open_hunspell
+                    ) -> SpellChecker:
+        """From the client's ``spelling:`` section; paths resolved against the config
+        file. The client's dictionary folder is searched before the system's."""
+        words = list(cfg.ignore_words)
+        if cfg.word_list:
+            words += read_word_list(resolve(cfg.word_list))  # missing: fail loudly
+        folders = [resolve(cfg.dictionaries)] if cfg.dictionaries else []
+        for folder in folders:
+            if not folder.is_dir():  # a silent fallback would hide the client's dictionary
+                raise NotADirectoryError(f"spelling.dictionaries: no folder {folder}")
+        return cls(folders, ignore_words=words, system_dirs=system_dirs, jargon=jargon,
+                   open_dictionary=open_dictionary)
+
+    # -- dictionaries ---------------------------------------------------------------
+
+    def engine(self, lang: str) -> Engine | None:
+        if lang not in self._engines:
+            self._engines[lang] = None
+            d = find_dictionary(lang, self.folders)
+            if d is None:
+                searched = ", ".join(str(f) for f in self.folders) or "no folder"
+                self.problems[lang] = f"no {lang} dictionary (.aff + .dic) in {searched}"
+            else:
+                try:
+                    self._engines[lang] = self._open(d)
+                    self.dictionaries[lang] = d
+                except (ImportError, OSError, RuntimeError, UnicodeError) as exc:
+                    self.problems[lang] = f"{d.folder / d.name}: {exc}"
+        return self._engines[lang]
+
+    def available(self, lang: str) -> bool:
+        return self.engine(lang) is not None
+
+    def describe(self, langs: Iterable[str] | None = None) -> str:
+        """The engine that ran, e.g. ``Hunspell fr_FR, en_US``."""
+        chosen = self.dictionaries if langs is None else {
+            lang: self.dictionaries[lang] for lang in langs if lang in self.dictionaries}
+        names = ", ".join(d.name for d in chosen.values())
+        return f"Hunspell {names}" if names else "Hunspell (no dictionary)"
+
+    # -- words ----------------------------------------------------------------------
+
+    def known(self, lang: str, word: str) -> bool:
+        """Whether ``lang``'s dictionary accepts ``word`` (cached; False without one)."""
+        key = (lang, word)
+        hit = self._known.get(key)
+        if hit is None:
+            engine = self.engine(lang)
+            if engine is None:
+                return False
+            self.lookups += 1
+            try:
+                hit = bool(engine.spell(word))
+            except (UnicodeError, ValueError):  # not encodable in a Latin-1 dictionary
+                hit = False
+            if len(self._known) >= _MAX_CACHE:
+                self._known.clear()
+            self._known[key] = hit
+        return hit
+
+    def suggest(self, lang: str, word: str, limit: int) -> list[str]:
+        """Hunspell's suggestions (about 0.1 s a word: ask only for reported errors)."""
+        key = (lang, _normalise(word))
+        if key not in self._suggestions:
+            engine = self.engine(lang)
+            try:
+                found = list(engine.suggest(key[1])) if engine is not None else []
+            except (UnicodeError, ValueError):
+                found = []
+            self._suggestions[key] = found
+        return self._suggestions[key][:limit]
+
+    def classify(self, lang: str, word: str) -> Kind:
+        """SKIP, OK, FOREIGN or UNKNOWN for one token of a ``lang`` paragraph (cached)."""
+        cache = self._kinds.setdefault(lang, {})
+        kind = cache.get(word)
+        if kind is None:
+            kind = self._classify_new(cache, lang, word)
+        return kind
+
+    def _classify_new(self, cache: dict[str, Kind], lang: str, word: str) -> Kind:
+        if len(word) < 2 or word.isupper() or not _latin(word) or not _letters(word):
+            kind = Kind.SKIP
+        else:
+            kind = self._judge(lang, _normalise(word))
+        if len(cache) >= _MAX_CACHE:
+            cache.clear()
+        cache[word] = kind
+        return kind
+
+    def _ignored(self, word: str) -> bool:
+        return bool(self.ignore) and word.lower() in self.ignore
+
+    def _judge(self, lang: str, word: str) -> Kind:
+        if self._ignored(word) or self.known(lang, word):
+            return Kind.OK
+        bare = unelide(word)  # d'Instagram → Instagram
+        if bare != word and (self._ignored(bare) or self.known(lang, bare)):
+            return Kind.OK
+        accents = _CAPITAL_ACCENTS.get(bare[0]) if lang != "en" else None
+        if accents and any(self.known(lang, a + bare[1:]) for a in accents):
+            return Kind.OK
+        if self._foreign(lang, bare):
+            return Kind.FOREIGN
+        if "-" in bare:  # SEO-friendly, mobile-first: judge the parts
+            return max(Kind.OK, *(self.classify(lang, p) for p in bare.split("-")))
+        return Kind.UNKNOWN
+
+    def _foreign(self, lang: str, word: str) -> bool:
+        for other in language.STOP_WORDS:
+            if other != lang and self.known(other, word):
+                # English drops no accents; in other languages « medias » is a misspelling.
+                return lang == "en" or not any(self.known(lang, v)
+                                               for v in _accent_variants(word))
+        return False
+
+    # -- pages ----------------------------------------------------------------------
+
+    def check(self, paragraphs: Iterable[str], lang: str,
+              per_paragraph: bool = True) -> SpellingResult:
+        """Check the paragraphs of one page written in ``lang``.
+
+        With ``per_paragraph``, each paragraph long enough to tell is checked in its
+        own language (French or English); paragraphs in a language without a
+        dictionary are counted in ``unchecked``.
+        """
+        result = SpellingResult(lang)
+        groups: dict[tuple[str, str], _Group] = {}
+        detect = per_paragraph and lang in language.STOP_WORDS
+        candidates = tuple(language.STOP_WORDS)
+        ok, skip = Kind.OK, Kind.SKIP
+        for raw in paragraphs:
+            text = _clean(raw)
+            if "://" in text or "www." in text or "@" in text:
+                text = _URL.sub(lambda m: " " * len(m.group()), text)  # keep offsets
+            tokens = _TOKEN.findall(text)
+            plang = language.detect_words(tokens, candidates, lang) if detect else lang
+            if not self.available(plang):
+                result.unchecked[plang] = result.unchecked.get(plang, 0) + 1
+                continue
+            cache = self._kinds.setdefault(plang, {})
+            n = 0
+            for word in tokens:
+                kind = cache.get(word)
+                if kind is None:
+                    kind = self._classify_new(cache, plang, word)
+                if kind is ok:
+                    n += 1
+                elif kind is not skip:
+                    n += 1
+                    self._count(groups, plang, kind, word, text)
+            if n:
+                result.words += n
+                result.words_by_lang[plang] = result.words_by_lang.get(plang, 0) + n
+        for g in sorted(groups.values(), key=lambda g: -g.count):
+            hit = WordHit(g.word, g.lang, g.count, snippet(g.text, g.start, g.end))
+            if g.kind is Kind.FOREIGN:
+                result.foreign.append(hit)
+            elif g.always_capitalised:
+                result.proper_nouns.append(hit)
+            else:
+                result.misspellings.append(hit)
+        return result
+
+    def _count(self, groups: dict[tuple[str, str], _Group], lang: str, kind: Kind, word: str,
+               text: str) -> None:
+        facts = self._facts.get(word)
+        if facts is None:
+            bare = unelide(_normalise(word))
+            if len(self._facts) >= _MAX_CACHE:
+                self._facts.clear()
+            facts = self._facts[word] = (bare.lower(), _has_capital(bare))
+        key = (lang, facts[0])  # l’email and email: one word
+        g = groups.get(key)
+        if g is None:
+            start, end = _locate(text, word)
+            g = groups[key] = _Group(word, lang, kind, text, start, end)
+        g.count += 1
+        if not facts[1]:
+            g.always_capitalised = False
+
+    def close(self) -> None:
+        if self.on_close is not None:
+            self.on_close(self)
+            self.on_close = None
+        self._engines.clear()
+        self._known.clear()
+        self._kinds.clear()
+        self._suggestions.clear()
+        self._facts.clear()
+
+
+def _normalise(word: str) -> str:
+    return word if word.isascii() else word.translate(_APOSTROPHES)
+
+
+def _clean(text: str) -> str:
+    if _INVISIBLE_RE.search(text):
+        text = text.translate(_INVISIBLE)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)  # e + combining accent → é
+    return text
+
+
+def _has_capital(word: str) -> bool:
+    return any(c.isupper() for c in word)
+
+
+def _letters(word: str) -> bool:
+    """No digit-like character (km², x²) hiding in what the regex took for letters."""
+    return all(c.isalpha() or c in "'’ʼ-" for c in word)
+
+
+def _latin(word: str) -> bool:
+    return word.isascii() or all(ord(c) <= 0x24F or c in "’ʼ" for c in word)
+
+
+def _locate(text: str, word: str) -> tuple[int, int]:
+    """Where ``word`` first occurs in ``text`` as a whole token (for the snippet)."""
+    m = re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text)
+    return m.span() if m else (0, 0)
+
+
+def _accent_variants(word: str) -> Iterator[str]:
+    """The word with one or two letters accented: medias → médias, reference → référence."""
+    spots = [(i, _ACCENTS[c]) for i, c in enumerate(word) if c in _ACCENTS]
+    chars = list(word)
+    for i, alts in spots:
+        for a in alts:
+            yield word[:i] + a + word[i + 1:]
+    if len(spots) > 6:  # 15+ pairs of 16 variants: not worth it for a rare long word
+        return
+    for (i, alts_i), (j, alts_j) in combinations(spots, 2):
+        for a in alts_i:
+            for b in alts_j:
+                variant = chars.copy()
+                variant[i], variant[j] = a, b
+                yield "".join(variant)
+
+
+def snippet(text: str, start: int, end: int, around: int = 5) -> str:
+    """``around`` words either side of text[start:end], with … where cut."""
+    head = text[:start].split(" ")
+    tail = text[end:].split(" ")
+    before = " ".join(head[-(around + 1):])  # the last piece is glued to the word: "(" or ""
+    after = " ".join(tail[:around + 1])
+    return ("…" if len(head) > around + 1 else "") + before + text[start:end] + after + (
+        "…" if len(tail) > around + 1 else "")
+
+
+__all__ = ["SYSTEM_DIRS", "WEB_JARGON", "Dictionary", "Engine", "Kind", "SpellChecker",
+           "SpellingResult", "WordHit", "debian_package", "find_dictionary", "open_hunspell",
+           "read_word_list", "snippet"]
