@@ -45,3 +45,14 @@ def test_sem_renormalises_over_categories_with_data() -> None:
     sem, used = sem_score({"seo": 70.0, "sea": 50.0, "smo": 30.0}, weights)
     assert sem == pytest.approx(70 * 0.5 + 50 * 0.25 + 30 * 0.25)
     assert sem_score({"seo": None, "sea": None, "smo": None}, weights)[0] is None
+
+
+def test_docs_worked_example_uses_the_real_rule_weights() -> None:
+    """docs/scoring.md, section 2: keep the published example true to the registry."""
+    from audit.rules import all_rules
+
+    weights = {rid: cls.weight for rid, cls in all_rules().items()}
+    scores = {"title": 50, "status-code": 100, "h1": 100, "broken-link": 100,
+              "meta-description": 100, "image-alt": 100, "keyword-cannibalization": 100,
+              "spelling": 93.75, "grammar": 100, "readability": 100}
+    assert page_score(scores, weights) == pytest.approx(1443.75 / 16)
