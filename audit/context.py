@@ -37,6 +37,7 @@ class Context:
     services: dict[str, Any] = field(default_factory=dict)
     # Run-level remarks for the Summary (which engine ran, what was skipped), deduplicated.
     notes: list[Msg] = field(default_factory=list)
+    _closing: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def note(self, message: Msg) -> None:
         if message not in self.notes:
@@ -49,7 +50,14 @@ class Context:
             self.services[key] = factory()
         return self.services[key]
 
+    def at_close(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when the check ends (e.g. to note which engines ran)."""
+        self._closing.append(callback)
+
     def close(self) -> None:
+        for callback in self._closing:
+            callback()
+        self._closing.clear()
         for svc in self.services.values():
             close = getattr(svc, "close", None)
             if callable(close):

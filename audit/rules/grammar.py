@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from audit.context import Context
+from audit.rule import Code, Msg, Outcome, PageData, PageRule, Score, Severity
+from audit.text import language
+from audit.text.grammar import GrammarService, GrammarSettings, PageCheck, prose_paragraphs, snippet
+from audit.text.grammar_grammalecte import DEBIAN_PACKAGE
+from audit.text.tokens import words
+from audit.typedyaml import at_least, checked
+from spiders.items import PageItem
+
+# Engine names (PageData, English) → how the French report names them.
+_ENGINE_FR = {"LanguageTool (server)": "LanguageTool (serveur)",
+              "LanguageTool (public API)": "LanguageTool (API publique)"}
+
+
+def grammar_score(errors: int, words: int, penalty: float = 20.0,
+                  min_words: int = 100) -> float:
+    """100 − penalty × errors per 100 words, floor 0; a page shorter than ``min_words``
+    is judged as if it had ``min_words`` words (one slip never sinks a short page)."""
+    rate = 100.0 * errors / max(words, min_words, 1)
+    return max(0.0, 100.0 - penalty * rate)
+
+
+def _excerpt(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + "…"
+
+
+def _engines(names: list[str]) -> Msg:
+    return Msg(" + ".join(_ENGINE_FR.get(n, n) for n in names), " + ".join(names))
+
+
+class Grammar(PageRule):
+    """The page's text is free of grammar mistakes (agreement, conjugation, elision…).
+
+    **Why it matters**: grammar mistakes cost trust the way spelling mistakes do —
+    quality raters' guidelines count them among the signs of careless, low-quality
+    content — and a visitor who stumbles on « les offres que nous avons proposé »
+    doubts the rest of the page, the offer included.
+
+    **Bad**: « Il faut se inscrire avant lundi », « les enfant sont partis »,
+    « ils mange », « nous suivons les réseaux social ».
+
+    **Good**: « Il faut s’inscrire avant lundi », « les enfants sont partis »,
+    « ils mangent », « nous suivons les réseaux sociaux ».
+
+    **Engines**: the consultant's LanguageTool when the client config names one
+    (``languagetool.server_url``, an installed ``languagetool.home``, or
+    ``languagetool.public_api: true``, throttled to its limits): every language it
+    knows. Otherwise Grammalecte, offline, for French. If LanguageTool fails (server
+    down, timeout, HTTP 5xx, no Java) the run falls back to Grammalecte and each page
+    says so (``engine-fallback``); a page in a language no engine checks gets a
+    ``no-engine`` notice instead of a clean bill. The Pages sheet names the engine.
+
+    **Checked**: each distinct paragraph of at least ``paragraph_min_words`` words
+    (menus, buttons and labels are not sentences), not in ALL CAPS, not code, not in
+    ``skip_regions`` (navigation); each in its own language (an English quote on a
+    French page goes to an English engine). A paragraph repeated on every page (a
+    footer) is checked once per run. Spelling is left to the ``spelling`` rule and
+    typography (non-breaking spaces, typographic apostrophes, dashes, capitals) is
+    off: on web pages it outnumbers real mistakes ten to one; ``typography: true``
+    reports it. ``ignore_rules`` silences a rule id (shown in the evidence in
+    brackets) or a family (Grammalecte's gn, conj, ppas…; LanguageTool's STYLE…).
+
+    **Score**: ``100 − penalty × errors per 100 words`` (penalty 20, floor 0): 0.5
+    error per 100 words → 90, 1 → 80, 2.5 → 50, 5 or more → 0. The rate is taken over
+    at least ``min_words`` (100) words, so on a short page one error costs at most 20
+    points. Engines have false positives: hence a gentler penalty than spelling's.
+    """
+
+    id = "grammar"
+    category = "seo"
+    weight = 1.0
+    title = Msg("Texte sans faute de grammaire", "Text free of grammar mistakes")
+    description = Msg(
+        "Vérifie la grammaire du texte de chaque page (accords, conjugaisons, élisions…) "
+        "avec Grammalecte hors ligne pour le français, ou le LanguageTool du consultant.",
+        "Checks the grammar of each page's text (agreement, conjugation, elision…) "
+        "with Grammalecte offline for French, or the consultant's LanguageTool.")
+    codes = {
+        "grammar-error": Code(Severity.WARNING, Msg("Fautes de grammaire",
+                                                    "Grammar mistakes")),
+        "engine-fallback": Code(Severity.NOTICE, Msg("Correcteur grammatical de secours utilisé",
+                                                     "Fallback grammar checker used")),
+        "no-engine": Code(Severity.NOTICE, Msg("Grammaire non vérifiée (aucun correcteur)",
+                                               "Grammar not checked (no checker)")),
+    }
+    columns = {
+        "grammar_errors": Msg("Fautes de grammaire", "Grammar mistakes"),
+        "grammar_engine": Msg("Correcteur grammatical", "Grammar checker"),
+    }
+
+    @dataclass(frozen=True)
+    class Options:
+        typography: bool = False  # also report typography (non-breaking spaces, apostrophes…)
+        penalty: float = checked(at_least(0), default=20.0)  # points per error per 100 words
+        min_words: int = checked(at_least(1), default=100)  # shorter pages: judged as this long
+        paragraph_min_words: int = checked(at_least(1), default=4)  # shorter blocks: not prose
+        skip_regions: list[str] = field(default_factory=lambda: ["nav"])
+        ignore_rules: list[str] = field(default_factory=list)  # rule ids or families
+        max_listed: int = checked(at_least(1), default=5)  # errors quoted in the evidence
+        per_paragraph: bool = True  # detect each paragraph's language (fr/en)
+        workers: int = checked(at_least(0), default=0)  # French in parallel; 0: one per core
+        grammalecte_path: str | None = None  # a Grammalecte folder if not the system's
+
+    def _open(self, ctx: Context) -> GrammarService:
+        self.pages_by_engine: Counter[str] = Counter()
+        self.unchecked_langs: Counter[str] = Counter()
+        ctx.at_close(lambda: self._note_engines(ctx))
+        return GrammarService(self.settings(ctx))
+
+    def _note_engines(self, ctx: Context) -> None:
+        """One line on the Summary: which engine checked how many pages, what was not."""
+        if self.pages_by_engine:
+            fr = ", ".join(f"{e} sur {n} page(s)" for e, n in self.pages_by_engine.most_common())
+            en = ", ".join(f"{e} on {n} page(s)" for e, n in self.pages_by_engine.most_common())
+            ctx.note(Msg(f"Grammaire vérifiée avec {fr}.", f"Grammar checked with {en}."))
+        if self.unchecked_langs:
+            fr = ", ".join(f"« {lang} » sur {n} page(s)"
+                           for lang, n in self.unchecked_langs.most_common())
+            en = ", ".join(f"'{lang}' on {n} page(s)"
+                           for lang, n in self.unchecked_langs.most_common())
+            ctx.note(Msg(f"Grammaire non vérifiée, faute de correcteur, pour la langue {fr}.",
+                         f"Grammar not checked, no engine, for the language {en}."))
+
+    def check(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
+        service = ctx.service("grammar", lambda: self._open(ctx))
+        page_lang = ctx.page_language(page)
+        texts = prose_paragraphs(page.text_blocks, min_words=self.options.paragraph_min_words,
+                                 skip_regions=self.options.skip_regions)
+        detect = self.options.per_paragraph and page_lang in language.STOP_WORDS
+        candidates = tuple(language.STOP_WORDS)
+        langs = [language.detect(t, candidates, page_lang) if detect else page_lang
+                 for t in texts]
+        result = service.check(list(zip(texts, langs, strict=True)))
+        engines = result.engines
+        if result.fallbacks and engines:
+            yield self._fallback(page.url, result, engines)
+        for engine in set(e for e in result.engine_of if e):
+            self.pages_by_engine[engine] += 1
+        for lang in result.unchecked:
+            self.unchecked_langs[lang] += 1
+        for lang, count in sorted(result.unchecked.items()):
+            skipped = [t for t, tl, e in zip(texts, langs, result.engine_of, strict=True)
+                       if tl == lang and e is None]
+            yield self._no_engine(page.url, lang, count, result, skipped)
+        if not engines:
+            yield Score(page.url, None)  # not scored: nothing was checked
+            return
+        checked_words = sum(len(words(t)) for t, e in zip(texts, result.engine_of, strict=True)
+                            if e)
+        errors = len(result.issues)
+        if errors:
+            rate = f"{100.0 * errors / max(checked_words, 1):.1f}"
+            by = _engines(engines)  # named per language: Msg.format gives both one value
+            yield self.finding(page.url, "grammar-error", Msg(
+                f"{errors} faute(s) de grammaire probable(s) sur {checked_words} mots vérifiés "
+                f"({rate.replace('.', ',')} pour 100 mots), selon {by.fr}.",
+                f"{errors} probable grammar mistake(s) in {checked_words} words checked "
+                f"({rate} per 100 words), according to {by.en}."),
+                evidence=self._evidence(texts, langs, page_lang, result))
+        yield PageData(page.url, "grammar_errors", errors)
+        yield PageData(page.url, "grammar_engine", " + ".join(engines))
+        yield Score(page.url, grammar_score(errors, checked_words, self.options.penalty,
+                                            self.options.min_words))
+
+    def settings(self, ctx: Context) -> GrammarSettings:
+        """The service's settings: this rule's options and the client's ``languagetool:``."""
+        lt = ctx.config.languagetool
+        o = self.options
+        return GrammarSettings(
+            typography=o.typography, ignore_rules=frozenset(o.ignore_rules),
+            grammalecte_path=ctx.config.resolve(o.grammalecte_path) if o.grammalecte_path
+            else None,
+            workers=o.workers, languagetool_url=lt.server_url,
+            languagetool_home=ctx.config.resolve(lt.home) if lt.home else None,
+            languagetool_public_api=lt.public_api, languagetool_timeout=lt.timeout)
+
+    def _evidence(self, texts: list[str], langs: list[str], page_lang: str,
+                  result: PageCheck) -> str:
+        """One line per error: where (the error in brackets), why, the fix, the rule id."""
+        lines = []
+        for i, issue in result.issues[: self.options.max_listed]:
+            line = f"[{langs[i]}] " if langs[i] != page_lang else ""
+            line += f"« {snippet(texts[i], issue.start, issue.end)} » — {issue.message}"
+            if issue.suggestions:
+                line += " → " + " / ".join(issue.suggestions)
+            lines.append(f"{line} [{issue.rule}]")
+        more = len(result.issues) - self.options.max_listed
+        if more > 0:
+            lines.append(f"… (+{more})")
+        return "\n".join(lines)
+
+    def _fallback(self, url: str, result: PageCheck, engines: list[str]) -> Outcome:
+        failed = _engines(list(result.fallbacks))
+        return self.finding(url, "engine-fallback", Msg(
+            f"{failed.fr} indisponible : grammaire vérifiée avec {_engines(engines).fr} "
+            "à la place.",
+            f"{failed.en} unavailable: grammar checked with {_engines(engines).en} instead."),
+            evidence="\n".join(f"{name}: {why}" for name, why in result.fallbacks.items()))
+
+    def _no_engine(self, url: str, lang: str, count: int, result: PageCheck,
+                   skipped: list[str]) -> Outcome:
+        if result.fallbacks:
+            hint = Msg("Le correcteur prévu a échoué : voir le détail.",
+                       "The configured checker failed: see the evidence.")
+        elif lang == "fr":
+            hint = Msg(f"Installez le paquet Debian {DEBIAN_PACKAGE} ou indiquez un serveur "
+                       "LanguageTool (languagetool.server_url).",
+                       f"Install the Debian package {DEBIAN_PACKAGE} or set a LanguageTool "
+                       "server (languagetool.server_url).")
+        else:
+            hint = Msg("Indiquez un serveur LanguageTool (languagetool.server_url).",
+                       "Set a LanguageTool server (languagetool.server_url).")
+        return self.finding(url, "no-engine", Msg(
+            f"{count} paragraphe(s) en « {lang} » non vérifié(s) : aucun correcteur "
+            f"grammatical pour « {lang} ». {hint.fr}",
+            f"{count} paragraph(s) in '{lang}' not checked: no grammar engine for "
+            f"'{lang}'. {hint.en}"),
+            evidence="\n".join([f"{name}: {why}" for name, why in result.fallbacks.items()]
+                               + [f"« {_excerpt(t)} »" for t in skipped[:2]]))
