@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint clean python-check system-deps
+.PHONY: demo test lint bench clean python-check system-deps
 
 # Debian packages of the offline checkers: Hunspell dictionaries (spelling; the
 # "comprehensive" French variant accepts both classical and 1990 reformed spellings) and
@@ -52,6 +52,11 @@ demo: $(VENV)/.installed system-deps
 test: $(VENV)/.installed-dev system-deps
 	$(BIN)/ruff check audit spiders tests
 	$(BIN)/python -m pytest -q
+
+# Speed and memory figures (BENCHMARKS.md); not part of `make test`.
+bench: $(VENV)/.installed system-deps
+	$(BIN)/python -m tests.bench.bench_content --pages 1000 --no-grammar
+	$(BIN)/python -m tests.bench.bench_content --pages 100
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check audit spiders tests

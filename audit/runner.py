@@ -76,6 +76,7 @@ class CheckSummary:
     rule_failures: int = 0
     bad_lines: int = 0
     seconds: float = 0.0
+    rule_seconds: dict[str, float] = field(default_factory=dict)  # where the time goes
 
 
 class _Scores:
@@ -225,6 +226,7 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                     scores.finding(o)
 
         def guarded(rule: Rule, url: str, call: Callable[[], Iterable[Any] | None]) -> None:
+            began_rule = time.perf_counter()
             try:
                 result = call()
                 emit(rule, list(result) if result is not None else [])
@@ -233,6 +235,9 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                 f = _failure(rule, url, exc)
                 _write_finding(out, f, summary)
                 scores.finding(f)
+            finally:
+                spent = time.perf_counter() - began_rule
+                summary.rule_seconds[rule.id] = summary.rule_seconds.get(rule.id, 0.0) + spent
 
         try:
             for page in read_pages(pages_path, bad_line):
@@ -272,6 +277,8 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                    "pages": summary.pages, "findings": summary.findings,
                    "rule_failures": summary.rule_failures, "bad_lines": summary.bad_lines,
                    "notes": [n.to_dict() for n in ctx.notes],
+                   "rule_seconds": {k: round(v, 3) for k, v in
+                                    sorted(summary.rule_seconds.items(), key=lambda kv: -kv[1])},
                    "seconds": summary.seconds}, fh, indent=2)
     return summary
 

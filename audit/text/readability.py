@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 import pyphen
 from textstat.backend.utils.constants import LANG_CONFIGS
@@ -83,7 +84,7 @@ def measure(text: str, lang: str) -> Readability | None:
             longest, longest_words = sentence, len(ws)
         n_sentences += 1
         n_words += len(ws)
-        n_syllables += sum(syllables(w, root) for w in ws)
+        n_syllables += sum(map(syllables, ws, repeat(root)))
     if not n_words:
         return Readability(root, 0.0, 0, 0, 0)
     ease = (cfg["fre_base"] - cfg["fre_sentence_length"] * n_words / n_sentences
