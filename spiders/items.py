@@ -21,6 +21,7 @@ class Link:
     rel: str = ""  # rel attribute, lower-case, as written
     internal: bool = False  # in the crawl scope (same allowed host)
     tag: str = "a"  # a | area
+    hidden: str = ""  # why a visitor cannot see or click it ("" = visible)
 
 
 @dataclass
@@ -44,6 +45,12 @@ class TextBlock:
     tag: str  # the block element that holds the text
     text: str
     region: str = ""  # nav | header | footer | aside | main | "" (where on the page)
+    # Why the text is invisible to a visitor ("" = visible): the technique and the CSS
+    # rule or attribute that causes it, e.g. "color = background (#fff on #fff): .kw".
+    hidden: str = ""
+    # The honest pattern the hidden text belongs to, when recognised: sr-only, menu, tab,
+    # accordion, details, modal, cookie-banner, skip-link... ("" = none recognised).
+    hidden_context: str = ""
 
 
 @dataclass
