@@ -7,6 +7,7 @@ it; nothing else is needed for the config, the runner and the workbook to know i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -32,6 +33,20 @@ SEVERITY_SCORE = {Severity.ERROR: 0.0, Severity.WARNING: 50.0, Severity.NOTICE: 
 RULE_FAILED = "rule-failed"  # finding code of a rule that raised: a tool fault, never scored
 
 
+_DECIMAL = re.compile(r"^(-?\d+)\.(\d+)$")
+
+
+def _plain_number(value: Any) -> Any:
+    """Floats as people write them: 25.0 → 25, 4.35 → 4.35."""
+    return f"{value:g}" if isinstance(value, float) else value
+
+
+def _numeric(values: dict[str, Any]) -> set[str]:
+    """The keys whose value is a decimal number (a float, or a string like '4.35')."""
+    return {k for k, v in values.items()
+            if isinstance(v, float) or (isinstance(v, str) and _DECIMAL.match(v))}
+
+
 @dataclass(frozen=True)
 class Msg:
     """A message in both report languages."""
@@ -43,7 +58,11 @@ class Msg:
         return self.fr if lang == "fr" else self.en
 
     def format(self, **values: Any) -> Msg:
-        return Msg(self.fr.format(**values), self.en.format(**values))
+        """Fill both texts; decimal numbers get a decimal comma in French (4,3 %)."""
+        en = {k: _plain_number(v) for k, v in values.items()}
+        fr = {k: _DECIMAL.sub(r"\1,\2", v) if isinstance(v, str) and k in _numeric(values)
+              else v for k, v in en.items()}
+        return Msg(self.fr.format(**fr), self.en.format(**en))
 
     def to_dict(self) -> dict[str, str]:
         return {"fr": self.fr, "en": self.en}

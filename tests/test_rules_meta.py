@@ -38,3 +38,11 @@ def test_a_rule_in_the_wrong_file_is_refused() -> None:
     with pytest.raises(TypeError, match=r"must live in audit/rules/made_up\.py"):
         type("MadeUp", (PageRule,), {"id": "made-up", "__module__": module.__name__})
     assert "made-up" not in REGISTRY
+
+
+def test_messages_use_a_decimal_comma_in_french() -> None:
+    msg = Msg("{x} % du texte, au plus {m} %, indice {e}, {n} fois, {url}",
+              "{x} % of the text, at most {m} %, ease {e}, {n} times, {url}").format(
+        x="4.35", m=3.0, e=-6.9, n=16, url="/v1.2/page")
+    assert msg.fr == "4,35 % du texte, au plus 3 %, indice -6,9, 16 fois, /v1.2/page"
+    assert msg.en == "4.35 % of the text, at most 3 %, ease -6.9, 16 times, /v1.2/page"
