@@ -53,7 +53,8 @@ class Outcome:
 
 def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
              options: dict[str, Any] | None = None,
-             config: dict[str, Any] | None = None) -> Outcome:
+             config: dict[str, Any] | None = None,
+             sitemap: list[str] | None = None) -> Outcome:
     """``options``: the rule's; ``config``: other top-level sections (keywords:, spelling:)."""
     data = {"client": "Cas de test", "site": {"start_urls": [SITE]}, **(config or {}),
             "rules": {rule_id: options or {}}}
@@ -65,6 +66,11 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
     with open(run_dir / "pages.jsonl", "w", encoding="utf-8") as fh:
         for page in pages:
             fh.write(json.dumps(page.to_dict(), ensure_ascii=False) + "\n")
+    if sitemap is not None:
+        with open(run_dir / "sitemaps.jsonl", "w", encoding="utf-8") as fh:
+            for url in sitemap:
+                fh.write(json.dumps({"url": urljoin(SITE, url), "sitemap": SITE + "sitemap.xml"})
+                         + "\n")
     run_checks(run_dir, cfg, rules, start_urls=[SITE])
     findings = [Finding.from_dict(json.loads(line))
                 for line in (run_dir / "findings.jsonl").read_text(encoding="utf-8").splitlines()]

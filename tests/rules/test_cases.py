@@ -7,6 +7,7 @@ A case file::
       - name: what the case shows
         options: {max_length: 60}        # the rule's options, validated like a config
         config: {keywords: {/: audit SEO}}  # other sections of the client config
+        sitemap: [/, /tarifs.html]       # URLs listed in the site's XML sitemap
         pages:                           # or a single `html:` / `page:` for one page at /
           - url: /tarifs.html
             html: "<html>...</html>"     # parsed by the real extractor
@@ -62,7 +63,8 @@ def _expected(case: dict[str, Any]) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("rule_id", "case"), _load_cases())
 def test_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
     pages = [make_page(spec) for spec in _pages(case)]
-    outcome = run_rule(rule_id, pages, tmp_path, case.get("options"), case.get("config"))
+    outcome = run_rule(rule_id, pages, tmp_path, case.get("options"), case.get("config"),
+                       case.get("sitemap"))
     got = sorted((f.url, f.code) for f in outcome.findings)
     assert got == _expected(case), [f.message.en for f in outcome.findings]
     for f in outcome.findings:

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from audit.context import Context
+from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
+from spiders.items import PageItem
+
+
+class OrphanPage(SiteRule):
+    """Every page listed in the XML sitemap is linked from at least one other page.
+
+    **Why it matters**: engines discover and weigh pages through links. A page that only
+    the sitemap knows (an "orphan") gets crawled rarely, receives no internal authority
+    and no anchor text telling what it is about; visitors never reach it either.
+
+    **Bad**: ``/offres/printemps.html`` listed in ``sitemap.xml`` but removed from the menu
+    and never linked from an article.
+
+    **Good**: every page worth a sitemap entry is reachable in a few clicks from the home
+    page (menu, category page, related articles); pages that should not exist anymore are
+    removed from the sitemap and redirected.
+
+    Start URLs are never orphans. Orphan pages score 0 for this rule; other pages 100.
+    """
+
+    id = "orphan-page"
+    category = "seo"
+    weight = 1.0
+    title = Msg("Pages du sitemap reliées au site", "Sitemap pages linked from the site")
+    description = Msg(
+        "Repère les pages présentes dans le sitemap XML vers lesquelles aucune page du site "
+        "ne fait de lien.",
+        "Finds pages listed in the XML sitemap that no page of the site links to.")
+    codes = {
+        "orphan": Code(Severity.WARNING, Msg("Page orpheline (seulement dans le sitemap)",
+                                             "Orphan page (sitemap only)")),
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.linked: set[str] = set()
+        self.pages: list[str] = []
+
+    def collect(self, page: PageItem, ctx: Context) -> None:
+        self.pages.append(page.url)
+        for link in page.links:
+            if link.internal and link.url != page.url:
+                self.linked.add(sys.intern(link.url))
+
+    def finish(self, ctx: Context) -> Iterator[Outcome]:
+        starts = set(ctx.config.site.start_urls)
+        # A redirect's target counts as linked when the redirecting URL is linked.
+        for url in list(self.linked):
+            _status, final, hops = ctx.final_status(url)
+            if hops:
+                self.linked.add(final)
+        for url in self.pages:
+            if url in starts or url in self.linked:
+                yield Score(url, 100.0)
+            elif url in ctx.sitemap_urls:
+                yield self.finding(url, "orphan", Msg(
+                    "Page orpheline : listée dans le sitemap, mais aucune page du site n’y mène.",
+                    "Orphan page: listed in the sitemap, but no page of the site links to it."))
+                yield Score(url, 0.0)
+            else:
+                yield Score(url, None)  # neither linked nor in a sitemap: found otherwise
+        self.linked.clear()
+        self.pages.clear()
