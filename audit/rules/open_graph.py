@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from audit.context import Context
+from audit.rule import Code, Msg, Outcome, PageRule, Score, Severity
+from spiders.extract import strip_fragment
+from spiders.items import PageItem
+
+# What a complete share card needs; each check is worth the same share of the score.
+CHECKS = ("og:title", "og:description", "og:image", "og:url", "twitter:card")
+
+
+class OpenGraph(PageRule):
+    """The page carries the Open Graph and Twitter Card tags that make a good share card.
+
+    **Why it matters** (SMO): when a page is shared on Facebook, LinkedIn, X or in a chat,
+    the preview is built from ``og:*`` tags. Without them the network guesses: a random
+    image or none, the navigation text as description — and people scroll past. A card
+    with a title, a description and a large image gets clicked, which is the point of
+    being present on social networks.
+
+    **Bad**: no ``og:image``; ``<meta property="og:image" content="/img/logo.png">``
+    (relative: networks cannot fetch it); ``og:url`` pointing at another page than the
+    canonical one.
+
+    **Good**: ``og:title``, ``og:description``, ``og:image`` as an absolute https URL
+    (1200×630), ``og:url`` equal to the canonical URL, and ``twitter:card`` set to
+    ``summary_large_image``.
+
+    Score: the share of the five checks passed (title, description, image, url, card).
+    """
+
+    id = "open-graph"
+    category = "smo"
+    weight = 1.0
+    title = Msg("Balises de partage (Open Graph) complètes", "Complete share tags (Open Graph)")
+    description = Msg(
+        "Vérifie og:title, og:description, og:image (URL absolue), og:url (cohérente avec "
+        "l’URL canonique) et twitter:card.",
+        "Checks og:title, og:description, og:image (absolute URL), og:url (consistent with "
+        "the canonical URL) and twitter:card.")
+    codes = {
+        "no-open-graph": Code(Severity.WARNING, Msg("Aucune balise Open Graph",
+                                                    "No Open Graph tags")),
+        "missing-tag": Code(Severity.WARNING, Msg("Balise Open Graph manquante",
+                                                  "Open Graph tag missing")),
+        "relative-image": Code(Severity.WARNING, Msg("Image de partage en URL relative",
+                                                     "Share image with a relative URL")),
+        "url-mismatch": Code(Severity.NOTICE, Msg("og:url différente de l’URL canonique",
+                                                  "og:url differs from the canonical URL")),
+        "no-twitter-card": Code(Severity.NOTICE, Msg("Pas de balise twitter:card",
+                                                     "No twitter:card tag")),
+    }
+
+    def check(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
+        og = page.open_graph
+        passed = set()
+        if not og:
+            yield self.finding(page.url, "no-open-graph", Msg(
+                "Aucune balise Open Graph : le partage sur les réseaux affichera un aperçu "
+                "deviné (image au hasard ou aucune).",
+                "No Open Graph tags: shares on social networks will show a guessed preview "
+                "(a random image, or none)."))
+        else:
+            missing = [t for t in ("og:title", "og:description", "og:image") if not og.get(t)]
+            if missing:
+                yield self.finding(page.url, "missing-tag", Msg(
+                    "Balise(s) manquante(s) : {t}.", "Missing tag(s): {t}.").format(
+                        t=", ".join(missing)), evidence=", ".join(missing))
+            passed |= {t for t in ("og:title", "og:description") if og.get(t)}
+            image = og.get("og:image", "")
+            if image:
+                if urlsplit(image).scheme in ("http", "https"):
+                    passed.add("og:image")
+                else:
+                    yield self.finding(page.url, "relative-image", Msg(
+                        "L’image de partage n’est pas une URL absolue : les réseaux ne "
+                        "pourront pas la récupérer.",
+                        "The share image is not an absolute URL: networks cannot fetch it."),
+                        evidence=image)
+            og_url = og.get("og:url", "")
+            canonical = page.canonical or page.url
+            if og_url and _same(og_url, canonical):
+                passed.add("og:url")
+            elif og_url:
+                yield self.finding(page.url, "url-mismatch", Msg(
+                    "og:url ({o}) ne correspond pas à l’URL canonique ({c}) : les partages "
+                    "seront comptés sur une autre adresse.",
+                    "og:url ({o}) does not match the canonical URL ({c}): shares will be "
+                    "counted on another address.").format(o=og_url, c=canonical),
+                    evidence=og_url)
+            elif "og:title" in passed:
+                passed.add("og:url")  # absent: networks fall back to the page URL itself
+        if page.twitter.get("twitter:card"):
+            passed.add("twitter:card")
+        elif og:
+            yield self.finding(page.url, "no-twitter-card", Msg(
+                "Pas de balise twitter:card : X affichera une petite carte sans grande image.",
+                "No twitter:card tag: X will show a small card without a large image."))
+        yield Score(page.url, 100.0 * len(passed) / len(CHECKS))
+
+
+def _same(a: str, b: str) -> bool:
+    """Same page: scheme, host (case-insensitive) and path, trailing slash aside."""
+    pa, pb = urlsplit(strip_fragment(a)), urlsplit(strip_fragment(b))
+    return (pa.scheme, (pa.hostname or "").lower(), pa.path.rstrip("/"), pa.query) == \
+        (pb.scheme, (pb.hostname or "").lower(), pb.path.rstrip("/"), pb.query)
