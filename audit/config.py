@@ -110,6 +110,62 @@ class LanguageToolConfig:
     timeout: float = checked(at_least(1), default=30.0)
 
 
+def _http_urls(values: list[str]) -> str | None:
+    for v in values:
+        problem = _absolute_http_url(v)
+        if problem:
+            return problem
+    return None
+
+
+@dataclass
+class DuplicatesConfig:
+    """Duplicate content inside the site and against external pages (competitors, partners).
+
+    ``compare_with`` pages and the pages listed by ``compare_sitemaps`` are fetched by the
+    crawl (robots.txt obeyed, one request at a time, ``external_delay`` apart), at most
+    ``max_external_pages`` of them, into the run's ``external.jsonl``.
+    """
+
+    near_threshold: float = checked(between(0.5, 1.0), default=0.90)  # estimated Jaccard
+    min_words: int = checked(at_least(1), default=50)  # shorter main texts are not compared
+    compare_with: list[str] = checked(_http_urls, default_factory=list)
+    compare_sitemaps: list[str] = checked(_http_urls, default_factory=list)
+    max_external_pages: int = checked(between(1, 5000), default=200)
+    external_delay: float = checked(between(0, 60), default=1.0)  # seconds between requests
+    # A block of text found on at least this share of the site's pages (and on at least
+    # boilerplate_min_pages pages) is template, not content (docs/architecture.md).
+    boilerplate_share: float = checked(between(0.05, 1.0), default=0.5)
+    boilerplate_min_pages: int = checked(at_least(2), default=5)
+
+    @property
+    def external(self) -> bool:
+        """Whether external pages are to be fetched and compared."""
+        return bool(self.compare_with or self.compare_sitemaps)
+
+
+@dataclass
+class SocialProfile:
+    """One network's profile: its URL, and where its activity can be read."""
+
+    url: str = checked(_absolute_http_url)
+    feed: str | None = checked(_http_url_or_none, default=None)  # RSS/Atom of the profile
+    posts_csv: str | None = None  # the network's analytics export (a date column)
+
+
+@dataclass
+class SocialConfig:
+    # network name (facebook, instagram, x, linkedin, youtube, tiktok, pinterest,
+    # mastodon, bluesky, threads) -> profile URL, or {url, feed, posts_csv}
+    profiles: dict[str, str | SocialProfile] = field(default_factory=dict)
+    min_networks: int = checked(at_least(0), default=2)
+    max_days_without_post: int = checked(at_least(1), default=30)
+
+    def profile(self, network: str) -> SocialProfile | None:
+        value = self.profiles.get(network)
+        return SocialProfile(url=value) if isinstance(value, str) else value
+
+
 @dataclass
 class CategoryWeights:
     seo: float = checked(at_least(0), default=0.5)
@@ -138,10 +194,10 @@ class ClientConfig:
     keywords_file: str | None = None
     spelling: SpellingConfig = field(default_factory=SpellingConfig)
     languagetool: LanguageToolConfig = field(default_factory=LanguageToolConfig)
-    duplicates: dict[str, Any] = field(default_factory=dict)
+    duplicates: DuplicatesConfig = field(default_factory=DuplicatesConfig)
     backlinks: dict[str, Any] = field(default_factory=dict)
     hidden_text: dict[str, Any] = field(default_factory=dict)
-    social: dict[str, Any] = field(default_factory=dict)
+    social: SocialConfig = field(default_factory=SocialConfig)
     sea: dict[str, Any] = field(default_factory=dict)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
     rules: dict[str, Any] = field(default_factory=dict)

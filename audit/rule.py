@@ -203,6 +203,9 @@ class PageRule(Rule):
 class SiteRule(Rule):
     """Sees every page (``collect``, keeping only a compact summary) then judges (``finish``)."""
 
+    # True: the rule judges the site as a whole (one site Score); pages get no score from it.
+    site_level: ClassVar[bool] = False
+
     def collect(self, page: PageItem, ctx: Context) -> None:
         raise NotImplementedError
 

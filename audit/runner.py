@@ -204,6 +204,9 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
     if sitemaps.exists():
         with open(sitemaps, encoding="utf-8") as fh:
             ctx.sitemap_urls = {json.loads(line)["url"] for line in fh if line.strip()}
+    external = run_dir / "external.jsonl"
+    if external.exists():
+        ctx.external_pages = lambda: read_pages(external)
     summary = CheckSummary()
     scores = _Scores()
     graph = _Graph()
@@ -252,7 +255,8 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                         guarded(rule, page.url, lambda r=rule, p=page: r.check(p, ctx))
                 for rule in site_rules:
                     if rule.applies(page):
-                        scores.mark(page.url, rule.id)
+                        if not rule.site_level:
+                            scores.mark(page.url, rule.id)
                         guarded(rule, page.url, lambda r=rule, p=page: r.collect(p, ctx))
             for rule in site_rules:
                 guarded(rule, "", lambda r=rule: r.finish(ctx))

@@ -164,13 +164,19 @@ def convert(doc: Document, tp: Any, value: Any, keypath: KeyPath) -> Any:
         args = typing.get_args(tp)
         if value is None and type(None) in args:
             return None
+        errors: list[tuple[Any, ConfigError]] = []
         for arg in args:
             if arg is type(None):
                 continue
             try:
                 return convert(doc, arg, value, keypath)
-            except ConfigError:
-                continue
+            except ConfigError as exc:
+                errors.append((arg, exc))
+        # A mapping given where "text or {url, feed}" is allowed: the mapping's own
+        # error (an unknown key...) says more than "expected text or a mapping".
+        for arg, exc in errors:
+            if _same_shape(arg, value):
+                raise exc
         raise doc.error(keypath, f"expected {_type_name(tp)}, got {_show(value)}")
     if origin is typing.Literal:
         choices = typing.get_args(tp)
@@ -239,6 +245,15 @@ def build_dataclass(doc: Document, cls: Any, value: Any, keypath: KeyPath) -> An
                 raise doc.error(child, problem)
         kwargs[name] = converted
     return cls(**kwargs)
+
+
+def _same_shape(tp: Any, value: Any) -> bool:
+    """Whether ``value`` is the kind of YAML node ``tp`` is built from (mapping, list)."""
+    if isinstance(value, dict):
+        return dataclasses.is_dataclass(tp) or typing.get_origin(tp) is dict
+    if isinstance(value, list):
+        return typing.get_origin(tp) is list
+    return False
 
 
 def _show(value: Any) -> str:

@@ -16,6 +16,7 @@ A case file::
           - too-long
         scores: {/: 50}                  # optional: rule score per page URL (null: not scored)
         data: {/: {focus_keyword: seo}}  # optional: PageData values the page must carry
+        site_score: 50                   # optional: the score of a site-level rule
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ def test_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
     assert got == _expected(case), [f.message.en for f in outcome.findings]
     for f in outcome.findings:
         assert f.message.fr and f.message.en and f.message.fr != f.message.en
+    if "site_score" in case:
+        assert outcome.site_scores.get(rule_id) == pytest.approx(case["site_score"], abs=0.1)
     for url, expected in (case.get("data") or {}).items():
         assert outcome.data.get(urljoin(SITE, url), {}) | expected == outcome.data.get(
             urljoin(SITE, url), {}), outcome.data.get(urljoin(SITE, url))

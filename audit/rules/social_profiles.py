@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from audit.context import Context
+from audit.networks import Profile, profile_of
+from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
+from spiders.items import PageItem
+
+
+class SocialProfiles(SiteRule):
+    """The site links to the brand's social profiles, on enough networks.
+
+    **Why it matters** (SMO): being present — and findable — on social networks brings
+    visits, trust and links; the usual advice is at least two networks with regular
+    activity. Visitors and engines connect a site to its profiles through links and
+    schema.org ``sameAs``: a profile nobody can reach from the site does little for it.
+
+    **Bad**: a LinkedIn page and an Instagram account that the site never links to; only
+    "share on Facebook" buttons (share links are not a presence).
+
+    **Good**: footer links to each profile (``rel="me"`` for Mastodon) and an
+    ``Organization`` JSON-LD block with ``"sameAs": [...]`` listing them, matching the
+    profiles declared in the client's ``social.profiles``.
+
+    Site score: 100, scaled down when fewer than ``social.min_networks`` networks are
+    found (1 of 2 → 50), minus 20 per declared profile the site does not link to.
+    """
+
+    id = "social-profiles"
+    category = "smo"
+    weight = 2.0
+    site_level = True
+    title = Msg("Profils sociaux reliés au site", "Social profiles linked from the site")
+    description = Msg(
+        "Repère les liens vers les profils sociaux (et le sameAs schema.org) et les compare "
+        "aux profils déclarés ; au moins deux réseaux attendus.",
+        "Finds links to social profiles (and schema.org sameAs) and compares them with the "
+        "declared profiles; at least two networks expected.")
+    codes = {
+        "too-few-networks": Code(Severity.WARNING, Msg("Trop peu de réseaux sociaux",
+                                                       "Too few social networks")),
+        "declared-not-linked": Code(Severity.WARNING, Msg("Profil déclaré mais non relié",
+                                                          "Declared profile not linked")),
+        "other-account": Code(Severity.WARNING, Msg("Lien vers un autre compte",
+                                                    "Link to another account")),
+        "not-declared": Code(Severity.NOTICE, Msg("Profil relié mais non déclaré",
+                                                  "Linked profile not declared")),
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # network -> account -> (profile, first page where it was seen)
+        self.found: dict[str, dict[str, tuple[Profile, str]]] = {}
+
+    def collect(self, page: PageItem, ctx: Context) -> None:
+        for link in page.links:
+            if not link.internal:
+                self._add(profile_of(link.url, rel_me="me" in link.rel.split()), page.url)
+        for url in _same_as(page.json_ld):
+            self._add(profile_of(url, rel_me=True), page.url)
+
+    def _add(self, profile: Profile | None, page_url: str) -> None:
+        if profile is not None:
+            self.found.setdefault(profile.network, {}).setdefault(profile.account,
+                                                                  (profile, page_url))
+
+    def finish(self, ctx: Context) -> Iterator[Outcome]:
+        social = ctx.config.social
+        home = ctx.config.site.start_urls[0]
+        penalty = 0.0
+        declared_networks = set()
+        for network in social.profiles:
+            declared = social.profile(network)
+            if declared is None:
+                continue
+            declared_networks.add(network)
+            wanted = profile_of(declared.url, rel_me=True)
+            seen = self.found.get(network, {})
+            if wanted is not None and wanted.account in seen:
+                continue
+            penalty += 20
+            if seen:
+                others = [p.url for p, _ in seen.values()]
+                yield self.finding(home, "other-account", Msg(
+                    "Le site renvoie vers un autre compte {n} que celui déclaré ({u}).",
+                    "The site links to another {n} account than the declared one ({u})."
+                ).format(n=network, u=declared.url), evidence="\n".join(others),
+                    related=[page for _, page in seen.values()])
+            else:
+                yield self.finding(home, "declared-not-linked", Msg(
+                    "Le profil {n} déclaré ({u}) n’est relié depuis aucune page du site.",
+                    "The declared {n} profile ({u}) is linked from no page of the site."
+                ).format(n=network, u=declared.url), evidence=declared.url)
+        if declared_networks:
+            for network, accounts in sorted(self.found.items()):
+                if network in declared_networks:
+                    continue
+                for profile, page in accounts.values():
+                    yield self.finding(page, "not-declared", Msg(
+                        "Profil {n} relié depuis le site mais absent de la configuration : "
+                        "ajoutez-le à social.profiles pour suivre son activité.",
+                        "{n} profile linked from the site but not in the configuration: add "
+                        "it to social.profiles to follow its activity.").format(n=network),
+                        evidence=profile.url)
+        networks = set(self.found) | declared_networks
+        score = 100.0
+        if len(networks) < social.min_networks:
+            score = 100.0 * len(networks) / social.min_networks
+            listed = ", ".join(sorted(networks)) or "—"
+            yield self.finding(home, "too-few-networks", Msg(
+                "Présence sur {n} réseau(x) social(aux) ({l}) : au moins {m} conseillés, avec "
+                "des publications régulières.",
+                "Present on {n} social network(s) ({l}): at least {m} advised, with regular "
+                "posts.").format(n=len(networks), l=listed, m=social.min_networks))
+        yield Score(None, max(0.0, score - penalty))
+        self.found.clear()
+
+
+def _same_as(blocks: Iterable[Any]) -> Iterator[str]:
+    """Every schema.org sameAs URL in JSON-LD blocks (lists, @graph and nesting included)."""
+    stack = list(blocks)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            same = node.get("sameAs")
+            if isinstance(same, str):
+                yield same
+            elif isinstance(same, list):
+                yield from (s for s in same if isinstance(s, str))
+            stack.extend(v for k, v in node.items()
+                         if k != "sameAs" and isinstance(v, dict | list))
