@@ -6,7 +6,7 @@ LanguageTool client) will hang off it, opened lazily and once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -37,6 +37,10 @@ class Context:
     services: dict[str, Any] = field(default_factory=dict)
     # Run-level remarks for the Summary (which engine ran, what was skipped), deduplicated.
     notes: list[Msg] = field(default_factory=list)
+    # Side data of the crawl handed over by the runner (rules never read files): the
+    # external pages fetched for comparison (external.jsonl), streamed anew at each call;
+    # None when the crawl wrote none.
+    external_pages: Callable[[], Iterator[PageItem]] | None = None
     _closing: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def note(self, message: Msg) -> None:
