@@ -178,6 +178,48 @@ class _Graph:
         names = {i: u for u, i in self.ids.items()}
         return ({names[i]: n for i, n in inlinks.items()}, {names[i]: d for i, d in depth.items()})
 
+    def pagerank(self, damping: float = 0.85, iterations: int = 40) -> dict[str, float]:
+        """Internal PageRank of the crawled pages, scaled so the strongest page is 100.
+
+        Links to a redirect pass their share on to its target; pages without outlinks
+        (and redirect chains ending outside) spread their rank evenly, as usual."""
+        nodes = set(self.edges) | {t for ts in self.edges.values() for t in ts}
+        nodes |= set(self.redirects) | set(self.redirects.values())
+        if not nodes:
+            return {}
+
+        def final(node: int) -> int:
+            seen = set()
+            while node in self.redirects and node not in seen:
+                seen.add(node)
+                node = self.redirects[node]
+            return node
+
+        # Only pages that were crawled as HTML keep rank; redirects hand theirs on.
+        pages = sorted(n for n in nodes if n in self.edges)
+        if not pages:
+            return {}
+        index = {n: i for i, n in enumerate(pages)}
+        out = [[index[f] for f in (final(t) for t in self.edges[n]) if f in index]
+               for n in pages]
+        size = len(pages)
+        rank = [1.0 / size] * size
+        for _ in range(iterations):
+            nxt = [(1.0 - damping) / size] * size
+            dangling = 0.0
+            for i, targets in enumerate(out):
+                if targets:
+                    share = damping * rank[i] / len(targets)
+                    for t in targets:
+                        nxt[t] += share
+                else:
+                    dangling += rank[i]
+            spread = damping * dangling / size
+            rank = [r + spread for r in nxt]
+        top = max(rank)
+        names = {i: u for u, i in self.ids.items()}
+        return {names[n]: round(100.0 * rank[index[n]] / top, 1) for n in pages}
+
 
 def _failure(rule: Rule, url: str, exc: BaseException) -> Finding:
     tb = traceback.extract_tb(exc.__traceback__)
@@ -264,13 +306,15 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
             ctx.close()  # engines, process pools: released even when the run fails
 
     inlinks, depth = graph.metrics(start_urls or cfg.site.start_urls)
+    pagerank = graph.pagerank()
     with atomic_text(run_dir / "page_results.jsonl") as fh:
         for url in urls_in_order:
             info = ctx.urls[url]
             ok = info.is_html and info.status is not None and 200 <= info.status < 300
             fh.write(json.dumps({"url": url, "ok": ok, "scores": scores.for_page(url),
                                  "data": scores.data.get(url, {}),
-                                 "inlinks": inlinks.get(url, 0), "depth": depth.get(url)},
+                                 "inlinks": inlinks.get(url, 0), "depth": depth.get(url),
+                                 "pagerank": pagerank.get(url)},
                                 ensure_ascii=False) + "\n")
         fh.write(json.dumps({"site": scores.site}) + "\n")
     summary.seconds = round(time.monotonic() - began, 2)

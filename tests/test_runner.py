@@ -72,3 +72,8 @@ def test_depth_and_inlinks_follow_the_link_graph(tmp_path: Path) -> None:
                      "orphelin.html": None}
     assert inlinks == {"": 1, "a.html": 1, "vieux.html": 1, "c.html": 0, "b.html": 2,
                        "orphelin.html": 0}
+    rank = {u.removeprefix(SITE): r["pagerank"] for u, r in results.items() if u != "site"}
+    # b.html is linked from a.html and c.html (reached through a redirect): the strongest.
+    assert rank["b.html"] == 100.0
+    assert rank["vieux.html"] is None  # a redirect holds no rank of its own
+    assert rank["orphelin.html"] < rank["c.html"] < rank["b.html"]

@@ -145,7 +145,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
                           word_count=page.word_count, depth=res.get("depth"),
                           content_type=page.content_type, response_time=page.response_time,
                           error=page.error, redirect_to=page.redirect_to,
-                          inlinks=res.get("inlinks", 0),
+                          inlinks=res.get("inlinks", 0), pagerank=res.get("pagerank"),
                           data={k: _localised(v, cfg.report.language)
                                 for k, v in res.get("data", {}).items()})
 

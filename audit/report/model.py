@@ -42,6 +42,7 @@ class PageRow:
     error: str = ""
     redirect_to: str = ""
     inlinks: int = 0
+    pagerank: float | None = None  # internal PageRank, the strongest page = 100
     data: dict[str, str | int | float | None] = field(default_factory=dict)  # rules' PageData
 
 

@@ -361,10 +361,10 @@ def _write_pages(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Link
     titles = [label("url", lang), label("status", lang), label("score", lang), *rule_ids,
               label("page_title", lang), label("words", lang),
               *(header.get(lang) for _, header in data.data_columns),
-              *(label(k, lang) for k in ("depth", "inlinks", "response_ms", "content_type",
-                                         "redirect_to", "error"))]
+              *(label(k, lang) for k in ("depth", "inlinks", "pagerank", "response_ms",
+                                         "content_type", "redirect_to", "error"))]
     widths = [60, 8, 8, *([5.5] * len(rule_ids)), 50, 9, *([16] * len(data_keys)),
-              11, 11, 12, 24, 50, 30]
+              11, 11, 12, 12, 24, 50, 30]
     # Rule ids are written vertically to keep 30+ rule columns narrow.
     longest = max((len(r) for r in rule_ids), default=0)
     _setup_table(ws, widths, min(max(32.0, longest * 6.5 + 12), 160.0))
@@ -385,6 +385,7 @@ def _write_pages(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Link
             *(_data_cell(ws, page.data.get(key), st) for key in data_keys),
             page.depth,
             page.inlinks,
+            num_cell(ws, page.pagerank, st.dec1),
             num_cell(ws, ms, st.int0),
             _text(ws, page.content_type),
             _text(ws, page.redirect_to),
