@@ -263,6 +263,10 @@ def _check_paths(cfg: ClientConfig, doc: Document) -> None:
     """Files and folders the config names must exist: say so now, not mid-run."""
     files = {("keywords_file",): cfg.keywords_file,
              ("spelling", "word_list"): cfg.spelling.word_list}
+    for network in cfg.social.profiles:
+        profile = cfg.social.profile(network)
+        if profile is not None:
+            files[("social", "profiles", network, "posts_csv")] = profile.posts_csv
     for keypath, value in files.items():
         if value and not cfg.resolve(value).is_file():
             raise doc.error(keypath, f"no such file: {cfg.resolve(value)}")

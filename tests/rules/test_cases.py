@@ -8,6 +8,7 @@ A case file::
         options: {max_length: 60}        # the rule's options, validated like a config
         config: {keywords: {/: audit SEO}}  # other sections of the client config
         sitemap: [/, /tarifs.html]       # URLs listed in the site's XML sitemap
+        files: {posts.csv: "Date\n{days_ago:3}\n"}  # files next to the config
         pages:                           # or a single `html:` / `page:` for one page at /
           - url: /tarifs.html
             html: "<html>...</html>"     # parsed by the real extractor
@@ -21,6 +22,8 @@ A case file::
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -51,6 +54,17 @@ def _pages(case: dict[str, Any]) -> list[dict[str, Any]]:
     return [case["page"]]
 
 
+def _dated(files: dict[str, str] | None) -> dict[str, str] | None:
+    """``{days_ago:N}`` in a case file becomes the ISO date N days before today, so that
+    activity cases do not rot as the calendar moves on."""
+    if not files:
+        return files
+    today = date.today()
+    return {name: re.sub(r"\{days_ago:(\d+)\}",
+                         lambda m: (today - timedelta(days=int(m.group(1)))).isoformat(), text)
+            for name, text in files.items()}
+
+
 def _expected(case: dict[str, Any]) -> list[tuple[str, str]]:
     out = []
     for item in case.get("expect") or []:
@@ -65,7 +79,7 @@ def _expected(case: dict[str, Any]) -> list[tuple[str, str]]:
 def test_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
     pages = [make_page(spec) for spec in _pages(case)]
     outcome = run_rule(rule_id, pages, tmp_path, case.get("options"), case.get("config"),
-                       case.get("sitemap"))
+                       case.get("sitemap"), _dated(case.get("files")))
     got = sorted((f.url, f.code) for f in outcome.findings)
     assert got == _expected(case), [f.message.en for f in outcome.findings]
     for f in outcome.findings:
