@@ -26,7 +26,11 @@ SITE = "https://www.exemple.fr/"
 
 
 def make_page(spec: dict[str, Any]) -> PageItem:
-    """A PageItem from a case: ``url`` (relative to SITE), ``html``, other fields override."""
+    """A PageItem from a case: ``url`` (relative to SITE), ``html``, other fields override.
+
+    ``external: true`` makes it a page of another site, fetched for comparison (its
+    ``url`` is then absolute): it goes to the run's external.jsonl.
+    """
     spec = dict(spec)
     url = urljoin(SITE, spec.pop("url", "/"))
     html = spec.pop("html", None)
@@ -54,18 +58,29 @@ class Outcome:
 def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
              options: dict[str, Any] | None = None,
              config: dict[str, Any] | None = None,
-             sitemap: list[str] | None = None) -> Outcome:
+             sitemap: list[str] | None = None,
+             files: dict[str, str] | None = None) -> Outcome:
     """``options``: the rule's; ``config``: other top-level sections (keywords:, spelling:)."""
     data = {"client": "Cas de test", "site": {"start_urls": [SITE]}, **(config or {}),
             "rules": {rule_id: options or {}}}
+    for name, content in (files or {}).items():  # files the config names (exports, lists)
+        (tmp / name).write_text(content, encoding="utf-8")
     cfg = loads(yaml.safe_dump(data, allow_unicode=True), tmp / "case.yaml")
     settings = rule_settings(cfg, all_rules())
     rules = [r for r in build_rules(cfg, settings) if r.id == rule_id]
     run_dir = tmp / "run"
     run_dir.mkdir(exist_ok=True)
+    # Pages marked ``external: true`` in a case are the crawl's external.jsonl (pages of
+    # other sites fetched for comparison, duplicates.compare_with), not pages of the site.
+    external = [p for p in pages if getattr(p, "external", False)]
     with open(run_dir / "pages.jsonl", "w", encoding="utf-8") as fh:
         for page in pages:
-            fh.write(json.dumps(page.to_dict(), ensure_ascii=False) + "\n")
+            if not getattr(page, "external", False):
+                fh.write(json.dumps(page.to_dict(), ensure_ascii=False) + "\n")
+    if external:
+        with open(run_dir / "external.jsonl", "w", encoding="utf-8") as fh:
+            for page in external:
+                fh.write(json.dumps(page.to_dict(), ensure_ascii=False) + "\n")
     if sitemap is not None:
         with open(run_dir / "sitemaps.jsonl", "w", encoding="utf-8") as fh:
             for url in sitemap:
