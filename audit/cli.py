@@ -177,14 +177,17 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from audit.demo import demo_config_text, demo_site_root
+    from audit.demo import competitor_server, demo_config_text, demo_site_root
     from audit.demo.server import SiteServer
 
     out = Path(args.out or "reports").resolve()
-    with SiteServer(demo_site_root()) as server, tempfile.TemporaryDirectory() as tmp:
+    with SiteServer(demo_site_root()) as server, competitor_server() as competitor, \
+            tempfile.TemporaryDirectory() as tmp:
         config_path = Path(tmp) / "demo.yaml"
-        config_path.write_text(demo_config_text(server.origin, out, args.lang), encoding="utf-8")
-        log.info("demo site served at %s", server.origin)
+        config_path.write_text(demo_config_text(server.origin, out, args.lang,
+                                                competitor=competitor.origin), encoding="utf-8")
+        log.info("demo site served at %s, its competitor at %s", server.origin,
+                 competitor.origin)
         cfg, settings = _load_config(str(config_path))
         return _run_one(config_path, cfg, settings, out, args.fail_under, args)
 

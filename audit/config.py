@@ -68,6 +68,11 @@ class SiteConfig:
     max_page_mb: float = checked(at_least(0.1), default=10.0)
     user_agent: str = DEFAULT_USER_AGENT
     render: bool = False
+    # Linked stylesheets fetched (once per URL) so hidden-text sees the styles a browser
+    # applies; at most max_stylesheets distinct URLs per crawl (cache-busting query
+    # strings can make every page's URL unique).
+    fetch_stylesheets: bool = True
+    max_stylesheets: int = checked(at_least(0), default=200)
 
 
 @dataclass
@@ -135,8 +140,8 @@ class DuplicatesConfig:
     external_delay: float = checked(between(0, 60), default=1.0)  # seconds between requests
     # A block of text found on at least this share of the site's pages (and on at least
     # boilerplate_min_pages pages) is template, not content (docs/architecture.md).
-    boilerplate_share: float = checked(between(0.05, 1.0), default=0.5)
-    boilerplate_min_pages: int = checked(at_least(2), default=5)
+    boilerplate_share: float = checked(between(0.01, 1.0), default=0.05)
+    boilerplate_min_pages: int = checked(at_least(2), default=10)
 
     @property
     def external(self) -> bool:

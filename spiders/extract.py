@@ -2,20 +2,29 @@
 
 No Scrapy here, so the functions are tested on plain strings and reused by any
 fetcher. One parse per page: everything is read from the same tree.
+
+Visibility comes from ``spiders.visibility`` (the cascade of the page's inline
+styles, ``<style>`` blocks and, when the crawler passes them, its linked
+stylesheets): hidden text is kept as TextBlocks with ``hidden`` set (and counted
+out of ``word_count``), hidden links get ``Link.hidden``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
 
 from spiders.items import Heading, Image, Link, PageItem, TextBlock
+from spiders.visibility import Computed, PageStyles, document_base, stylesheets_to_fetch
 
-# Elements whose content is never visible text.
+__all__ = ["clean", "count_words", "fill_page", "parse_html", "strip_fragment",
+           "stylesheets_to_fetch", "text_blocks"]
+
+# Elements whose content is never page text (not even hidden text).
 _INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "svg", "math",
                         "iframe", "object", "canvas", "select", "datalist", "option", "textarea"})
 # Elements that start a new block of text (a paragraph, a list item, a cell...).
@@ -97,14 +106,17 @@ def _absolute(base: str, href: str | None) -> str | None:
     return strip_fragment(url)
 
 
-def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str], bool]) -> None:
-    """Fill the HTML fields of ``page`` from a parsed document."""
-    base = page.url
-    for el in root.iter("base"):
-        href = el.get("href")
-        if href:
-            base = urljoin(page.url, href.strip())
-        break
+def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str], bool],
+              stylesheets: Mapping[str, str] | None = None) -> None:
+    """Fill the HTML fields of ``page`` from a parsed document.
+
+    ``stylesheets``: absolute URL → CSS text of the linked stylesheets the crawler
+    fetched (see :func:`stylesheets_to_fetch`); inline ``<style>`` blocks and
+    ``style=""`` attributes are always read. A linked sheet missing from the mapping
+    is simply not applied.
+    """
+    base = document_base(root, page.url)
+    styles = PageStyles(root, base, stylesheets)
 
     page.lang = clean(root.get("lang") or root.get("xml:lang") or "").lower()
 
@@ -141,24 +153,12 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
             page.canonical = href
         elif "alternate" in rel and link.get("hreflang"):
             page.hreflang.append({"lang": link.get("hreflang", "").strip(), "href": href})
-        elif "stylesheet" in rel:
-            page.stylesheets.append(href)
+    page.stylesheets = list(styles.linked)
 
     page.headings = [
         Heading(int(_tag(h)[1]), clean(h.text_content()))
         for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")
     ]
-
-    for a in root.iter("a", "area"):
-        url = _absolute(base, a.get("href"))
-        if not url:
-            continue
-        text = clean(a.text_content()) if _tag(a) == "a" else clean(a.get("alt"))
-        if not text:  # an image link: its alt text is the anchor
-            alts = [clean(img.get("alt")) for img in a.iter("img")]
-            text = " ".join(t for t in alts if t) or clean(a.get("aria-label") or a.get("title"))
-        page.links.append(Link(url=url, text=text, rel=(a.get("rel") or "").lower().strip(),
-                               internal=is_internal(url), tag=_tag(a)))
 
     for img in root.iter("img"):
         src = img.get("src") or img.get("data-src") or ""
@@ -172,8 +172,7 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
     for style in root.iter("style"):
         if style.text and style.text.strip():
             page.style_blocks.append(style.text)
-    page.inline_style_count = sum(1 for _ in root.iter() if isinstance(_.tag, str)
-                                  and _.get("style"))
+    page.inline_style_count = styles.inline_style_count
 
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
@@ -184,31 +183,79 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
             continue
 
     body = root.find("body")
-    page.text_blocks = list(text_blocks(body if body is not None else root))
-    page.word_count = sum(count_words(b.text) for b in page.text_blocks)
+    # The walk computes every element's style; the links below read it.
+    page.text_blocks = list(text_blocks(body if body is not None else root, styles))
+    page.word_count = sum(count_words(b.text) for b in page.text_blocks if not b.hidden)
+
+    for a in root.iter("a", "area"):
+        url = _absolute(base, a.get("href"))
+        if not url:
+            continue
+        text = clean(a.text_content()) if _tag(a) == "a" else clean(a.get("alt"))
+        if not text:  # an image link: its alt text is the anchor
+            alts = [clean(img.get("alt")) for img in a.iter("img")]
+            text = " ".join(t for t in alts if t) or clean(a.get("aria-label") or a.get("title"))
+        page.links.append(Link(url=url, text=text, rel=(a.get("rel") or "").lower().strip(),
+                               internal=is_internal(url), tag=_tag(a),
+                               hidden=styles.link_hidden(a)))
 
 
 def _in_svg(el: etree._Element) -> bool:
     return any(_tag(p) == "svg" for p in el.iterancestors())
 
 
-def text_blocks(root: etree._Element) -> Iterator[TextBlock]:
-    """Visible text, split at block elements, each block tagged with its page region.
+def text_blocks(root: etree._Element, styles: PageStyles | None = None) -> Iterator[TextBlock]:
+    """Text split at block elements, each block tagged with its page region; text a
+    visitor cannot see comes in blocks of its own, with ``hidden`` (technique and rule)
+    and ``hidden_context`` (the honest pattern, when recognised) set.
 
+    ``styles``: the page's cascade (:class:`spiders.visibility.PageStyles`); by default
+    the inline styles and ``<style>`` blocks of the document ``root`` belongs to.
     Iterative (lxml's iterwalk), so a hostile page nested 100,000 levels deep cannot
     exhaust Python's recursion limit.
     """
-    parts: list[str] = []
+    if styles is None:
+        styles = PageStyles(root.getroottree().getroot())
+    parent = root.getparent()
+    outer = styles.computed(parent) if parent is not None else styles.initial()
+    parts: list[tuple[str, Computed]] = []
     # One entry per open block element: (tag, region).
     stack: list[tuple[str, str]] = [(_tag(root) or "body", "")]
     regions: list[str] = []  # region of every open element, to restore on "end"
+    comps: list[Computed] = [outer]  # computed style of every open element
 
     def flush() -> Iterator[TextBlock]:
-        text = clean("".join(parts))
+        if not parts:
+            return
+        tag, region = stack[-1]
+        labels = [styles.label(comp) for _text, comp in parts]
+        if not any(labels):  # all visible: the common case
+            text = clean("".join(t for t, _c in parts))
+            parts.clear()
+            if text:
+                yield TextBlock(tag=tag, text=text, region=region)
+            return
+        # Visible text in one block; hidden text in one block per reason, in order.
+        groups: dict[tuple[str, str] | None, list[str]] = {}
+        last: dict[tuple[str, str] | None, int] = {}
+        for i, ((text, _comp), key) in enumerate(zip(parts, labels, strict=True)):
+            texts = groups.get(key)
+            if texts is None:
+                groups[key] = texts = []
+            elif last[key] != i - 1:
+                texts.append(" ")  # two hidden spans apart are two words apart
+            texts.append(text)
+            last[key] = i
         parts.clear()
-        if text:
-            tag, region = stack[-1]
-            yield TextBlock(tag=tag, text=text, region=region)
+        for key, texts in groups.items():
+            text = clean("".join(texts))
+            if not text:
+                continue
+            if key is None:
+                yield TextBlock(tag=tag, text=text, region=region)
+            else:
+                yield TextBlock(tag=tag, text=text, region=region, hidden=key[0],
+                                hidden_context=key[1])
 
     walker = etree.iterwalk(root, events=("start", "end"))
     skipped: set[int] = set()
@@ -216,11 +263,17 @@ def text_blocks(root: etree._Element) -> Iterator[TextBlock]:
         tag = _tag(el)
         if event == "start":
             region = regions[-1] if regions else ""
-            if not tag or tag in _INVISIBLE or el.get("hidden") is not None:
+            if not tag or tag in _INVISIBLE:
                 walker.skip_subtree()
                 skipped.add(id(el))
                 regions.append(region)
+                comps.append(comps[-1])
                 continue
+            if el.text or len(el) or tag in ("a", "area"):
+                comp = styles.enter(el, comps[-1])
+            else:  # no text of its own, no children (img, br, an icon): nothing to compute
+                comp = comps[-1]
+            comps.append(comp)
             role = (el.get("role") or "").lower()
             region = _REGIONS.get(tag) or _ROLE_REGIONS.get(role) or region
             regions.append(region)
@@ -228,14 +281,15 @@ def text_blocks(root: etree._Element) -> Iterator[TextBlock]:
                 yield from flush()
                 stack.append((tag, region))
             if el.text and tag != "img":
-                parts.append(el.text)
+                parts.append((el.text, comp.loose))
         else:
             regions.pop()
+            comps.pop()
             if id(el) in skipped:
                 skipped.discard(id(el))
             elif tag in _BLOCKS:
                 yield from flush()
                 stack.pop()
             if el.tail and el is not root:
-                parts.append(el.tail)
+                parts.append((el.tail, comps[-1].loose))
     yield from flush()

@@ -30,7 +30,7 @@ def test_text_blocks_follow_block_elements_and_regions() -> None:
       <div hidden>texte caché par l’attribut hidden</div>
       <template><p>modèle</p></template></main>
       <aside>À lire aussi</aside><footer>Lyon</footer></body></html>""")
-    blocks = [(b.region, b.tag, b.text) for b in page.text_blocks]
+    blocks = [(b.region, b.tag, b.text) for b in page.text_blocks if not b.hidden]
     assert blocks == [
         ("nav", "li", "Accueil"), ("nav", "li", "Blog"),
         ("main", "h1", "Le métier de community manager"),
@@ -38,6 +38,9 @@ def test_text_blocks_follow_block_elements_and_regions() -> None:
         ("main", "p", "sur internet."),
         ("aside", "aside", "À lire aussi"), ("footer", "footer", "Lyon"),
     ]
+    # Hidden text is kept for the hidden-text rule, apart and out of the word count.
+    assert [(b.text, b.hidden) for b in page.text_blocks if b.hidden] == [
+        ("texte caché par l’attribut hidden", "hidden attribute — <div hidden>")]
     assert page.lang == "fr-fr"
     assert page.word_count == 1 + 1 + 5 + 7 + 2 + 3 + 1
 

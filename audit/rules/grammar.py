@@ -130,7 +130,8 @@ class Grammar(PageRule):
     def check(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
         service = ctx.service("grammar", lambda: self._open(ctx))
         page_lang = ctx.page_language(page)
-        texts = prose_paragraphs(page.text_blocks, min_words=self.options.paragraph_min_words,
+        visible = [b for b in page.text_blocks if not b.hidden]  # hidden: hidden-text's
+        texts = prose_paragraphs(visible, min_words=self.options.paragraph_min_words,
                                  skip_regions=self.options.skip_regions)
         detect = self.options.per_paragraph and page_lang in language.STOP_WORDS
         candidates = tuple(language.STOP_WORDS)

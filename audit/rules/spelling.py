@@ -118,7 +118,7 @@ class Spelling(PageRule):
             yield page.meta_description
         seen = self._boilerplate_seen
         for block in page.text_blocks:
-            if block.tag in CODE_BLOCKS:
+            if block.tag in CODE_BLOCKS or block.hidden:  # hidden text: hidden-text's
                 continue
             if block.region in BOILERPLATE_REGIONS:
                 key = hash(block.text)

@@ -8,7 +8,10 @@ BOILERPLATE_REGIONS = frozenset({"nav", "header", "footer", "aside"})
 
 
 def content_blocks(page: PageItem) -> list[TextBlock]:
-    """Blocks outside navigation, header, footer and asides; all blocks if that leaves none
-    (a page without semantic regions)."""
-    blocks = [b for b in page.text_blocks if b.region not in BOILERPLATE_REGIONS]
-    return blocks or list(page.text_blocks)
+    """Visible blocks outside navigation, header, footer and asides; all visible blocks if
+    that leaves none (a page without semantic regions). Hidden text (``TextBlock.hidden``:
+    display:none, white on white...) is never content, so keyword density and readability
+    read what a visitor reads."""
+    visible = [b for b in page.text_blocks if not b.hidden]
+    blocks = [b for b in visible if b.region not in BOILERPLATE_REGIONS]
+    return blocks or visible

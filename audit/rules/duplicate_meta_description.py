@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from audit.context import Context
+from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
+from audit.text.duplicates import LabelGroups, indexable
+from spiders.items import PageItem
+
+
+class DuplicateMetaDescription(SiteRule):
+    """Every indexable page has a meta description of its own.
+
+    **Why it matters**: the description is often the snippet under the search result,
+    the text that earns the click. One description copied on several pages says nothing
+    specific about any of them; engines tend to ignore it and build a snippet from the
+    page, and results from the same site look alike.
+
+    **Bad**: ``<meta name="description" content="Agence web à Lyon : SEO, SEA, réseaux
+    sociaux.">`` on the home page, the services and every article.
+
+    **Good**: each page summarises its own content in 70–160 characters: the price list
+    its prices, the article its advice.
+
+    Descriptions are compared without case and extra white space; empty or missing ones
+    are the meta-description rule's business. Pages that send engines elsewhere
+    (``noindex``, or a canonical naming another URL) are not compared. One finding per
+    group, on the first page crawled, the others in *related*; every page of the group
+    scores 50 (a warning).
+    """
+
+    id = "duplicate-meta-description"
+    category = "seo"
+    weight = 1.0
+    title = Msg("Meta descriptions uniques", "Unique meta descriptions")
+    description = Msg(
+        "Repère les pages indexables qui portent la même meta description.",
+        "Finds indexable pages that carry the same meta description.")
+    codes = {
+        "duplicate": Code(Severity.WARNING, Msg("Meta description partagée par plusieurs pages",
+                                                "Meta description shared by several pages")),
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.groups = LabelGroups()
+
+    def applies(self, page: PageItem) -> bool:
+        return page.ok and indexable(page)
+
+    def collect(self, page: PageItem, ctx: Context) -> None:
+        self.groups.add(page.url, page.meta_description)
+
+    def finish(self, ctx: Context) -> Iterator[Outcome]:
+        for text, urls in self.groups.shared():
+            yield self.finding(urls[0], "duplicate", Msg(
+                "{n} pages portent la même meta description : rédigez pour chacune un résumé "
+                "de son propre contenu.",
+                "{n} pages carry the same meta description: write for each one a summary of "
+                "its own content.").format(n=len(urls)),
+                evidence=text, related=urls[1:])
+            for url in urls:
+                yield Score(url, 50.0)
+        self.groups.clear()
