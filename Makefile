@@ -57,6 +57,7 @@ test: $(VENV)/.installed-dev system-deps
 bench: $(VENV)/.installed system-deps
 	$(BIN)/python -m tests.bench.bench_content --pages 1000 --no-grammar
 	$(BIN)/python -m tests.bench.bench_content --pages 100
+	$(BIN)/python -m tests.bench.bench_duplicates
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check audit spiders tests

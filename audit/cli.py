@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -177,15 +178,17 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from audit.demo import competitor_server, demo_config_text, demo_site_root
+    from audit.demo import competitor_server, demo_config_text, demo_site_root, write_social_exports
     from audit.demo.server import SiteServer
 
     out = Path(args.out or "reports").resolve()
     with SiteServer(demo_site_root()) as server, competitor_server() as competitor, \
             tempfile.TemporaryDirectory() as tmp:
         config_path = Path(tmp) / "demo.yaml"
+        write_social_exports(Path(tmp), date.today())
         config_path.write_text(demo_config_text(server.origin, out, args.lang,
-                                                competitor=competitor.origin), encoding="utf-8")
+                                                competitor=competitor.origin, exports=True),
+                               encoding="utf-8")
         log.info("demo site served at %s, its competitor at %s", server.origin,
                  competitor.origin)
         cfg, settings = _load_config(str(config_path))

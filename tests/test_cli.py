@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from openpyxl import load_workbook
@@ -109,10 +111,52 @@ def test_check_refuses_an_unfinished_crawl(tmp_path: Path,
     assert "crawl did not finish" in capsys.readouterr().err
 
 
-def test_demo_fires_every_rule(tmp_path: Path) -> None:
-    assert main(["demo", "--out", str(tmp_path), "-q"]) == 0
-    xlsx, js = _outputs(tmp_path)
-    report = json.loads(js.read_text(encoding="utf-8"))
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out), "-q"]) == 0
+    xlsx, js = _outputs(out)
+    return xlsx, json.loads(js.read_text(encoding="utf-8"))
+
+
+def _defect_rows() -> list[tuple[str, set[str], set[str], set[str]]]:
+    """DEFECTS.md's table: (row number, page paths, rule ids, finding codes)."""
+    rows = []
+    text = (ROOT / "audit" / "demo" / "site" / "DEFECTS.md").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split("|")[1:-1]]
+        if len(cells) != 4 or not cells[0].isdigit():
+            continue
+        number, page, rule, _ = cells
+        paths = {p for p in re.findall(r"`([^`]+)`", page) if p.startswith("/")}
+        rules = {r for r in re.findall(r"[a-z0-9][a-z0-9-]*[a-z0-9]", re.sub(r"`[^`]*`", "", rule))
+                 if r in all_rules()}
+        codes = set(re.findall(r"`([^`]+)`", rule))
+        rows.append((number, paths, rules, codes))
+    return rows
+
+
+def test_demo_defects_table_is_true(demo_run: tuple[Path, dict]) -> None:
+    """Every planted defect of DEFECTS.md is reported, on the page and with the codes
+    the table says."""
+    _, report = demo_run
+    rows = _defect_rows()
+    assert len(rows) >= 30
+    problems = []
+    for number, paths, rules, codes in rows:
+        assert rules, f"row {number}: no rule id"
+        for rule in rules:
+            found = [f for f in report["findings"] if f["rule"] == rule and (not paths or any(
+                urlsplit(u).path in paths for u in [f["url"], *f.get("related", [])]))]
+            got = {f["code"] for f in found}
+            if not found or not codes & set(all_rules()[rule].codes) <= got:
+                problems.append(f"row {number}: {rule} {sorted(codes)} on {sorted(paths)}: "
+                                f"got {sorted(got)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_demo_fires_every_rule(demo_run: tuple[Path, dict]) -> None:
+    xlsx, report = demo_run
     fired = {f["rule"] for f in report["findings"]}
     assert fired == set(all_rules()), f"rules silent on the demo: {set(all_rules()) - fired}"
     assert report["summary"]["rule_failures"] == 0

@@ -4,6 +4,7 @@ and a small competitor site (competitor/) that copied one of its articles."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,16 +35,39 @@ def competitor_server() -> SiteServer:
 
 
 def demo_config_text(origin: str, out_dir: Path, lang: str = "fr",
-                     competitor: str | None = None) -> str:
+                     competitor: str | None = None, exports: bool = False) -> str:
     """The client YAML the demo runs with (json.dumps quotes are valid YAML).
 
     ``competitor``: origin of the competitor site; without it the demo compares with
-    no external page."""
+    no external page. ``exports``: the social exports were written next to the config
+    (:func:`write_social_exports`); without them no post activity is measured."""
     template = (Path(__file__).parent / "demo.yaml").read_text(encoding="utf-8")
-    if competitor is None:
-        template = "\n".join(line for line in template.splitlines()
-                             if "{{competitor}}" not in line) + "\n"
+    drop = [m for m, keep in (("{{competitor}}", competitor), ("{{exports}}", exports))
+            if not keep]
+    template = "\n".join(line for line in template.splitlines()
+                         if not any(m in line and not line.lstrip().startswith("#")
+                                    for m in drop)) + "\n"
     return (template.replace("{{origin}}", origin)
             .replace("{{competitor}}", competitor or "")
+            .replace("{{exports}}", "")
             .replace("{{out}}", json.dumps(str(out_dir)))
             .replace("{{lang}}", lang))
+
+
+def write_social_exports(folder: Path, today: date) -> None:
+    """The agency's social analytics exports, as the networks write them, dated from
+    ``today`` so that the demo tells the same story any day: LinkedIn (UTF-8, comma,
+    French dates) posts every week; Instagram (Meta's UTF-16 tab export) stopped 75 days
+    ago."""
+    linkedin = ["Date de publication,Titre du post,Impressions,Clics"]
+    for n, days in enumerate(range(3, 90, 7)):
+        day = today - timedelta(days=days)
+        linkedin.append(f"{day:%d/%m/%Y},Conseil SEO n°{n + 1},{900 + 37 * n},{25 + n}")
+    (folder / "linkedin-publications.csv").write_text("\n".join(linkedin) + "\n",
+                                                      encoding="utf-8")
+    instagram = ["Heure de publication\tType de publication\tJ’aime"]
+    for n, days in enumerate(range(75, 200, 12)):
+        day = today - timedelta(days=days)
+        instagram.append(f"{day:%d/%m/%Y} 18:30\tImage\t{40 + 3 * n}")
+    (folder / "instagram-publications.csv").write_bytes(
+        ("\n".join(instagram) + "\n").encode("utf-16"))

@@ -105,7 +105,7 @@ class HiddenText(PageRule):
 
     id = "hidden-text"
     category = "seo"
-    weight = 1.0
+    weight = 3.0  # spam: a manual action can drop the page, or the site
     title = Msg("Pas de texte ni de liens cachés", "No hidden text or links")
     description = Msg(
         "Détecte le texte et les liens invisibles pour les visiteurs (display:none, même "
