@@ -182,6 +182,23 @@ def _some_weight(w: CategoryWeights) -> str | None:
     return None if (w.seo + w.sea + w.smo) > 0 else "at least one weight must be above 0"
 
 
+def _paths_or_urls(values: list[str]) -> str | None:
+    for v in values:
+        if not (v.startswith("/") or v.startswith(("http://", "https://"))):
+            return f"{v!r}: expected a path starting with / or an http(s) URL"
+    return None
+
+
+@dataclass
+class SeaConfig:
+    """Paid search: the landing pages and the campaign reports to audit."""
+
+    # Paths or URLs of the pages ads lead to; every final URL of the reports is added.
+    landing_pages: list[str] = checked(_paths_or_urls, default_factory=list)
+    # Google Ads / Microsoft Ads keyword or search-term reports (CSV/TSV, see README).
+    campaigns: list[str] = field(default_factory=list)
+
+
 @dataclass
 class ScoringConfig:
     weights: CategoryWeights = checked(_some_weight, default_factory=CategoryWeights)
@@ -203,7 +220,7 @@ class ClientConfig:
     backlinks: dict[str, Any] = field(default_factory=dict)
     hidden_text: dict[str, Any] = field(default_factory=dict)
     social: SocialConfig = field(default_factory=SocialConfig)
-    sea: dict[str, Any] = field(default_factory=dict)
+    sea: SeaConfig = field(default_factory=SeaConfig)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
     rules: dict[str, Any] = field(default_factory=dict)
     # Not from YAML: where the file was, for relative paths and error messages.
@@ -272,6 +289,8 @@ def _check_paths(cfg: ClientConfig, doc: Document) -> None:
         profile = cfg.social.profile(network)
         if profile is not None:
             files[("social", "profiles", network, "posts_csv")] = profile.posts_csv
+    for i, report in enumerate(cfg.sea.campaigns):
+        files[("sea", "campaigns", i)] = report
     for keypath, value in files.items():
         if value and not cfg.resolve(value).is_file():
             raise doc.error(keypath, f"no such file: {cfg.resolve(value)}")

@@ -135,7 +135,35 @@ class PageData:
     value: str | int | float | Msg | None  # a Msg is shown in the report's language
 
 
-Outcome = Finding | Score | PageData
+@dataclass(frozen=True)
+class Column:
+    """A column of a rule's own sheet. ``kind`` decides the cell format: text, url, int,
+    number, money (in the table's currency), percent (0-100), date (ISO text)."""
+
+    key: str
+    header: Msg
+    kind: str = "text"
+    width: float = 14.0
+
+
+@dataclass(frozen=True)
+class Table:
+    """A sheet of the workbook a rule fills with rows (the SEA keywords, the backlinks):
+    the rule declares it in ``tables`` and yields :class:`Row` outcomes."""
+
+    title: Msg  # the sheet's name (at most 31 characters)
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a rule's table; values by column key (a Msg is localised)."""
+
+    table: str
+    values: dict[str, Any]
+
+
+Outcome = Finding | Score | PageData | Row
 
 REGISTRY: dict[str, type[Rule]] = {}
 
@@ -151,6 +179,8 @@ class Rule:
     codes: ClassVar[dict[str, Code]] = {}
     # PageData keys this rule fills -> column header in the Pages sheet.
     columns: ClassVar[dict[str, Msg]] = {}
+    # Sheets of its own this rule fills with Row outcomes: table key -> Table.
+    tables: ClassVar[dict[str, Table]] = {}
 
     @dataclass(frozen=True)
     class Options:

@@ -27,8 +27,10 @@ from audit.rule import (
     SEVERITY_SCORE,
     Finding,
     Msg,
+    Outcome,
     PageData,
     PageRule,
+    Row,
     Rule,
     Score,
     Severity,
@@ -258,14 +260,21 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
         summary.bad_lines += 1
         log.warning("%s:%d: unreadable page record skipped (%s)", pages_path, number, why)
 
-    with atomic_text(run_dir / "findings.jsonl") as out:
+    with atomic_text(run_dir / "findings.jsonl") as out, \
+            atomic_text(run_dir / "tables.jsonl") as tables_out:
 
-        def emit(rule: Rule, outcomes: Iterable[Finding | Score]) -> None:
+        def emit(rule: Rule, outcomes: Iterable[Outcome]) -> None:
             for o in outcomes:
                 if isinstance(o, Score):
                     scores.score(rule.id, o)
                 elif isinstance(o, PageData):
                     scores.page_data(o)
+                elif isinstance(o, Row):
+                    if o.table not in rule.tables:
+                        raise KeyError(f"rule {rule.id} has no table {o.table!r}")
+                    tables_out.write(json.dumps(
+                        {"rule": rule.id, "table": o.table, "values": _plain(o.values)},
+                        ensure_ascii=False) + "\n")
                 else:
                     _write_finding(out, o, summary)
                     scores.finding(o)
@@ -329,6 +338,11 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                                     sorted(summary.rule_seconds.items(), key=lambda kv: -kv[1])},
                    "seconds": summary.seconds}, fh, indent=2)
     return summary
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    """Row values as JSON: a Msg becomes {"fr", "en"}."""
+    return {k: ({"fr": v.fr, "en": v.en} if isinstance(v, Msg) else v) for k, v in values.items()}
 
 
 def _write_finding(out: IO[str], f: Finding, summary: CheckSummary) -> None:

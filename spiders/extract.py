@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
 
+from spiders import conversion
 from spiders.items import Heading, Image, Link, PageItem, TextBlock
 from spiders.visibility import Computed, PageStyles, document_base, stylesheets_to_fetch
 
@@ -181,6 +182,11 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
             page.json_ld.append(json.loads(script.text or ""))
         except ValueError:
             continue
+
+    page.tracking = conversion.tracking_tags(root)
+    page.forms = conversion.forms(root, base)
+    page.buttons = conversion.buttons(root)
+    page.contacts = conversion.contacts(root)
 
     body = root.find("body")
     # The walk computes every element's style; the links below read it.

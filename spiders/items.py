@@ -54,6 +54,14 @@ class TextBlock:
 
 
 @dataclass
+class Form:
+    action: str  # absolute URL the form posts to
+    method: str = "get"
+    fields: list[str] = field(default_factory=list)  # input types: email, tel, text, textarea...
+    submit: str = ""  # the submit button's label
+
+
+@dataclass
 class PageItem:
     """Everything the crawl learnt about one URL, HTML page or not."""
 
@@ -90,6 +98,11 @@ class PageItem:
     open_graph: dict[str, str] = field(default_factory=dict)  # og:* properties
     twitter: dict[str, str] = field(default_factory=dict)  # twitter:* names
     json_ld: list[Any] = field(default_factory=list)  # parsed JSON-LD blocks (invalid: skipped)
+    # Conversion signals (spiders/conversion.py): "kind:id" tags, forms, buttons, tel:/mailto:
+    tracking: list[str] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+    buttons: list[str] = field(default_factory=list)
+    contacts: list[str] = field(default_factory=list)
     schema_version: int = PAGE_SCHEMA_VERSION
 
     @property
@@ -117,7 +130,8 @@ class SitemapEntry:
     lastmod: str = ""
 
 
-_NESTED = {"headings": Heading, "links": Link, "images": Image, "text_blocks": TextBlock}
+_NESTED = {"headings": Heading, "links": Link, "images": Image, "text_blocks": TextBlock,
+           "forms": Form}
 _PAGE_FIELDS = {f.name for f in fields(PageItem)}
 
 

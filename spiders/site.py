@@ -44,6 +44,7 @@ from w3lib.url import canonicalize_url
 
 from audit.atomic import atomic_text
 from audit.config import ClientConfig, load
+from audit.sea.landing import landing_pages, read_campaigns
 from spiders.extract import fill_page, parse_html, strip_fragment
 from spiders.items import PageItem, SitemapEntry
 from spiders.stylesheets import StylesheetCache
@@ -170,6 +171,9 @@ class SiteSpider(scrapy.Spider):
             url = strip_fragment(url)
             if self._claim(url):
                 yield self._request(url, 0, "", start=True)
+        for url in self._landing_pages():
+            if self._claim(url):
+                yield self._request(url, 0, "", landing=True)
         if self.cfg.site.use_sitemaps and not self.cfg.site.obey_robots:
             # When robots.txt is obeyed, Scrapy's middleware fetches it and _robots_seen
             # reads the Sitemap: lines from that same response (one fetch, not two).
@@ -181,6 +185,15 @@ class SiteSpider(scrapy.Spider):
         first_external = self._next_external()
         if first_external is not None:
             yield first_external
+
+    def _landing_pages(self) -> list[str]:
+        """The paid-search landing pages of the site (sea.landing_pages and the final URLs
+        of the campaign reports), fetched even when no page links to them. A report that
+        cannot be read is skipped here: the check stage reports it."""
+        if not (self.cfg.sea.landing_pages or self.cfg.sea.campaigns):
+            return []
+        pages = landing_pages(self.cfg, read_campaigns(self.cfg))
+        return [url for url in pages if self.in_scope(url)]
 
     def _robots_seen(self, response: Response, request: scrapy.Request, spider: Any) -> None:
         """The robots middleware's own robots.txt response: read its sitemaps too."""

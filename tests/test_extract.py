@@ -106,3 +106,29 @@ def test_text_blocks_of_a_fragment() -> None:
     root = parse_html("<div><p>un</p>deux<p>trois</p></div>")
     assert root is not None
     assert [b.text for b in text_blocks(root)] == ["un", "deux", "trois"]
+
+
+def test_conversion_signals() -> None:
+    """Tracking tags (with their ids), consent, forms, buttons and contacts of a landing page."""
+    html = """<html lang="fr"><head>
+    <script async src="https://www.googletagmanager.com/gtag/js?id=AW-123456789"></script>
+    <script>gtag('consent', 'default', {ad_storage: 'denied'});
+      gtag('config', 'AW-123456789'); gtag('config', 'G-ABC123XYZ');</script>
+    <script>!function(f,b,e,v){}(window, document,'script',
+      'https://connect.facebook.net/fr_FR/fbevents.js'); fbq('init', '1234567890123');</script>
+    <script type="text/javascript">_linkedin_partner_id = "4567";</script>
+    <script src="https://static.axept.io/sdk.js"></script></head><body>
+    <p>G-SHOCK et GTM-PAS-UNE-BALISE dans le texte ne sont pas des balises.</p>
+    <form action="/merci.html" method="post"><input type="email" name="e"><textarea></textarea>
+      <input type="hidden" name="jeton"><button type="submit">Demander un devis</button></form>
+    <a href="tel:+33465712345">04 65 71 23 45</a> <a href="mailto:contact@exemple.fr">Écrire</a>
+    <a class="wp-block-button__link" href="/rdv.html">Prendre rendez-vous</a>
+    <div role="button">Réserver</div></body></html>"""
+    page = _page(html)
+    assert page.tracking == ["google-ads:AW-123456789", "ga4:G-ABC123XYZ", "consent-mode",
+                             "meta-pixel:1234567890123", "linkedin-insight:4567", "cmp:axeptio"]
+    (form,) = page.forms
+    assert form.action.endswith("/merci.html") and form.method == "post"
+    assert form.fields == ["email", "textarea"] and form.submit == "Demander un devis"
+    assert page.buttons == ["Demander un devis", "Prendre rendez-vous", "Réserver"]
+    assert page.contacts == ["tel:+33465712345", "mailto:contact@exemple.fr"]
