@@ -178,14 +178,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from audit.demo import competitor_server, demo_config_text, demo_site_root, write_social_exports
+    from audit.demo import competitor_server, demo_config_text, demo_site_root, write_demo_exports
     from audit.demo.server import SiteServer
 
     out = Path(args.out or "reports").resolve()
     with SiteServer(demo_site_root()) as server, competitor_server() as competitor, \
             tempfile.TemporaryDirectory() as tmp:
         config_path = Path(tmp) / "demo.yaml"
-        write_social_exports(Path(tmp), date.today())
+        write_demo_exports(Path(tmp), date.today(), server.origin)
         config_path.write_text(demo_config_text(server.origin, out, args.lang,
                                                 competitor=competitor.origin, exports=True),
                                encoding="utf-8")

@@ -157,12 +157,16 @@ def test_demo_defects_table_is_true(demo_run: tuple[Path, dict]) -> None:
 
 def test_demo_fires_every_rule(demo_run: tuple[Path, dict]) -> None:
     xlsx, report = demo_run
+    assert report["summary"]["scores"]["sea"] is not None
+    rows = report["tables"]["sea-campaign/keywords"]
+    assert {r["keyword"] for r in rows} >= {"formation seo gratuite", "audit seo lyon"}
     fired = {f["rule"] for f in report["findings"]}
     assert fired == set(all_rules()), f"rules silent on the demo: {set(all_rules()) - fired}"
     assert report["summary"]["rule_failures"] == 0
     assert 10 <= report["summary"]["html_pages"] <= 25
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles"]
+    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "SEA", "Règles"]
+    assert wb["SEA"].max_row == len(rows) + 1
     assert wb["Constats"].max_row == len(report["findings"]) + 1
     assert wb["Pages"].max_row == len(report["pages"]) + 1
     # Rules' own columns (PageData), headed in the report's language, values localised.

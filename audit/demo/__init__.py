@@ -54,11 +54,17 @@ def demo_config_text(origin: str, out_dir: Path, lang: str = "fr",
             .replace("{{lang}}", lang))
 
 
-def write_social_exports(folder: Path, today: date) -> None:
-    """The agency's social analytics exports, as the networks write them, dated from
-    ``today`` so that the demo tells the same story any day: LinkedIn (UTF-8, comma,
-    French dates) posts every week; Instagram (Meta's UTF-16 tab export) stopped 75 days
-    ago."""
+def write_demo_exports(folder: Path, today: date, origin: str) -> None:
+    """The files a consultant gets from the client's accounts, next to the config:
+
+    - the social analytics exports, dated from ``today`` so that the demo tells the same
+      story any day: LinkedIn (UTF-8, comma, French dates) posts every week; Instagram
+      (Meta's UTF-16 tab export) stopped 75 days ago;
+    - the Google Ads keyword report (exports/google-ads-mots-cles.tsv), written as Google
+      Ads exports it with a French interface: UTF-16, tabs, title lines, ``1 234,56``."""
+    report = (Path(__file__).parent / "exports" / "google-ads-mots-cles.tsv").read_text(
+        encoding="utf-8").replace("{{origin}}", origin)
+    (folder / "google-ads-mots-cles.csv").write_bytes(report.encode("utf-16"))
     linkedin = ["Date de publication,Titre du post,Impressions,Clics"]
     for n, days in enumerate(range(3, 90, 7)):
         day = today - timedelta(days=days)

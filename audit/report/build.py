@@ -14,7 +14,7 @@ from typing import Any
 
 from audit import __version__
 from audit.config import ClientConfig, RuleSettings, rule_settings
-from audit.report.model import PageRow, ReportData, RuleInfo, Summary, TopIssue
+from audit.report.model import PageRow, ReportData, RuleInfo, RuleTable, Summary, TopIssue
 from audit.rule import RULE_FAILED, SEVERITY_WEIGHT, Finding, Msg, Rule, Severity
 from audit.rules import all_rules
 from audit.runner import RunDirError, read_pages
@@ -171,4 +171,24 @@ def build_report(run_dir: Path, cfg: ClientConfig,
                       pages=pages,
                       findings=lambda: (f.localised(cfg.report.language)
                                         for f in iter_findings(findings_path)),
-                      data_columns=data_columns)
+                      data_columns=data_columns,
+                      tables=read_tables(run_dir / "tables.jsonl", registry, checked_ids,
+                                         cfg.report.language))
+
+
+def read_tables(path: Path, registry: dict[str, type[Rule]], checked_ids: list[str],
+                lang: str) -> list[RuleTable]:
+    """The rules' tables with rows (tables.jsonl; absent in runs from older versions),
+    in rule order then declaration order. Rows are few (campaign keywords, backlinks):
+    kept in memory, unlike pages and findings."""
+    rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    if path.exists():
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    d = json.loads(line)
+                    rows.setdefault((d["rule"], d["table"]), []).append(
+                        {k: _localised(v, lang) for k, v in d["values"].items()})
+    return [RuleTable(rule_id, key, table, rows[(rule_id, key)])
+            for rule_id in checked_ids for key, table in registry[rule_id].tables.items()
+            if (rule_id, key) in rows]

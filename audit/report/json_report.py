@@ -55,7 +55,9 @@ def write_json(data: ReportData, path: Path) -> Path:
                    "message": f.message.get(lang), "evidence": f.evidence,
                    "related": f.related}
             fh.write(("," if i else "") + "\n" + _dump(row))
-        fh.write('\n], "rules": ')
+        fh.write('\n], "tables": ')
+        fh.write(_dump({f"{t.rule}/{t.key}": t.rows for t in data.tables}))
+        fh.write(', "rules": ')
         fh.write(_dump([{"id": r.id, "category": r.category, "title": r.title.get(lang),
                          "description": r.description.get(lang), "weight": r.weight,
                          "enabled": r.enabled, "score": r.score,

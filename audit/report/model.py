@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from audit.rule import Finding, Msg, Severity
+from audit.rule import Finding, Msg, Severity, Table
 
 
 @dataclass
@@ -75,6 +76,16 @@ class Summary:
 
 
 @dataclass
+class RuleTable:
+    """A rule's own sheet (audit.rule.Table) and its rows, values already localised."""
+
+    rule: str
+    key: str
+    table: Table
+    rows: list[dict[str, Any]]
+
+
+@dataclass
 class ReportData:
     lang: str  # fr | en
     summary: Summary
@@ -83,3 +94,4 @@ class ReportData:
     findings: Callable[[], Iterator[Finding]]
     # Extra Pages-sheet columns filled by rules (PageData): (key, header), in rule order.
     data_columns: list[tuple[str, Msg]] = field(default_factory=list)
+    tables: list[RuleTable] = field(default_factory=list)  # sheets of the rules' own

@@ -44,7 +44,7 @@ from audit.report.cells import (
     text_cell,
 )
 from audit.report.i18n import label
-from audit.report.model import ReportData, Summary
+from audit.report.model import ReportData, RuleTable, Summary
 from audit.rule import Finding, Severity
 
 # Excel ignores hyperlinks beyond 65,530 per sheet (and may call the file damaged):
@@ -140,6 +140,10 @@ class _Styles:
     link_top: StyleArray
     int0: StyleArray
     dec1: StyleArray
+    dec2: StyleArray
+    num0: StyleArray
+    money_eur: StyleArray
+    pct1: StyleArray
     top: StyleArray
     wrap_top: StyleArray
     centre_top: StyleArray
@@ -199,6 +203,10 @@ class _Styles:
             link_top=s(font=_font(color=LINK_BLUE, underline="single"), alignment=top),
             int0=s(number_format="0"),
             dec1=s(number_format="0.0"),
+            dec2=s(number_format="#,##0.00"),
+            num0=s(number_format="#,##0"),
+            money_eur=s(number_format='#,##0.00\\ "€"'),
+            pct1=s(number_format='0.0\\ "%"'),
             top=s(alignment=top),
             wrap_top=s(alignment=Alignment(vertical="top", wrap_text=True)),
             centre_top=s(alignment=Alignment(horizontal="center", vertical="top")),
@@ -338,14 +346,25 @@ def _header(ws: WriteOnlyWorksheet, st: _Styles, titles: Iterable[str],
 
 def _fill(wb: Workbook, data: ReportData) -> None:
     lang = data.lang
-    summary_ws, pages_ws, findings_ws, rules_ws = (
+    summary_ws, pages_ws, findings_ws = (
         strict_rows(wb.create_sheet(label(key, lang)))
-        for key in ("sheet_summary", "sheet_pages", "sheet_findings", "sheet_rules"))
+        for key in ("sheet_summary", "sheet_pages", "sheet_findings"))
+    taken = {label(k, lang) for k in ("sheet_summary", "sheet_pages", "sheet_findings",
+                                      "sheet_rules")}
+    table_ws = []
+    for t in data.tables:  # the rules' own sheets (SEA keywords...), before Rules
+        name = t.table.title.get(lang)[:31]
+        while name in taken:
+            name = name[:28] + f" {len(taken)}"
+        taken.add(name)
+        table_ws.append((strict_rows(wb.create_sheet(name)), t))
+    rules_ws = strict_rows(wb.create_sheet(label("sheet_rules", lang)))
     st = _Styles.build(summary_ws, lang)
     wb.properties.title = label("title", lang, client=data.summary.client).rstrip(" —")
     wb.properties.creator = f"seo-audit {data.summary.tool_version}".strip()
 
     links = [_write_pages(pages_ws, data, st), _write_findings(findings_ws, data, st)]
+    links += [_write_table(ws, t, data.lang, st) for ws, t in table_ws]
     _write_rules(rules_ws, data, st)
     # French groups thousands with a narrow no-break space: 65 000, not 65,000.
     n = f"{MAX_LINKS_PER_SHEET:,}".replace(",", "\u202f" if lang == "fr" else ",")
@@ -457,6 +476,39 @@ def _write_findings(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _L
             del ws.row_dimensions[row_no]
     _finish_table(ws, len(titles), row_no)
     _severity_formatting(ws, 3, row_no, lang)
+    return links
+
+
+def _table_cell(ws: WriteOnlyWorksheet, value: Any, kind: str, currency: str,
+                st: _Styles, links: _Links) -> Any:
+    if value is None or value == "":
+        return None
+    if kind == "url":
+        return link_cell(ws, str(value), link_style=st.link, linked=links.take())
+    if kind in ("int", "number", "money", "percent") and isinstance(value, int | float) \
+            and not isinstance(value, bool):
+        if kind == "int":
+            return num_cell(ws, int(value), st.num0)
+        if kind == "percent":
+            return num_cell(ws, round(value, 1), st.pct1)
+        if kind == "money":
+            style = st.money_eur if currency in ("", "EUR") else st.dec2
+            return num_cell(ws, round(value, 2), style)
+        return num_cell(ws, round(value, 2), st.dec2)
+    return _text(ws, str(value))
+
+
+def _write_table(ws: WriteOnlyWorksheet, t: RuleTable, lang: str, st: _Styles) -> _Links:
+    """A rule's own sheet: one row per Row outcome, cells typed by their column kind."""
+    columns = t.table.columns
+    _setup_table(ws, [c.width for c in columns], 30)
+    _header(ws, st, [c.header.get(lang) for c in columns])
+    links = _Links(t.table.title.get(lang))
+    for row in t.rows:
+        currency = str(row.get("currency") or "")
+        ws.append([_table_cell(ws, row.get(c.key), c.kind, currency, st, links)
+                   for c in columns])
+    _finish_table(ws, len(columns), len(t.rows) + 1)
     return links
 
 

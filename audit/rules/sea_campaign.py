@@ -126,7 +126,7 @@ class SeaCampaign(SiteRule):
         Column("campaign", Msg("Campagne", "Campaign"), width=22),
         Column("ad_group", Msg("Groupe d’annonces", "Ad group"), width=22),
         Column("keyword", Msg("Mot-clé", "Keyword"), width=28),
-        Column("match_type", Msg("Correspondance", "Match type"), width=14),
+        Column("match_type", Msg("Correspondance", "Match type"), width=18),
         Column("impressions", Msg("Impressions", "Impressions"), "int", 12),
         Column("clicks", Msg("Clics", "Clicks"), "int", 9),
         Column("ctr", Msg("CTR (%)", "CTR (%)"), "percent", 9),
@@ -205,17 +205,17 @@ class SeaCampaign(SiteRule):
             page = self._organic_page(line.keyword, organic)
             if line.impressions:
                 problems["paid-and-organic" if page else "organic-gap"].append(line)
-            yield Row("keywords", {
-                "campaign": line.campaign, "ad_group": line.ad_group, "keyword": line.keyword,
-                "match_type": line.match_type, "impressions": line.impressions,
-                "clicks": line.clicks, "ctr": line.ctr, "cost": round(line.cost, 2),
-                "cpc": line.cpc, "cpm": line.cpm, "conversions": line.conversions,
-                "conversion_rate": line.conversion_rate,
-                "cost_per_conversion": line.cost_per_conversion,
-                "final_url": line.final_url, "landing_status": status,
-                "organic_page": page or "",
-                "problem": Msg(", ".join(m.fr for m in marks), ", ".join(m.en for m in marks)),
-            })
+            yield Row("keywords", {**self._values(line, status, page or "", marks),
+                                   "currency": currency})
+        total = _Line("", "", "", "", "")
+        for line in lines:
+            total.impressions += line.impressions
+            total.clicks += line.clicks
+            total.cost += line.cost
+            total.conversions += line.conversions
+        yield Row("keywords", {**self._values(total, None, "", []), "campaign": Msg(
+            "Total ({n} mots-clés)", "Total ({n} keywords)").format(n=len(lines)),
+            "keyword": "", "currency": currency})
         yield from self._findings(home, problems, currency)
         score = 100.0
         if total_cost:
@@ -224,6 +224,20 @@ class SeaCampaign(SiteRule):
             score -= 20 * low_ctr_impr / total_impr
         score -= 10 * len(problems["no-impressions"]) / len(lines)
         yield Score(None, max(0.0, score))
+
+    @staticmethod
+    def _values(line: _Line, status: int | None, page: str, marks: list[Msg]
+                ) -> dict[str, object]:
+        return {
+            "campaign": line.campaign, "ad_group": line.ad_group, "keyword": line.keyword,
+            "match_type": line.match_type, "impressions": line.impressions,
+            "clicks": line.clicks, "ctr": line.ctr, "cost": round(line.cost, 2),
+            "cpc": line.cpc, "cpm": line.cpm, "conversions": line.conversions,
+            "conversion_rate": line.conversion_rate,
+            "cost_per_conversion": line.cost_per_conversion,
+            "final_url": line.final_url, "landing_status": status, "organic_page": page,
+            "problem": Msg(", ".join(m.fr for m in marks), ", ".join(m.en for m in marks)),
+        }
 
     @staticmethod
     def _organic_targets(ctx: Context) -> list[tuple[tuple[str, ...], str]]:
@@ -242,8 +256,10 @@ class SeaCampaign(SiteRule):
         paid = phrase_terms(keyword.replace("+", " ").replace('"', " ").strip("[] "))
         best: tuple[int, str] | None = None
         for phrase, url in organic:
-            if phrase and find_phrase(phrase, paid) >= 0 and \
-                    (best is None or len(phrase) > best[0]):
+            # A one-word focus (« audit ») is too vague to say a page targets a longer
+            # paid phrase: it must be the whole keyword.
+            fits = phrase == paid or (len(phrase) >= 2 and find_phrase(phrase, paid) >= 0)
+            if fits and (best is None or len(phrase) > best[0]):
                 best = (len(phrase), url)
         return best[1] if best else None
 
