@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from datetime import date
@@ -182,10 +181,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from audit.demo.server import SiteServer
 
     out = Path(args.out or "reports").resolve()
-    with SiteServer(demo_site_root()) as server, competitor_server() as competitor, \
-            tempfile.TemporaryDirectory() as tmp:
-        config_path = Path(tmp) / "demo.yaml"
-        write_demo_exports(Path(tmp), date.today(), server.origin)
+    # The demo's config and input files (exports of the client's accounts) stay next to
+    # the reports, so that `seo-audit check|report RUN_DIR` works on the demo run later.
+    inputs = out / "demo-inputs"
+    inputs.mkdir(parents=True, exist_ok=True)
+    with SiteServer(demo_site_root()) as server, competitor_server() as competitor:
+        config_path = inputs / "demo.yaml"
+        write_demo_exports(inputs, date.today(), server.origin)
         config_path.write_text(demo_config_text(server.origin, out, args.lang,
                                                 competitor=competitor.origin, exports=True),
                                encoding="utf-8")

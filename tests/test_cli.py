@@ -155,6 +155,16 @@ def test_demo_defects_table_is_true(demo_run: tuple[Path, dict]) -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_demo_run_can_be_reported_again(demo_run: tuple[Path, dict]) -> None:
+    """The demo's config and inputs stay next to the reports: later stages still work."""
+    xlsx, report = demo_run
+    (run_dir,) = (xlsx.parent / "runs").glob("*/*")
+    assert main(["report", str(run_dir), "-q"]) == 0
+    fix = report["summary"]["fix_first"]
+    assert set(fix) == {"seo", "sea", "smo"} and all(1 <= len(a) <= 3 for a in fix.values())
+    assert fix["sea"][0]["code"] == "no-tracking"  # 3 landing pages without a tag
+
+
 def test_demo_fires_every_rule(demo_run: tuple[Path, dict]) -> None:
     xlsx, report = demo_run
     assert report["summary"]["scores"]["sea"] is not None

@@ -14,6 +14,7 @@ from typing import Any
 
 from audit import __version__
 from audit.config import ClientConfig, RuleSettings, rule_settings
+from audit.report.fix_first import FixFirst
 from audit.report.model import PageRow, ReportData, RuleInfo, RuleTable, Summary, TopIssue
 from audit.rule import RULE_FAILED, SEVERITY_WEIGHT, Finding, Msg, Rule, Severity
 from audit.rules import all_rules
@@ -81,10 +82,12 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     severities: dict[tuple[str, str], Severity] = {}
     failures = 0
     findings_path = run_dir / "findings.jsonl"
+    fix = FixFirst()
     for f in iter_findings(findings_path):
         if f.code == RULE_FAILED:
             failures += 1
             continue
+        fix.add(f)
         counts[f.severity.value] += 1
         per_rule[f.rule] = per_rule.get(f.rule, 0) + 1
         key = (f.rule, f.code)
@@ -164,6 +167,8 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         rule_failures=failures,
         crawl_seconds=crawl.get("seconds"),
         notes=notes,
+        fix_first=fix.actions(board, {u: r.get("scores", {}) for u, r in results.items()},
+                              registry),
     )
     data_columns = [(key, header) for r in checked_ids
                     for key, header in registry[r].columns.items()]

@@ -35,6 +35,10 @@ def summary_dict(data: ReportData) -> dict[str, Any]:
                         "severity": str(t.severity), "pages": t.pages, "impact": t.impact}
                        for t in s.top_issues],
         "notes": [n.get(lang) for n in s.notes],
+        "fix_first": {cat: [{"rule": a.rule, "code": a.code, "label": a.label.get(lang),
+                             "severity": str(a.severity), "pages": a.pages,
+                             "gain": round(a.gain, 1)} for a in actions]
+                      for cat, actions in s.fix_first.items()},
     }
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from audit.report.fix_first import FixAction
 from audit.rule import Finding, Msg, Severity, Table
 
 
@@ -73,6 +74,8 @@ class Summary:
     rule_failures: int = 0
     crawl_seconds: float | None = None
     notes: list[Msg] = field(default_factory=list)  # e.g. which engine ran, what was skipped
+    # "What to fix first": per category (seo, sea, smo), the actions that raise it most.
+    fix_first: dict[str, list[FixAction]] = field(default_factory=dict)
 
 
 @dataclass

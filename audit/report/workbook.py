@@ -170,6 +170,7 @@ class _Styles:
     table_wrap: StyleArray
     table_centre: StyleArray
     table_number: StyleArray
+    table_gain: StyleArray
     table_severity: dict[Severity, StyleArray]
     grey: StyleArray
 
@@ -241,6 +242,8 @@ class _Styles:
             table_centre=s(border=row_line, alignment=Alignment(horizontal="center",
                                                                 vertical="top")),
             table_number=s(border=row_line, alignment=top, number_format="#,##0"),
+            table_gain=s(border=row_line, alignment=top, number_format='"+"0.0',
+                         font=_font(bold=True, color="2E7D32")),
             table_severity={sev: s(font=_font(bold=True, color=fg), fill=solid(bg),
                                    border=row_line,
                                    alignment=Alignment(horizontal="center", vertical="top"))
@@ -678,6 +681,24 @@ def _write_summary(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles,
                height=LINE_HEIGHT * lines + 2 if lines > 1 else None)
     if not sm.top_issues:
         g.line(text_cell(ws, label("no_issues", lang), st.note), col=2)
+
+    if sm.fix_first:
+        g.skip()
+        section("sec_fix_first")
+        g.line(*(text_cell(ws, label(k, lang), st.header)
+                 for k in ("cat_short", "issue", "rule", "severity", "pages", "gain")), height=20)
+        for category in ("seo", "sea", "smo"):
+            for i, action in enumerate(sm.fix_first.get(category, [])):
+                sev = Severity(action.severity)
+                text = action.label.get(lang)
+                lines = _lines(text, _SUMMARY_WIDTHS["B"])
+                g.line(text_cell(ws, category.upper() if i == 0 else "", st.table_centre),
+                       text_cell(ws, text, st.table_wrap),
+                       text_cell(ws, action.rule, st.table_cell),
+                       text_cell(ws, severity_label(sev, lang), st.table_severity[sev]),
+                       num_cell(ws, action.pages, st.table_number),
+                       num_cell(ws, round(action.gain, 1), st.table_gain),
+                       height=LINE_HEIGHT * lines + 2 if lines > 1 else None)
 
     notes = [n.get(lang) for n in sm.notes] + extra_notes
     if notes:
