@@ -175,8 +175,13 @@ def test_demo_fires_every_rule(demo_run: tuple[Path, dict]) -> None:
     assert report["summary"]["rule_failures"] == 0
     assert 10 <= report["summary"]["html_pages"] <= 25
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "SEA", "Règles"]
+    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "SEA", "SEA - pages", "Règles"]
     assert wb["SEA"].max_row == len(rows) + 1
+    landing = {r["url"].split("/", 3)[-1]: r
+               for r in report["tables"]["sea-landing-page/landing_pages"]}
+    assert landing["lp/audit-seo-lyon.html"]["score"] == 100
+    assert landing["lp/audit-seo-lyon.html"]["tracking"] == "Google Ads, GA4"
+    assert landing["offres.html"]["redirects"] == 2
     assert wb["Constats"].max_row == len(report["findings"]) + 1
     assert wb["Pages"].max_row == len(report["pages"]) + 1
     # Rules' own columns (PageData), headed in the report's language, values localised.

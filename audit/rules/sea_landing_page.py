@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from audit.context import Context
-from audit.rule import Code, Msg, Outcome, PageData, Score, Severity, SiteRule
+from audit.rule import Code, Column, Msg, Outcome, PageData, Row, Score, Severity, SiteRule, Table
 from audit.sea.landing import normalise
 from audit.sea.service import SeaInputs, sea_inputs
 from audit.text.tokens import terms
@@ -108,6 +108,19 @@ class SeaLandingPage(SiteRule):
                                           "Slow or heavy landing page")),
     }
     columns = {"sea_tracking": Msg("Suivi des conversions (SEA)", "Conversion tracking (SEA)")}
+    tables = {"landing_pages": Table(Msg("SEA - pages", "SEA - pages"), (
+        Column("url", Msg("Page de destination", "Landing page"), "url", 50),
+        Column("status", Msg("Statut final", "Final status"), "int", 10),
+        Column("redirects", Msg("Redirections", "Redirects"), "int", 12),
+        Column("tracking", Msg("Suivi des conversions", "Conversion tracking"), width=34),
+        Column("consent", Msg("Consentement", "Consent"), width=18),
+        Column("cta", Msg("Appels à l’action", "Calls to action"), width=34),
+        Column("contact", Msg("Contact", "Contact"), width=14),
+        Column("keywords", Msg("Mots-clés des annonces", "Ad keywords"), "int", 12),
+        Column("missing", Msg("Mots-clés absents de la page", "Keywords missing"), width=34),
+        Column("response_ms", Msg("Temps de réponse (ms)", "Response time (ms)"), "int", 12),
+        Column("score", Msg("Score", "Score"), "int", 8),
+    ))}
 
     @dataclass(frozen=True)
     class Options:
@@ -167,6 +180,8 @@ class SeaLandingPage(SiteRule):
                ctx: Context) -> Iterator[Outcome]:
         crawled = sea.crawled.get(url)
         if crawled is None:
+            yield Row("landing_pages", {"url": url, "missing": Msg("non explorée",
+                                                                  "not crawled")})
             yield self.finding(url, "not-crawled", Msg(
                 "La page de destination {u} n’a pas été explorée (hors du site audité, ou "
                 "budget de pages atteint) : elle n’est pas auditée.",
@@ -184,6 +199,8 @@ class SeaLandingPage(SiteRule):
                 "Ads send visitors to a broken page ({w}): every paid click is lost.").format(
                     w=why), evidence=" → ".join([*chain, final]))
             yield Score(crawled, 0.0)
+            yield Row("landing_pages", {"url": crawled, "status": status,
+                                        "redirects": len(chain), "score": 0})
             return
         score = 100.0
         if len(chain) > self.options.max_redirects:
@@ -197,6 +214,8 @@ class SeaLandingPage(SiteRule):
         page = self._pages.get(normalise(final))
         if page is None:  # not HTML (a PDF...): nothing more to judge
             yield Score(crawled, score)
+            yield Row("landing_pages", {"url": crawled, "status": status,
+                                        "redirects": len(chain), "score": round(score)})
             return
         kinds = {t.split(":", 1)[0] for t in page.tracking}
         tags = [t for t in page.tracking if not t.startswith(("cmp:", "consent-mode"))]
@@ -254,3 +273,13 @@ class SeaLandingPage(SiteRule):
                 "Answer in {t}, {k} KB of HTML: a slow page loses paid visitors.").format(
                     t=rt, k=page.size // 1024))
         yield Score(crawled, max(0.0, score))
+        consent = [t.split(":", 1)[-1] for t in page.tracking
+                   if t == "consent-mode" or t.startswith("cmp:")]
+        yield Row("landing_pages", {
+            "url": crawled, "status": status, "redirects": len(chain),
+            "tracking": ", ".join(TRACKING_NAMES.get(t.split(":", 1)[0], t) for t in tags),
+            "consent": ", ".join(consent), "cta": " · ".join(dict.fromkeys(ctas))[:300],
+            "contact": Msg("oui", "yes") if page.contacts or page.forms else Msg("non", "no"),
+            "keywords": len(names), "missing": ", ".join(missing),
+            "response_ms": round(page.response_time * 1000) if page.response_time else None,
+            "score": round(max(0.0, score))})
