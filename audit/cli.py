@@ -8,10 +8,11 @@ unreachable, nothing crawled, a stage could not complete); 2 bad config or usage
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -69,26 +70,57 @@ def _load_config(path: str) -> tuple[ClientConfig, dict]:
 def _run_one(config_path: Path, cfg: ClientConfig, settings: dict, out: Path | None,
              fail_under: float | None, args: argparse.Namespace) -> int:
     from audit import pipeline
+    from audit.lock import LockHeld, client_lock
 
     began = time.monotonic()
-    run_dir = pipeline.new_run_dir(cfg, out)
-    log.info("audit of %s: %s (run directory %s)", cfg.client, ", ".join(cfg.site.start_urls),
-             run_dir)
+    lock = (out or cfg.output_dir) / "runs" / cfg.slug / ".lock"
     try:
-        crawl = pipeline.crawl(config_path, cfg, run_dir,
-                               progress=ProgressLine(sys.stderr, args.quiet),
-                               verbose=args.verbose)
-        log.info("crawled %s URLs in %.1fs", crawl.get("pages"), crawl.get("seconds", 0))
-        pipeline.check(run_dir, cfg, settings)
-        paths = pipeline.report(run_dir, cfg, settings, out)
-    except pipeline.CrawlFailed as exc:
+        with client_lock(lock):
+            run_dir = pipeline.new_run_dir(cfg, out)
+            with _run_log(run_dir / "audit.log"):
+                log.info("audit of %s: %s (run directory %s)", cfg.client,
+                         ", ".join(cfg.site.start_urls), run_dir)
+                try:
+                    crawl = pipeline.crawl(config_path, cfg, run_dir,
+                                           progress=ProgressLine(sys.stderr, args.quiet),
+                                           verbose=args.verbose)
+                    log.info("crawled %s URLs in %.1fs", crawl.get("pages"),
+                             crawl.get("seconds", 0))
+                    pipeline.check(run_dir, cfg, settings)
+                    paths = pipeline.report(run_dir, cfg, settings, out)
+                except pipeline.CrawlFailed as exc:
+                    log.error("%s: %s", cfg.client, exc)
+                    return EXIT_FAILED
+                except pipeline.RunDirError as exc:
+                    log.error("%s", exc)
+                    return EXIT_FAILED
+                _print_result(paths, began)
+                if cfg.output.keep:
+                    for path in pipeline.prune(cfg, out, cfg.output.keep):
+                        log.info("output.keep=%d: removed %s", cfg.output.keep, path)
+    except LockHeld as exc:
         log.error("%s: %s", cfg.client, exc)
         return EXIT_FAILED
-    except pipeline.RunDirError as exc:
-        log.error("%s", exc)
-        return EXIT_FAILED
-    _print_result(paths, began)
     return _fail_under(paths.data.summary.scores.get("sem"), fail_under)
+
+
+@contextlib.contextmanager
+def _run_log(path: Path) -> Iterator[None]:
+    """Everything the run logs also goes to the run directory's audit.log (cron runs have
+    no terminal to read)."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    previous = root.level
+    root.setLevel(min(previous, logging.INFO) if previous else logging.INFO)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+        handler.close()
 
 
 def _print_result(paths: Any, began: float) -> None:
@@ -110,8 +142,72 @@ def _fail_under(sem: float | None, threshold: float | None) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
-    cfg, settings = _load_config(args.config)
-    return _run_one(Path(args.config), cfg, settings, out, args.fail_under, args)
+    if len(args.config) == 1:  # one client: a bad config is a usage error (exit 2)
+        cfg, settings = _load_config(args.config[0])
+        return _run_one(Path(args.config[0]), cfg, settings, out, args.fail_under, args)
+    return _run_many([Path(c) for c in args.config], out, args)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        log.error("%s: no such folder", folder)
+        return EXIT_USAGE
+    configs = [p for p in sorted(folder.glob("*.y*ml"))
+               if p.suffix in (".yaml", ".yml") and not p.name.startswith(("_", "example"))]
+    if not configs:
+        log.error("%s: no client file (*.yaml; example.yaml and _*.yaml are skipped)", folder)
+        return EXIT_USAGE
+    return _run_many(configs, Path(args.out) if args.out else None, args)
+
+
+def _run_many(configs: list[Path], out: Path | None, args: argparse.Namespace) -> int:
+    """Each client in turn; one client's failure (even a bad config) does not stop the
+    others. Exit 0 if all succeeded, 1 if any failed, else 3 if any is under
+    --fail-under."""
+    results: list[tuple[Path, int]] = []
+    for path in configs:
+        try:
+            cfg, settings = _load_config(str(path))
+            code = _run_one(path, cfg, settings, out, args.fail_under, args)
+        except ConfigError as exc:
+            log.error("%s", exc)
+            code = EXIT_FAILED
+        except Exception:  # a bug on one client must not cost the others their audit
+            log.exception("%s: the audit failed", path)
+            code = EXIT_FAILED
+        results.append((path, code))
+    words = {EXIT_OK: "ok", EXIT_FAILED: "FAILED", EXIT_UNDER: "under --fail-under"}
+    for path, code in results:
+        log.warning("%s: %s", path, words.get(code, f"exit {code}"))
+    codes = {code for _, code in results}
+    if codes - {EXIT_OK, EXIT_UNDER}:
+        return EXIT_FAILED
+    return EXIT_UNDER if EXIT_UNDER in codes else EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from audit.history import History, history_path
+
+    cfg, _ = _load_config(args.config)
+    path = history_path(Path(args.out) if args.out else cfg.output_dir)
+    if not path.exists():
+        print(f"{cfg.client}: no history yet ({path})")
+        return EXIT_OK
+    history = History(path)
+    try:
+        points = history.trend(cfg.slug, args.last)
+    finally:
+        history.close()
+    print(f"{cfg.client} — {len(points)} run(s) ({path})")
+    print(f"{'date':<20} {'SEM':>5} {'SEO':>5} {'SEA':>5} {'SMO':>5}  SEM trend")
+    for p in points:
+        cells = " ".join(f"{'—' if v is None else f'{v:.0f}':>5}"
+                         for v in (p.scores.get(k) for k in ("sem", "seo", "sea", "smo")))
+        sem = p.scores.get("sem")
+        bar = "█" * round((sem or 0) / 5)
+        print(f"{p.generated_at[:16].replace('T', ' '):<20} {cells}  {bar}")
+    return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -211,12 +307,25 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=help, parents=[common])
 
-    p = add("run", "crawl, check and report one client")
-    p.add_argument("config", help="client YAML file")
+    p = add("run", "crawl, check and report one client (or several, in turn)")
+    p.add_argument("config", nargs="+", help="client YAML file(s)")
     p.add_argument("--out", help="output folder (default: output.dir of the config)")
     p.add_argument("--fail-under", type=float, metavar="SCORE",
                    help="exit 3 when the SEM score is below SCORE")
     p.set_defaults(func=cmd_run)
+
+    p = add("batch", "audit every client of a folder in turn (cron)")
+    p.add_argument("folder", help="folder of client YAML files (example.yaml, _*.yaml skipped)")
+    p.add_argument("--out", help="output folder (default: output.dir of each config)")
+    p.add_argument("--fail-under", type=float, metavar="SCORE",
+                   help="exit 3 when a SEM score is below SCORE")
+    p.set_defaults(func=cmd_batch)
+
+    p = add("history", "print the scores of a client's past runs")
+    p.add_argument("config")
+    p.add_argument("--out", help="output folder (default: output.dir of the config)")
+    p.add_argument("--last", type=int, default=20, help="how many runs (default 20)")
+    p.set_defaults(func=cmd_history)
 
     p = add("demo", "audit the bundled demo site (offline)")
     p.add_argument("--out", help="output folder (default: reports/)")
@@ -251,6 +360,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s",
                         datefmt="%H:%M:%S", stream=sys.stderr, force=True)
+    for handler in logging.getLogger().handlers:  # the terminal keeps the asked level when
+        handler.setLevel(level)                   # a run's log file takes more (_run_log)
     try:
         return args.func(args)
     except ConfigError as exc:

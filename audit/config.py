@@ -88,6 +88,9 @@ def _file_name(value: str) -> str | None:
 class OutputConfig:
     dir: str = "reports/"
     name: str | None = checked(_file_name, default=None)  # file name stem; default: client
+    # Keep the last N runs of the client (run directories and dated reports); None: all.
+    keep: int | None = checked(lambda v: None if v is None or v >= 1 else "must be at least 1",
+                               default=None)
 
 
 @dataclass

@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from audit.config import ClientConfig, RuleSettings
+from audit.history import History, history_path
 from audit.report.build import build_report
 from audit.report.json_report import write_json
 from audit.report.model import ReportData
@@ -129,9 +131,34 @@ def report(run_dir: Path, cfg: ClientConfig, settings: dict[str, RuleSettings],
     out = out_dir or cfg.output_dir
     day = data.summary.generated_at[:10]
     base = out / f"{cfg.report_name}-{day}"
-    xlsx = write_workbook(data, base.with_suffix(".xlsx"))
-    js = write_json(data, base.with_suffix(".json"))
+    history = History(history_path(out))
+    try:
+        # Recorded in one transaction with the writing of the reports: a report that
+        # fails to be written leaves no run in the history either.
+        with history.recording():
+            run_id = history.record(cfg.slug, run_dir, data, _crawled_at(run_dir, data),
+                                    _origin(cfg.site.start_urls[0]))
+            data.changes = history.changes(cfg.slug, run_id)
+            data.trend = history.trend(cfg.slug)
+            xlsx = write_workbook(data, base.with_suffix(".xlsx"))
+            js = write_json(data, base.with_suffix(".json"))
+    finally:
+        history.close()
     return ReportPaths(xlsx, js, data)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _crawled_at(run_dir: Path, data: ReportData) -> str:
+    """When the run's crawl ended: its place in the history (a run reported again later
+    keeps its place)."""
+    try:
+        return str(json.loads((run_dir / "crawl.json").read_text())["finished_at"])
+    except (OSError, ValueError, KeyError):
+        return data.summary.generated_at
 
 
 def config_of_run(run_dir: Path) -> Path:
@@ -151,3 +178,35 @@ def config_of_run(run_dir: Path) -> Path:
 def elapsed(since: float) -> str:
     seconds = int(time.monotonic() - since)
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def prune(cfg: ClientConfig, out_dir: Path | None, keep: int) -> list[Path]:
+    """Delete the client's runs beyond the ``keep`` newest, with their dated reports;
+    the history keeps their scores. Returns what was deleted."""
+    out = out_dir or cfg.output_dir
+    runs = sorted((p for p in (out / "runs" / cfg.slug).glob("*") if p.is_dir()),
+                  key=lambda p: p.name, reverse=True)
+    deleted: list[Path] = []
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+        deleted.append(old)
+    # Reports are named <name>-<YYYY-MM-DD>: keep the newest `keep` dates.
+    stem = f"{cfg.report_name}-"
+    dates = sorted({p.stem[len(stem):] for p in out.glob(f"{stem}*")
+                    if p.suffix in (".xlsx", ".json") and _is_day(p.stem[len(stem):])},
+                   reverse=True)
+    for day in dates[keep:]:
+        for suffix in (".xlsx", ".json"):
+            path = out / f"{stem}{day}{suffix}"
+            if path.exists():
+                path.unlink()
+                deleted.append(path)
+    return deleted
+
+
+def _is_day(text: str) -> bool:
+    try:
+        datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True

@@ -85,7 +85,7 @@ def test_run_then_check_and_report_again(bakery_site: SiteServer, tmp_path: Path
     assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles"]
 
     # Fail-under: exit 3 when the SEM score is lower, 0 otherwise.
-    run_dir = next((tmp_path / "out" / "runs").glob("*/*"))
+    run_dir = next(p for p in (tmp_path / "out" / "runs").glob("*/*") if p.is_dir())
     assert main(["report", str(run_dir), "--fail-under", "100", "-q"]) == 3
     assert main(["report", str(run_dir), "--fail-under", "1", "-q"]) == 0
 
@@ -158,7 +158,7 @@ def test_demo_defects_table_is_true(demo_run: tuple[Path, dict]) -> None:
 def test_demo_run_can_be_reported_again(demo_run: tuple[Path, dict]) -> None:
     """The demo's config and inputs stay next to the reports: later stages still work."""
     xlsx, report = demo_run
-    (run_dir,) = (xlsx.parent / "runs").glob("*/*")
+    (run_dir,) = [p for p in (xlsx.parent / "runs").glob("*/*") if p.is_dir()]
     assert main(["report", str(run_dir), "-q"]) == 0
     fix = report["summary"]["fix_first"]
     assert set(fix) == {"seo", "sea", "smo"} and all(1 <= len(a) <= 3 for a in fix.values())

@@ -42,11 +42,33 @@ def summary_dict(data: ReportData) -> dict[str, Any]:
     }
 
 
+def changes_dict(data: ReportData) -> dict[str, Any] | None:
+    c = data.changes
+    if c is None:
+        return None
+
+    def rows(listing: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+        return {"count": listing.count,
+                "rows": [dict(zip(keys, r, strict=True)) for r in listing.rows]}
+
+    return {
+        "previous_at": c.previous_at,
+        "scores": {k: {"before": b, "now": n} for k, (b, n) in c.scores.items()},
+        "new_findings": rows(c.new_findings, ("rule", "code", "url", "severity")),
+        "fixed_findings": rows(c.fixed_findings, ("rule", "code", "url", "severity")),
+        "pages_added": rows(c.pages_added, ("url", "status", "score")),
+        "pages_removed": rows(c.pages_removed, ("url", "status", "score")),
+        "page_scores": rows(c.page_scores, ("url", "before", "now")),
+    }
+
+
 def write_json(data: ReportData, path: Path) -> Path:
     s = data.summary
     lang = data.lang
     head = {"client": s.client, "generated_at": s.generated_at, "tool_version": s.tool_version,
-            "language": lang, "start_urls": s.start_urls, "summary": summary_dict(data)}
+            "language": lang, "start_urls": s.start_urls, "summary": summary_dict(data),
+            "changes": changes_dict(data),
+            "trend": [{"at": p.generated_at, **p.scores} for p in data.trend]}
     with atomic_text(path) as fh:
         fh.write(_dump(head)[:-1])  # reopen the object to stream the big arrays into it
         fh.write(', "pages": [')

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit.report.fix_first import FixAction
 from audit.rule import Finding, Msg, Severity, Table
+
+if TYPE_CHECKING:
+    from audit.history import Changes, TrendPoint
 
 
 @dataclass
@@ -98,3 +101,6 @@ class ReportData:
     # Extra Pages-sheet columns filled by rules (PageData): (key, header), in rule order.
     data_columns: list[tuple[str, Msg]] = field(default_factory=list)
     tables: list[RuleTable] = field(default_factory=list)  # sheets of the rules' own
+    # From the run history (audit/history.py), when the output folder has one:
+    changes: Changes | None = None  # since the client's previous run
+    trend: list[TrendPoint] = field(default_factory=list)  # scores of the last runs, oldest first

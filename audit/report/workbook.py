@@ -21,7 +21,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import DataPoint
 from openpyxl.chart.series import SeriesLabel
@@ -171,6 +171,8 @@ class _Styles:
     table_centre: StyleArray
     table_number: StyleArray
     table_gain: StyleArray
+    table_dec1: StyleArray
+    table_delta: StyleArray
     table_severity: dict[Severity, StyleArray]
     grey: StyleArray
 
@@ -242,6 +244,9 @@ class _Styles:
             table_centre=s(border=row_line, alignment=Alignment(horizontal="center",
                                                                 vertical="top")),
             table_number=s(border=row_line, alignment=top, number_format="#,##0"),
+            table_dec1=s(border=row_line, alignment=top, number_format="0.0"),
+            table_delta=s(border=row_line, alignment=top, font=_font(bold=True),
+                          number_format='[Color10]"+"0.0;[Red]"−"0.0;0.0'),
             table_gain=s(border=row_line, alignment=top, number_format='"+"0.0',
                          font=_font(bold=True, color="2E7D32")),
             table_severity={sev: s(font=_font(bold=True, color=fg), fill=solid(bg),
@@ -362,7 +367,12 @@ def _fill(wb: Workbook, data: ReportData) -> None:
         taken.add(name)
         table_ws.append((strict_rows(wb.create_sheet(name)), t))
     rules_ws = strict_rows(wb.create_sheet(label("sheet_rules", lang)))
+    changes_ws = None
+    if data.changes is not None:  # right after the Summary: what a returning client reads
+        changes_ws = strict_rows(wb.create_sheet(label("sheet_changes", lang), 1))
     st = _Styles.build(summary_ws, lang)
+    if changes_ws is not None:
+        _write_changes(changes_ws, data, st)
     wb.properties.title = label("title", lang, client=data.summary.client).rstrip(" —")
     wb.properties.creator = f"seo-audit {data.summary.tool_version}".strip()
 
@@ -513,6 +523,92 @@ def _write_table(ws: WriteOnlyWorksheet, t: RuleTable, lang: str, st: _Styles) -
                    for c in columns])
     _finish_table(ws, len(columns), len(t.rows) + 1)
     return links
+
+
+def _write_changes(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> None:
+    """Since the previous run: score deltas, new and fixed findings, pages added and
+    removed, page scores that moved (each list capped, with its exact count)."""
+    changes = data.changes
+    assert changes is not None
+    lang = data.lang
+    for col, width in {"A": 60, "B": 24, "C": 34, "D": 14, "E": 12}.items():
+        ws.column_dimensions[col].width = width
+    ws.sheet_view.showGridLines = False
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    g = _Grid(ws)
+    day = _parse_date(changes.previous_at)
+    shown = day.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d") if day else \
+        changes.previous_at
+    g.line(text_cell(ws, label("changes_title", lang, date=shown), st.title), height=32)
+    g.skip()
+
+    def section(text: str) -> None:
+        g.line(*(text_cell(ws, t, st.section) for t in (text, "", "", "", "")), height=22)
+
+    section(label("sec_score_changes", lang))
+    g.line(text_cell(ws, "", st.header),
+           *(text_cell(ws, label(k, lang), st.header) for k in ("before", "now", "delta")),
+           height=20)
+    for cat, (before, now) in changes.scores.items():
+        delta = None if before is None or now is None else round(now - before, 1)
+        g.line(text_cell(ws, cat.upper(), st.table_cell),
+               num_cell(ws, before, st.table_dec1), num_cell(ws, now, st.table_dec1),
+               num_cell(ws, delta, st.table_delta))
+    links = _Links(label("sheet_changes", lang))
+
+    def url(u: str) -> Any:
+        return link_cell(ws, u, st.table_cell, link_style=st.link, linked=links.take())
+
+    sev_text = {sev: severity_label(sev, lang) for sev in Severity}
+    for key, listing in (("sec_new_findings", changes.new_findings),
+                         ("sec_fixed_findings", changes.fixed_findings)):
+        g.skip()
+        section(label(key, lang, n=listing.count))
+        g.line(*(text_cell(ws, label(k, lang), st.header)
+                 for k in ("url", "rule", "issue", "severity")), height=20)
+        for rule, code, u, severity in listing.rows:
+            issue = _code_label(rule, code, lang)
+            sev = Severity(severity)
+            g.line(url(u), text_cell(ws, rule, st.table_cell), text_cell(ws, issue, st.table_cell),
+                   text_cell(ws, sev_text[sev], st.table_severity[sev]))
+        _listing_end(g, ws, st, listing, lang)
+    for key, listing in (("sec_pages_added", changes.pages_added),
+                         ("sec_pages_removed", changes.pages_removed)):
+        g.skip()
+        section(label(key, lang, n=listing.count))
+        g.line(*(text_cell(ws, label(k, lang), st.header) for k in ("url", "status", "score")),
+               height=20)
+        for u, status, score in listing.rows:
+            g.line(url(u), num_cell(ws, status, st.table_number),
+                   num_cell(ws, score, st.table_dec1))
+        _listing_end(g, ws, st, listing, lang)
+    g.skip()
+    section(label("sec_page_scores", lang, n=changes.page_scores.count))
+    g.line(*(text_cell(ws, label(k, lang), st.header) for k in ("url", "before", "now", "delta")),
+           height=20)
+    for u, before, now in changes.page_scores.rows:
+        g.line(url(u), num_cell(ws, before, st.table_dec1), num_cell(ws, now, st.table_dec1),
+               num_cell(ws, round(now - before, 1), st.table_delta))
+    _listing_end(g, ws, st, changes.page_scores, lang)
+    g.flush()
+
+
+def _code_label(rule: str, code: str, lang: str) -> str:
+    from audit.rules import all_rules
+
+    cls = all_rules().get(rule)
+    return cls.codes[code].label.get(lang) if cls and code in cls.codes else code
+
+
+def _listing_end(g: _Grid, ws: WriteOnlyWorksheet, st: _Styles, listing: Any,
+                 lang: str) -> None:
+    if not listing.count:
+        g.line(text_cell(ws, label("nothing", lang), st.note))
+    elif listing.count > len(listing.rows):
+        g.line(text_cell(ws, label("listed_first", lang, n=len(listing.rows)), st.note))
 
 
 def _write_rules(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> None:
@@ -712,7 +808,54 @@ def _write_summary(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles,
             ws.merged_cells.add(f"B{row}:F{row}")
 
     _summary_chart(g, sm, lang, chart_anchor_row)
+    _trend_chart(g, data, lang, chart_anchor_row)
     g.flush()
+
+
+_TREND_DATA_COL = 30  # AD:AH, hidden: the trend chart's data
+_TREND_COLOURS = {"sem": "1F3A5F", "seo": "2E7D32", "sea": "E07A3F", "smo": "7B5EA7"}
+
+
+def _trend_chart(g: _Grid, data: ReportData, lang: str, anchor_row: int) -> None:
+    """The scores of the client's last runs (from the history), under the bar chart."""
+    points = data.trend
+    if len(points) < 2:
+        return
+    ws = g.ws
+    keys = [k for k in ("sem", "seo", "sea", "smo")
+            if any(p.scores.get(k) is not None for p in points)]
+    first = anchor_row
+    g.put(first, _TREND_DATA_COL, text_cell(ws, ""))
+    for j, key in enumerate(keys):
+        g.put(first, _TREND_DATA_COL + 1 + j, text_cell(ws, key.upper()))
+    for i, point in enumerate(points, 1):
+        day = _parse_date(point.generated_at)
+        shown = (day.strftime("%d/%m/%y" if lang == "fr" else "%Y-%m-%d") if day
+                 else point.generated_at[:10])
+        g.put(first + i, _TREND_DATA_COL, text_cell(ws, shown))
+        for j, key in enumerate(keys):
+            value = point.scores.get(key)
+            g.put(first + i, _TREND_DATA_COL + 1 + j, None if value is None else round(value, 1))
+    last = first + len(points)
+    for col in range(_TREND_DATA_COL, _TREND_DATA_COL + 1 + len(keys)):
+        ws.column_dimensions[get_column_letter(col)].hidden = True
+    chart = LineChart()
+    chart.title = label("trend_title", lang)
+    chart.width, chart.height = 15.5, 8.0
+    chart.visible_cells_only = False
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.majorUnit = 20
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.add_data(Reference(ws, min_col=_TREND_DATA_COL + 1, max_col=_TREND_DATA_COL + len(keys),
+                             min_row=first, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=_TREND_DATA_COL, min_row=first + 1, max_row=last))
+    for key, series in zip(keys, chart.series, strict=True):
+        series.graphicalProperties.line.solidFill = _TREND_COLOURS[key]
+        series.graphicalProperties.line.width = 28575 if key == "sem" else 15875
+        series.smooth = False
+    ws.add_chart(chart, f"H{anchor_row + 18}")
 
 
 def _summary_scores(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any) -> None:
