@@ -78,6 +78,11 @@ def crawl(config_path: Path, cfg: ClientConfig, run_dir: Path,
                     continue
                 if progress:
                     progress(event)
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM): stop the crawl too; Scrapy closes its
+            # files and writes crawl.json as "interrupted", never "complete".
+            child.terminate()
+            raise
         finally:
             code = child.wait()
     summary_path = run_dir / "crawl.json"
