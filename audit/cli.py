@@ -83,12 +83,11 @@ def _run_one(config_path: Path, cfg: ClientConfig, settings: dict, out: Path | N
                 log.info("audit of %s: %s (run directory %s)", cfg.client,
                          ", ".join(cfg.site.start_urls), run_dir)
                 try:
-                    crawl = pipeline.crawl(config_path, cfg, run_dir,
-                                           progress=ProgressLine(sys.stderr, args.quiet),
-                                           verbose=args.verbose)
-                    log.info("crawled %s URLs in %.1fs", crawl.get("pages"),
+                    crawl = pipeline.crawl_and_check(
+                        config_path, cfg, run_dir, settings,
+                        progress=ProgressLine(sys.stderr, args.quiet), verbose=args.verbose)
+                    log.info("crawled and checked %s URLs (crawl %.1fs)", crawl.get("pages"),
                              crawl.get("seconds", 0))
-                    pipeline.check(run_dir, cfg, settings)
                     paths = pipeline.report(run_dir, cfg, settings, out)
                 except pipeline.CrawlFailed as exc:
                     log.error("%s: %s", cfg.client, exc)

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,9 +56,34 @@ def new_run_dir(cfg: ClientConfig, out_dir: Path | None = None) -> Path:
     return run_dir
 
 
+def crawl_and_check(config_path: Path, cfg: ClientConfig, run_dir: Path,
+                    settings: dict[str, RuleSettings], progress: Progress | None = None,
+                    verbose: bool = False) -> dict[str, Any]:
+    """The crawl (a child process, one core) and the check (this process, the other core)
+    at the same time: pages are checked as the crawl writes them. Returns crawl.json;
+    raises CrawlFailed, and then leaves no check result behind."""
+    children: list[subprocess.Popen[str]] = []
+    with ThreadPoolExecutor(1, thread_name_prefix="crawl") as pool:
+        crawling = pool.submit(crawl, config_path, cfg, run_dir, progress, verbose,
+                               children.append)
+        try:
+            run_checks(run_dir, cfg, build_rules(cfg, settings), crawl_done=crawling.done)
+        except BaseException:
+            for child in children:  # interrupted or failed: stop the crawl too
+                child.terminate()
+            raise
+        try:
+            return crawling.result()
+        except CrawlFailed:
+            (run_dir / "check.json").unlink(missing_ok=True)  # nothing to report on
+            raise
+
+
 def crawl(config_path: Path, cfg: ClientConfig, run_dir: Path,
-          progress: Progress | None = None, verbose: bool = False) -> dict[str, Any]:
-    """Run the spider in a child process; return crawl.json. Raises CrawlFailed."""
+          progress: Progress | None = None, verbose: bool = False,
+          started: Callable[[subprocess.Popen[str]], None] | None = None) -> dict[str, Any]:
+    """Run the spider in a child process; return crawl.json. Raises CrawlFailed.
+    ``started`` is given the child process (to stop it from another thread)."""
     run_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(config_path, run_dir / "config.yaml")  # what this run was made with
     cmd = [sys.executable, "-m", "spiders.crawl", str(config_path), str(run_dir),
@@ -69,6 +95,8 @@ def crawl(config_path: Path, cfg: ClientConfig, run_dir: Path,
     stderr_path = run_dir / "crawl.stderr"
     with open(stderr_path, "w", encoding="utf-8") as err:
         child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env)
+        if started is not None:
+            started(child)
         assert child.stdout is not None
         try:
             for line in child.stdout:

@@ -233,24 +233,75 @@ def _failure(rule: Rule, url: str, exc: BaseException) -> Finding:
                    evidence=f"{detail}{where}")
 
 
+def follow_pages(path: Path, done: Callable[[], bool], on_bad_line: Callable[[int, str], None]
+                 | None = None, poll: float = 0.05) -> Iterator[PageItem]:
+    """Stream PageItems from a pages.jsonl that the crawl is still writing: complete lines
+    as they come, until ``done()`` says the crawl ended and the file is drained."""
+    while not path.exists():
+        if done():
+            return
+        time.sleep(poll)
+    number = 0
+    pending = ""
+    with open(path, encoding="utf-8") as fh:
+        while True:
+            chunk = fh.readline()
+            if chunk:
+                pending += chunk
+                if not pending.endswith("\n"):
+                    continue  # the writer's buffer cut the line: wait for its end
+                line, pending = pending, ""
+                number += 1
+                if line.strip():
+                    try:
+                        yield page_from_dict(json.loads(line))
+                    except (ValueError, TypeError) as exc:
+                        if on_bad_line:
+                            on_bad_line(number, str(exc))
+                continue
+            if done():
+                rest = fh.read()  # written between the last read and the end of the crawl
+                if not rest and not pending:
+                    return
+                pending += rest
+                for line in pending.splitlines():
+                    number += 1
+                    if line.strip():
+                        try:
+                            yield page_from_dict(json.loads(line))
+                        except (ValueError, TypeError) as exc:
+                            if on_bad_line:
+                                on_bad_line(number, str(exc))
+                return
+            time.sleep(poll)
+
+
 def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None,
-               start_urls: list[str] | None = None) -> CheckSummary:
-    """Check every page of ``run_dir``; write findings.jsonl, page_results.jsonl, check.json."""
+               start_urls: list[str] | None = None,
+               crawl_done: Callable[[], bool] | None = None) -> CheckSummary:
+    """Check every page of ``run_dir``; write findings.jsonl, page_results.jsonl, check.json.
+
+    ``crawl_done``: the crawl is still running and this says when it has ended; pages are
+    checked as the crawl writes them (both cores busy), the crawl's side files (sitemaps,
+    external pages) read once it is over."""
     pages_path = run_dir / "pages.jsonl"
-    if not pages_path.exists():
+    if crawl_done is None and not pages_path.exists():
         raise RunDirError(f"{pages_path}: no pages file (has the crawl run?)")
     began = time.monotonic()
     rules = rules if rules is not None else build_rules(cfg)
     page_rules = [r for r in rules if isinstance(r, PageRule)]
     site_rules = [r for r in rules if isinstance(r, SiteRule)]
     ctx = Context(cfg, report_lang=cfg.report.language)
-    sitemaps = run_dir / "sitemaps.jsonl"
-    if sitemaps.exists():
-        with open(sitemaps, encoding="utf-8") as fh:
-            ctx.sitemap_urls = {json.loads(line)["url"] for line in fh if line.strip()}
-    external = run_dir / "external.jsonl"
-    if external.exists():
-        ctx.external_pages = lambda: read_pages(external)
+
+    def side_files() -> None:  # site rules read them in finish(), after every page
+        sitemaps = run_dir / "sitemaps.jsonl"
+        if sitemaps.exists():
+            with open(sitemaps, encoding="utf-8") as fh:
+                ctx.sitemap_urls = {json.loads(line)["url"] for line in fh if line.strip()}
+        external = run_dir / "external.jsonl"
+        if external.exists():
+            ctx.external_pages = lambda: read_pages(external)
+
     summary = CheckSummary()
     scores = _Scores()
     graph = _Graph()
@@ -293,8 +344,10 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                 spent = time.perf_counter() - began_rule
                 summary.rule_seconds[rule.id] = summary.rule_seconds.get(rule.id, 0.0) + spent
 
+        pages = (follow_pages(pages_path, crawl_done, bad_line) if crawl_done is not None
+                 else read_pages(pages_path, bad_line))
         try:
-            for page in read_pages(pages_path, bad_line):
+            for page in pages:
                 summary.pages += 1
                 urls_in_order.append(page.url)
                 ctx.urls[page.url] = UrlInfo(page.status, page.error, page.redirect_to,
@@ -309,6 +362,7 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                         if not rule.site_level:
                             scores.mark(page.url, rule.id)
                         guarded(rule, page.url, lambda r=rule, p=page: r.collect(p, ctx))
+            side_files()
             for rule in site_rules:
                 guarded(rule, "", lambda r=rule: r.finish(ctx))
         finally:

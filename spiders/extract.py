@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
@@ -97,6 +98,19 @@ def _absolute(base: str, href: str | None) -> str | None:
     href = href.strip()
     if not href or href.startswith("#"):
         return None
+    if href.startswith("/") and not href.startswith("//"):
+        base = _origin_of(base)  # only the origin matters: menus resolve once per site
+    return _resolve(base, href)
+
+
+@lru_cache(maxsize=4096)
+def _origin_of(base: str) -> str:
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+@lru_cache(maxsize=131_072)  # the same hrefs recur on every page of a site
+def _resolve(base: str, href: str) -> str | None:
     try:
         url = urljoin(base, href)
         parts = urlsplit(url)

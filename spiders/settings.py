@@ -41,6 +41,7 @@ REMOTE_CONTROL_ENABLED = False
 
 COOKIES_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORTERS = {"pagelines": "spiders.exporters.JsonLinesExporter"}  # fast, see the module
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -83,6 +83,7 @@ class SiteSpider(scrapy.Spider):
         self.run_dir = Path(run_dir) if run_dir else default_run_dir(self.cfg)
         self.hosts: set[str] = set(self.cfg.allowed_hosts())
         self.seen: set[str] = set()
+        self.seen_raw: set[str] = set()  # URLs as written that were claimed or refused
         self.sitemaps_seen: set[str] = set()
         self.started = time.monotonic()
         # Client requests skip the robots middleware when the client said so; the
@@ -126,10 +127,10 @@ class SiteSpider(scrapy.Spider):
             s.set("DOWNLOAD_SLOTS", slots, priority="spider")
         s.set("FEEDS", {
             str(spider.run_dir / "pages.jsonl"): {
-                "format": "jsonlines", "encoding": "utf-8", "overwrite": True,
+                "format": "pagelines", "encoding": "utf-8", "overwrite": True,
                 "item_classes": [PageItem]},
             str(spider.run_dir / "sitemaps.jsonl"): {
-                "format": "jsonlines", "encoding": "utf-8", "overwrite": True,
+                "format": "pagelines", "encoding": "utf-8", "overwrite": True,
                 "item_classes": [SitemapEntry]},
         }, priority="spider")
         if site.fetch_stylesheets and site.max_stylesheets:
@@ -152,6 +153,9 @@ class SiteSpider(scrapy.Spider):
 
     def _claim(self, url: str) -> bool:
         """Reserve a URL for crawling: False if seen already or the page budget is spent."""
+        if url in self.seen_raw:  # as written: skips canonicalising the menu on every page
+            return False
+        self.seen_raw.add(url)
         key = canonicalize_url(url)
         if key in self.seen or len(self.seen) >= self.cfg.site.max_pages:
             return False

@@ -89,6 +89,13 @@ def test_run_then_check_and_report_again(bakery_site: SiteServer, tmp_path: Path
     assert main(["report", str(run_dir), "--fail-under", "100", "-q"]) == 3
     assert main(["report", str(run_dir), "--fail-under", "1", "-q"]) == 0
 
+    # The run checked the pages while the crawl wrote them; checking the finished crawl
+    # gives the very same results.
+    overlapped = [(run_dir / f).read_text() for f in ("findings.jsonl", "page_results.jsonl")]
+    assert main(["check", str(run_dir), "-q"]) == 0
+    assert [(run_dir / f).read_text() for f in ("findings.jsonl", "page_results.jsonl")] == \
+        overlapped
+
     # New thresholds: check again without crawling; the title rule stops firing.
     config.write_text(config.read_text() + "rules:\n  title: {min_length: 1, max_length: 200}\n"
                       "  h1: {enabled: false}\n")

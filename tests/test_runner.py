@@ -77,3 +77,36 @@ def test_depth_and_inlinks_follow_the_link_graph(tmp_path: Path) -> None:
     assert rank["b.html"] == 100.0
     assert rank["vieux.html"] is None  # a redirect holds no rank of its own
     assert rank["orphelin.html"] < rank["c.html"] < rank["b.html"]
+
+
+def test_follow_pages_reads_a_file_being_written(tmp_path: Path) -> None:
+    """Lines cut by the writer's buffer are read whole; reading ends once the writer is done
+    and the file drained."""
+    import threading
+    import time
+
+    from audit.runner import follow_pages
+    from spiders.items import PageItem as Item
+
+    path = tmp_path / "pages.jsonl"
+    lines = [json.dumps(Item(url=f"https://www.exemple.fr/pain-{i}.html").to_dict()) + "\n"
+             for i in range(50)]
+    finished = threading.Event()
+
+    def writer() -> None:
+        time.sleep(0.1)  # the file does not exist yet when the reader starts
+        with open(path, "w", encoding="utf-8") as fh:
+            for line in lines:
+                half = len(line) // 2
+                fh.write(line[:half])
+                fh.flush()
+                time.sleep(0.002)
+                fh.write(line[half:])
+                fh.flush()
+        finished.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    urls = [p.url for p in follow_pages(path, finished.is_set, poll=0.001)]
+    thread.join()
+    assert urls == [f"https://www.exemple.fr/pain-{i}.html" for i in range(50)]
