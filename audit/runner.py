@@ -306,6 +306,7 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
     scores = _Scores()
     graph = _Graph()
     urls_in_order: list[str] = []
+    shown: dict[str, tuple[str, int, str, float | None]] = {}
 
     def bad_line(number: int, why: str) -> None:
         summary.bad_lines += 1
@@ -352,6 +353,9 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                 urls_in_order.append(page.url)
                 ctx.urls[page.url] = UrlInfo(page.status, page.error, page.redirect_to,
                                              page.is_html)
+                # What the report shows of the page: it then never re-reads pages.jsonl.
+                shown[page.url] = (page.title or "", page.word_count, page.content_type,
+                                   page.response_time)
                 graph.add(page)
                 for rule in page_rules:
                     if rule.applies(page):
@@ -374,7 +378,12 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
         for url in urls_in_order:
             info = ctx.urls[url]
             ok = info.is_html and info.status is not None and 200 <= info.status < 300
+            title, words, ctype, rtime = shown[url]
             fh.write(json.dumps({"url": url, "ok": ok, "scores": scores.for_page(url),
+                                 "status": info.status, "error": info.error,
+                                 "redirect_to": info.redirect_to, "title": title,
+                                 "word_count": words, "content_type": ctype,
+                                 "response_time": rtime,
                                  "data": scores.data.get(url, {}),
                                  "inlinks": inlinks.get(url, 0), "depth": depth.get(url),
                                  "pagerank": pagerank.get(url)},

@@ -18,7 +18,7 @@ from audit.report.fix_first import FixFirst
 from audit.report.model import PageRow, ReportData, RuleInfo, RuleTable, Summary, TopIssue
 from audit.rule import RULE_FAILED, SEVERITY_WEIGHT, Finding, Msg, Rule, Severity
 from audit.rules import all_rules
-from audit.runner import RunDirError, read_pages
+from audit.runner import RunDirError
 from audit.scoring import ScoreBoard, round_score, sem_score
 
 TOP_ISSUES = 10
@@ -140,14 +140,30 @@ def build_report(run_dir: Path, cfg: ClientConfig,
 
     pages_path = run_dir / "pages.jsonl"
 
+    def records() -> Iterator[dict[str, Any]]:
+        """What the Pages sheet shows of each page: from page_results.jsonl (the check
+        stage copies it there), else from pages.jsonl (runs checked by older versions)."""
+        if all("title" in r for r in results.values()):
+            yield from results.values()
+            return
+        with open(pages_path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    try:
+                        yield json.loads(line)
+                    except ValueError:
+                        continue  # reported by the check stage already
+
     def pages() -> Iterator[PageRow]:
-        for page in read_pages(pages_path):
-            res = results.get(page.url, {})
-            yield PageRow(url=page.url, status=page.status, score=res.get("score"),
-                          scores=res.get("scores", {}), title=page.title or "",
-                          word_count=page.word_count, depth=res.get("depth"),
-                          content_type=page.content_type, response_time=page.response_time,
-                          error=page.error, redirect_to=page.redirect_to,
+        for page in records():
+            url = page.get("url", "")
+            res = results.get(url, {})
+            yield PageRow(url=url, status=page.get("status"), score=res.get("score"),
+                          scores=res.get("scores", {}), title=page.get("title") or "",
+                          word_count=page.get("word_count", 0), depth=res.get("depth"),
+                          content_type=page.get("content_type", ""),
+                          response_time=page.get("response_time"),
+                          error=page.get("error", ""), redirect_to=page.get("redirect_to", ""),
                           inlinks=res.get("inlinks", 0), pagerank=res.get("pagerank"),
                           data={k: _localised(v, cfg.report.language)
                                 for k, v in res.get("data", {}).items()})

@@ -15,11 +15,17 @@ from functools import lru_cache
 from itertools import repeat
 
 import pyphen
-from textstat.backend.utils.constants import LANG_CONFIGS
 
 from audit.text.tokens import sentences, words
 
-SUPPORTED = frozenset(LANG_CONFIGS)
+
+@lru_cache(maxsize=1)
+def lang_configs() -> dict[str, dict[str, float]]:
+    """textstat's per-language Flesch constants. Imported on first use: importing
+    textstat takes about 3 s (its English backend), which every stage would pay."""
+    from textstat.backend.utils.constants import LANG_CONFIGS
+
+    return dict(LANG_CONFIGS)
 
 # (lower bound, French label, English label): the classic Flesch bands.
 BANDS = [
@@ -69,9 +75,9 @@ def syllables(word: str, lang: str) -> int:
 def measure(text: str, lang: str) -> Readability | None:
     """Readability of prose in ``lang``; None when the language has no formula."""
     root = lang.split("-")[0].lower()
-    if root not in SUPPORTED:
+    cfg = lang_configs().get(root)
+    if cfg is None:
         return None
-    cfg = LANG_CONFIGS[root]
     n_sentences = 0
     n_words = 0
     n_syllables = 0
