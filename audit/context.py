@@ -41,6 +41,9 @@ class Context:
     # external pages fetched for comparison (external.jsonl), streamed anew at each call;
     # None when the crawl wrote none.
     external_pages: Callable[[], Iterator[PageItem]] | None = None
+    # The referring pages of backlinks.* fetched by the crawl (backlinks.jsonl), each
+    # under the URL the config or import named (redirect_to: where it led).
+    backlink_pages: Callable[[], Iterator[PageItem]] | None = None
     _closing: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def note(self, message: Msg) -> None:

@@ -135,7 +135,16 @@ class PageData:
     value: str | int | float | Msg | None  # a Msg is shown in the report's language
 
 
-Outcome = Finding | Score | PageData
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a report table a rule fills (the Backlinks sheet): the runner writes it
+    to the run's ``tables.jsonl``, the report stage lays the table out."""
+
+    table: str
+    row: dict[str, Any]
+
+
+Outcome = Finding | Score | PageData | TableRow
 
 REGISTRY: dict[str, type[Rule]] = {}
 

@@ -33,6 +33,7 @@ from audit.rule import (
     Score,
     Severity,
     SiteRule,
+    TableRow,
 )
 from audit.rules import all_rules
 from spiders.items import PageItem, page_from_dict
@@ -249,6 +250,9 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
     external = run_dir / "external.jsonl"
     if external.exists():
         ctx.external_pages = lambda: read_pages(external)
+    referring = run_dir / "backlinks.jsonl"
+    if referring.exists():
+        ctx.backlink_pages = lambda: read_pages(referring)
     summary = CheckSummary()
     scores = _Scores()
     graph = _Graph()
@@ -258,7 +262,8 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
         summary.bad_lines += 1
         log.warning("%s:%d: unreadable page record skipped (%s)", pages_path, number, why)
 
-    with atomic_text(run_dir / "findings.jsonl") as out:
+    with atomic_text(run_dir / "findings.jsonl") as out, \
+            atomic_text(run_dir / "tables.jsonl") as tables:
 
         def emit(rule: Rule, outcomes: Iterable[Finding | Score]) -> None:
             for o in outcomes:
@@ -266,6 +271,9 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                     scores.score(rule.id, o)
                 elif isinstance(o, PageData):
                     scores.page_data(o)
+                elif isinstance(o, TableRow):
+                    tables.write(json.dumps({"table": o.table, "rule": rule.id, **o.row},
+                                            ensure_ascii=False) + "\n")
                 else:
                     _write_finding(out, o, summary)
                     scores.finding(o)

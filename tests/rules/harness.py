@@ -29,7 +29,8 @@ def make_page(spec: dict[str, Any]) -> PageItem:
     """A PageItem from a case: ``url`` (relative to SITE), ``html``, other fields override.
 
     ``external: true`` makes it a page of another site, fetched for comparison (its
-    ``url`` is then absolute): it goes to the run's external.jsonl.
+    ``url`` is then absolute): it goes to the run's external.jsonl; ``referring: true``
+    a page linking to the site (backlinks.jsonl).
     """
     spec = dict(spec)
     url = urljoin(SITE, spec.pop("url", "/"))
@@ -72,10 +73,17 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
     run_dir.mkdir(exist_ok=True)
     # Pages marked ``external: true`` in a case are the crawl's external.jsonl (pages of
     # other sites fetched for comparison, duplicates.compare_with), not pages of the site.
+    # Pages marked ``referring: true`` are the crawl's backlinks.jsonl (the referring
+    # pages of backlinks.expected / imports).
     external = [p for p in pages if getattr(p, "external", False)]
+    referring = [p for p in pages if getattr(p, "referring", False)]
     with open(run_dir / "pages.jsonl", "w", encoding="utf-8") as fh:
         for page in pages:
-            if not getattr(page, "external", False):
+            if not getattr(page, "external", False) and not getattr(page, "referring", False):
+                fh.write(json.dumps(page.to_dict(), ensure_ascii=False) + "\n")
+    if referring:
+        with open(run_dir / "backlinks.jsonl", "w", encoding="utf-8") as fh:
+            for page in referring:
                 fh.write(json.dumps(page.to_dict(), ensure_ascii=False) + "\n")
     if external:
         with open(run_dir / "external.jsonl", "w", encoding="utf-8") as fh:
