@@ -182,7 +182,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from audit.demo.server import SiteServer
 
     out = Path(args.out or "reports").resolve()
-    with SiteServer(demo_site_root()) as server, competitor_server() as competitor, \
+    with SiteServer(demo_site_root()) as server, \
+            competitor_server(server.origin) as competitor, \
             tempfile.TemporaryDirectory() as tmp:
         config_path = Path(tmp) / "demo.yaml"
         write_social_exports(Path(tmp), date.today())

@@ -82,7 +82,7 @@ def test_run_then_check_and_report_again(bakery_site: SiteServer, tmp_path: Path
     rules_hit = {f["rule"] for f in report["findings"]}
     assert {"title", "h1", "image-alt", "status-code", "broken-link"} <= rules_hit
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles"]
+    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles"]  # no backlinks
 
     # Fail-under: exit 3 when the SEM score is lower, 0 otherwise.
     run_dir = next((tmp_path / "out" / "runs").glob("*/*"))
@@ -162,7 +162,8 @@ def test_demo_fires_every_rule(demo_run: tuple[Path, dict]) -> None:
     assert report["summary"]["rule_failures"] == 0
     assert 10 <= report["summary"]["html_pages"] <= 25
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles"]
+    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles", "Backlinks"]
+    assert wb["Backlinks"].max_row == len(report["backlinks"]) + 1 == 4
     assert wb["Constats"].max_row == len(report["findings"]) + 1
     assert wb["Pages"].max_row == len(report["pages"]) + 1
     # Rules' own columns (PageData), headed in the report's language, values localised.

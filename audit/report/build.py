@@ -14,7 +14,14 @@ from typing import Any
 
 from audit import __version__
 from audit.config import ClientConfig, RuleSettings, rule_settings
-from audit.report.model import PageRow, ReportData, RuleInfo, Summary, TopIssue
+from audit.report.model import (
+    BacklinkSummary,
+    PageRow,
+    ReportData,
+    RuleInfo,
+    Summary,
+    TopIssue,
+)
 from audit.rule import RULE_FAILED, SEVERITY_WEIGHT, Finding, Msg, Rule, Severity
 from audit.rules import all_rules
 from audit.runner import RunDirError, read_pages
@@ -37,6 +44,46 @@ def iter_findings(path: Path) -> Iterator[Finding]:
         for line in fh:
             if line.strip():
                 yield Finding.from_dict(json.loads(line))
+
+
+MAX_ANCHORS = 5  # anchor texts shown on the Summary
+LOST_STATES = ("lost", "page-gone")
+
+
+def iter_table(path: Path, table: str) -> Iterator[dict[str, Any]]:
+    """The rows a rule wrote to the run's tables.jsonl for ``table``."""
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                row = json.loads(line)
+                if row.get("table") == table:
+                    yield row
+
+
+def backlink_summary(rows: Iterator[dict[str, Any]]) -> BacklinkSummary | None:
+    links = live = lost = follow = not_checked = 0
+    domains: set[str] = set()
+    anchors: dict[str, int] = {}
+    for row in rows:
+        links += 1
+        domains.add(row.get("domain", ""))
+        if row.get("live"):
+            live += 1
+            follow += bool(row.get("follow"))
+            text = " ".join(str(row.get("anchor", "")).split()) or "—"
+            anchors[text] = anchors.get(text, 0) + 1
+        elif row.get("state") in LOST_STATES:
+            lost += 1
+        elif row.get("state") == "not-checked":
+            not_checked += 1
+    if not links:
+        return None
+    top = sorted(anchors.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:MAX_ANCHORS]
+    return BacklinkSummary(links=links, referring_domains=len(domains), live=live, lost=lost,
+                           follow_share=round(follow / live, 3) if live else None,
+                           not_checked=not_checked, anchors=top)
 
 
 def _localised(value: Any, lang: str) -> Any:
@@ -164,6 +211,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         rule_failures=failures,
         crawl_seconds=crawl.get("seconds"),
         notes=notes,
+        backlinks=backlink_summary(iter_table(run_dir / "tables.jsonl", "backlinks")),
     )
     data_columns = [(key, header) for r in checked_ids
                     for key, header in registry[r].columns.items()]
@@ -171,4 +219,6 @@ def build_report(run_dir: Path, cfg: ClientConfig,
                       pages=pages,
                       findings=lambda: (f.localised(cfg.report.language)
                                         for f in iter_findings(findings_path)),
-                      data_columns=data_columns)
+                      data_columns=data_columns,
+                      backlinks=(lambda: iter_table(run_dir / "tables.jsonl", "backlinks"))
+                      if summary.backlinks else None)

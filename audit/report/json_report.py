@@ -35,6 +35,7 @@ def summary_dict(data: ReportData) -> dict[str, Any]:
                         "severity": str(t.severity), "pages": t.pages, "impact": t.impact}
                        for t in s.top_issues],
         "notes": [n.get(lang) for n in s.notes],
+        "backlinks": asdict(s.backlinks) if s.backlinks else None,
     }
 
 
@@ -54,6 +55,10 @@ def write_json(data: ReportData, path: Path) -> Path:
             row = {"rule": f.rule, "url": f.url, "code": f.code, "severity": str(f.severity),
                    "message": f.message.get(lang), "evidence": f.evidence,
                    "related": f.related}
+            fh.write(("," if i else "") + "\n" + _dump(row))
+        fh.write('\n], "backlinks": [')
+        for i, row in enumerate(data.backlinks() if data.backlinks else ()):
+            row = {k: v for k, v in row.items() if k not in ("table", "rule")}
             fh.write(("," if i else "") + "\n" + _dump(row))
         fh.write('\n], "rules": ')
         fh.write(_dump([{"id": r.id, "category": r.category, "title": r.title.get(lang),

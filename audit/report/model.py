@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from audit.rule import Finding, Msg, Severity
 
@@ -57,6 +58,19 @@ class TopIssue:
 
 
 @dataclass
+class BacklinkSummary:
+    """The figures of the backlinks table (rule ``backlinks``) for the Summary."""
+
+    links: int  # expected links checked or not
+    referring_domains: int
+    live: int  # the link is on the referring page and visible
+    lost: int  # link gone, or referring page unreachable
+    follow_share: float | None  # live followed links / live links (0..1)
+    not_checked: int = 0
+    anchors: list[tuple[str, int]] = field(default_factory=list)  # live links, most used first
+
+
+@dataclass
 class Summary:
     client: str
     generated_at: str  # ISO-8601, UTC
@@ -72,6 +86,7 @@ class Summary:
     rule_failures: int = 0
     crawl_seconds: float | None = None
     notes: list[Msg] = field(default_factory=list)  # e.g. which engine ran, what was skipped
+    backlinks: BacklinkSummary | None = None  # None: no backlink expected
 
 
 @dataclass
@@ -83,3 +98,5 @@ class ReportData:
     findings: Callable[[], Iterator[Finding]]
     # Extra Pages-sheet columns filled by rules (PageData): (key, header), in rule order.
     data_columns: list[tuple[str, Msg]] = field(default_factory=list)
+    # One row per expected backlink (the rule's table rows), None when there are none.
+    backlinks: Callable[[], Iterator[dict[str, Any]]] | None = None

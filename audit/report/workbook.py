@@ -46,6 +46,7 @@ from audit.report.cells import (
 from audit.report.i18n import label
 from audit.report.model import ReportData, Summary
 from audit.rule import Finding, Severity
+from audit.rules import all_rules
 
 # Excel ignores hyperlinks beyond 65,530 per sheet (and may call the file damaged):
 # past this many rows, URLs are written as plain text.
@@ -151,6 +152,7 @@ class _Styles:
     info_value: StyleArray
     info_date: StyleArray
     info_number: StyleArray
+    info_pct: StyleArray
     score_head: StyleArray
     score_big: dict[str | None, StyleArray]
     score_note: StyleArray
@@ -212,6 +214,7 @@ class _Styles:
             info_date=s(alignment=Alignment(horizontal="left"),
                         number_format=label("date_format", lang)),
             info_number=s(alignment=Alignment(horizontal="left"), number_format="#,##0"),
+            info_pct=s(alignment=Alignment(horizontal="left"), number_format="0%"),
             score_head=s(font=_font(bold=True, size=12, color="FFFFFF"), fill=solid(NAVY),
                          alignment=centre, border=boxed),
             score_big=big,
@@ -347,6 +350,9 @@ def _fill(wb: Workbook, data: ReportData) -> None:
 
     links = [_write_pages(pages_ws, data, st), _write_findings(findings_ws, data, st)]
     _write_rules(rules_ws, data, st)
+    if data.backlinks is not None:
+        links.append(_write_backlinks(
+            strict_rows(wb.create_sheet(label("sheet_backlinks", lang))), data, st))
     # French groups thousands with a narrow no-break space: 65 000, not 65,000.
     n = f"{MAX_LINKS_PER_SHEET:,}".replace(",", "\u202f" if lang == "fr" else ",")
     notes = [label("links_capped", lang, sheet=lk.sheet, n=n) for lk in links if lk.refused]
@@ -485,6 +491,50 @@ def _write_rules(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> None:
         row_no += 1
     _finish_table(ws, len(titles), row_no)
     _score_formatting(ws, 7, 7, row_no)
+
+
+def _write_backlinks(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Links:
+    """One row per expected backlink: where it should be, what was found, its state."""
+    lang = data.lang
+    titles = [label(k, lang) for k in ("referring_page", "domain", "expected_target",
+                                       "found_target", "anchor", "expected_anchor", "bl_state",
+                                       "follow", "page_status", "origin")]
+    widths = [55, 24, 45, 45, 30, 30, 34, 11, 13, 20]
+    _setup_table(ws, widths, 30)
+    _header(ws, st, titles)
+    codes = all_rules()["backlinks"].codes
+    state_text = {code: c.label.get(lang) for code, c in codes.items()}
+    state_text["live"] = label("bl_live_state", lang)
+    links = _Links(label("sheet_backlinks", lang))
+    row_no = 1
+    assert data.backlinks is not None
+    for row in data.backlinks():
+        row_no += 1
+        state = str(row.get("state", ""))
+        page_status = row.get("page_status") or row.get("page_error") or None
+        ws.append([
+            link_cell(ws, str(row.get("source", "")), st.top, link_style=st.link_top,
+                      linked=links.take()),
+            _text(ws, str(row.get("domain", ""))),
+            _text(ws, str(row.get("target", ""))),
+            _text(ws, str(row.get("found_target", ""))),
+            _text(ws, str(row.get("anchor", ""))),
+            _text(ws, str(row.get("expected_anchor", ""))),
+            text_cell(ws, state_text.get(state, state), st.top),
+            text_cell(ws, label("yes" if row.get("follow") else "no", lang), st.centre_top),
+            page_status if isinstance(page_status, int) else _text(ws, page_status),
+            _text(ws, str(row.get("origin", ""))),
+        ])
+    _finish_table(ws, len(titles), row_no)
+    if row_no >= 2:  # the state column coloured like the findings' severities
+        ref = f"G2:G{row_no}"
+        ws.conditional_formatting.add(ref, FormulaRule(
+            formula=[f'G2="{state_text["live"]}"'], stopIfTrue=True, **_solid_dxf(GREEN)))
+        for code, c in codes.items():
+            ws.conditional_formatting.add(ref, FormulaRule(
+                formula=[f'G2="{state_text[code]}"'], stopIfTrue=True,
+                **_solid_dxf(SEVERITY_COLOURS[c.severity])))
+    return links
 
 
 # ---------------------------------------------------------------- summary
@@ -627,6 +677,10 @@ def _write_summary(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles,
     if not sm.top_issues:
         g.line(text_cell(ws, label("no_issues", lang), st.note), col=2)
 
+    if sm.backlinks is not None:
+        g.skip()
+        _summary_backlinks(g, sm, st, lang, section)
+
     notes = [n.get(lang) for n in sm.notes] + extra_notes
     if notes:
         g.skip()
@@ -674,6 +728,30 @@ def _summary_scores(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any)
     row = g.line(text_cell(ws, note, st.note), *(text_cell(ws, "", st.note) for _ in range(4)),
                  col=2, height=LINE_HEIGHT * _lines(note, _NOTE_WIDTH) + 3)
     ws.merged_cells.add(f"B{row}:F{row}")
+
+
+def _summary_backlinks(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any) -> None:
+    ws = g.ws
+    bl = sm.backlinks
+    assert bl is not None
+    section("sec_backlinks")
+    figures = [("bl_domains", bl.referring_domains), ("bl_links", bl.links),
+               ("bl_live", bl.live), ("bl_lost", bl.lost)]
+    if bl.not_checked:
+        figures.append(("bl_not_checked", bl.not_checked))
+    for key, value in figures:
+        g.line(text_cell(ws, label(key, lang), st.info_label),
+               num_cell(ws, value, st.info_number), col=2)
+    share = (num_cell(ws, bl.follow_share, st.info_pct) if bl.follow_share is not None
+             else text_cell(ws, "—", st.info_value))
+    g.line(text_cell(ws, label("bl_follow_share", lang), st.info_label), share, col=2)
+    for i, (anchor, n) in enumerate(bl.anchors):
+        row = g.line(text_cell(ws, label("bl_anchors", lang) if i == 0 else "", st.info_label),
+                     text_cell(ws, anchor, st.table_cell),
+                     *(text_cell(ws, "", st.table_cell) for _ in range(2)),
+                     num_cell(ws, n, st.table_number), col=2)
+        ws.merged_cells.add(f"C{row}:E{row}")
+    g.line(text_cell(ws, label("bl_see_sheet", lang), st.note), col=2)
 
 
 def _summary_chart(g: _Grid, sm: Summary, lang: str, anchor_row: int) -> None:
