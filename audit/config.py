@@ -181,12 +181,31 @@ class BacklinksConfig:
     delay: float = checked(between(0, 60), default=1.0)  # seconds between requests
 
 
+# Networks whose pages are never fetched: they block robots and their terms forbid it.
+WALLED_HOSTS = ("facebook.com", "fb.com", "instagram.com")
+
+
+def is_walled(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in WALLED_HOSTS)
+
+
+def _feed_url(value: str) -> str | None:
+    problem = _absolute_http_url(value)
+    if problem:
+        return problem
+    if is_walled(value):
+        return ("Facebook and Instagram pages are never fetched: give their analytics "
+                "export as posts_csv instead")
+    return None
+
+
 @dataclass
 class SocialProfile:
     """One network's profile: its URL, and where its activity can be read."""
 
     url: str = checked(_absolute_http_url)
-    feed: str | None = checked(_http_url_or_none, default=None)  # RSS/Atom of the profile
+    feed: str | None = checked(_feed_url, default=None)  # RSS/Atom of the profile
     posts_csv: str | None = None  # the network's analytics export (a date column)
 
 

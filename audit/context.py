@@ -44,6 +44,9 @@ class Context:
     # The referring pages of backlinks.* fetched by the crawl (backlinks.jsonl), each
     # under the URL the config or import named (redirect_to: where it led).
     backlink_pages: Callable[[], Iterator[PageItem]] | None = None
+    # network -> what the crawl read of its feed (feeds.jsonl): url, status, error, the
+    # entries' ISO dates newest first. Empty when no feed was fetched.
+    feeds: dict[str, dict[str, Any]] = field(default_factory=dict)
     _closing: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def note(self, message: Msg) -> None:

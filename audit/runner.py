@@ -250,6 +250,13 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
     external = run_dir / "external.jsonl"
     if external.exists():
         ctx.external_pages = lambda: read_pages(external)
+    feeds = run_dir / "feeds.jsonl"
+    if feeds.exists():
+        with open(feeds, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    record = json.loads(line)
+                    ctx.feeds[record.get("network", "")] = record
     referring = run_dir / "backlinks.jsonl"
     if referring.exists():
         ctx.backlink_pages = lambda: read_pages(referring)

@@ -2,7 +2,9 @@
 
 Several features read pages that are not the client's: competitors' pages to compare
 with (``duplicates.compare_with`` / ``compare_sitemaps``, kind ``compare``), the pages
-that link to the client (``backlinks``, kind ``backlink``). They share one queue and one
+that link to the client (``backlinks``, kind ``backlink``), the social profiles' RSS/Atom feeds
+(``social.profiles.<network>.feed``, kind ``feed``: only the entries' dates are kept).
+They share one queue and one
 download slot (``EXTERNAL_SLOT``): one request at a time, a delay apart, robots.txt
 always obeyed, links never followed, ahead of the site's own queue so that an external
 request never holds more than one of the concurrent download places. Each kind has its
@@ -28,6 +30,7 @@ from w3lib.url import canonicalize_url
 
 from audit.atomic import atomic_text
 from spiders.extract import fill_page, parse_html, strip_fragment
+from spiders.feeds import feed_dates
 from spiders.items import PageItem
 
 if TYPE_CHECKING:
@@ -49,6 +52,7 @@ class Kind:
     # Record the URL asked for (redirects followed, the final URL in redirect_to), so
     # that a record is found under the URL the config named (a referring page).
     keep_asked_url: bool = False
+    mode: str = "page"  # page (a PageItem) | sitemap (lists compare pages) | feed (dates)
 
 
 @dataclass
@@ -84,7 +88,7 @@ class ExternalFetcher:
             asked: str = "") -> None:
         """Queue a URL of ``kind`` (within its budget; redirect hops are not counted)."""
         spec = self.kinds[kind]
-        if not spec.file:  # a sitemap listing pages
+        if spec.mode == "sitemap":
             if url in self.claimed[kind] or len(self.claimed[kind]) >= spec.budget:
                 return
             self.claimed[kind].add(url)
@@ -114,7 +118,8 @@ class ExternalFetcher:
         meta = {"download_slot": EXTERNAL_SLOT, "autothrottle_dont_adjust_delay": True,
                 "handle_httpstatus_all": True, "depth": 0, "found_on": e.found_on,
                 "redirect_hops": e.hops, "external_kind": e.kind, "external_asked": e.asked}
-        callback = self._parse_sitemap if not self.kinds[e.kind].file else self._parse_page
+        callback = self._parse_sitemap if self.kinds[e.kind].mode == "sitemap" \
+            else self._parse_page
         return scrapy.Request(e.url, callback=callback, errback=self._failed, meta=meta,
                               priority=100, dont_filter=True)
 
@@ -135,6 +140,9 @@ class ExternalFetcher:
                 target = strip_fragment(urljoin(response.url, location.decode("latin-1")))
                 self.add(kind, target, meta.get("found_on", ""), hops + 1, first=True,
                          asked=meta.get("external_asked", ""))
+                return
+            if self.kinds[kind].mode == "feed":
+                self._write_feed(kind, response)
                 return
             item = self.spider._base_item(response)
             ctype = item.content_type.lower()
@@ -185,9 +193,15 @@ class ExternalFetcher:
         try:
             meta = failure.request.meta
             kind = meta.get("external_kind", "")
-            if not self.kinds[kind].file:
+            if self.kinds[kind].mode == "sitemap":
                 self.spider.logger.info("external sitemap not read: %s (%s)",
                                         failure.request.url, failure.value)
+            elif self.kinds[kind].mode == "feed":
+                item = self.spider._failed_item(failure)
+                self._write_record(kind, {"url": meta.get("external_asked") or item.url,
+                                          "network": meta.get("found_on", ""),
+                                          "status": None, "error": item.error,
+                                          "fetched_at": item.fetched_at, "dates": []})
             else:
                 self._write(kind, self.spider._failed_item(failure),
                             meta.get("external_asked", ""))
@@ -205,6 +219,28 @@ class ExternalFetcher:
         out.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
         self.written[kind] += 1
 
+    def _write_feed(self, kind: str, response: Response) -> None:
+        """A feed's record: its entries' dates (never the posts themselves)."""
+        meta = response.meta
+        record: dict[str, Any] = {"url": meta.get("external_asked") or response.url,
+                                  "final_url": response.url,
+                                  "network": meta.get("found_on", ""),
+                                  "status": response.status, "error": "", "format": "",
+                                  "fetched_at": self.spider._base_item(response).fetched_at,
+                                  "dates": []}
+        if response.status != 200:
+            record["error"] = f"HTTP {response.status}"
+        else:
+            try:
+                record["format"], record["dates"] = feed_dates(response.body)
+            except ValueError as exc:
+                record["error"] = str(exc)[:300]
+        self._write_record(kind, record)
+
+    def _write_record(self, kind: str, record: dict[str, Any]) -> None:
+        self._file(kind).write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.written[kind] += 1
+
     def _file(self, kind: str) -> IO[str]:
         if kind not in self._out:
             self._out[kind] = self._files.enter_context(
@@ -214,7 +250,7 @@ class ExternalFetcher:
     def close(self) -> None:
         """Every kind's file is written, even empty: "nothing could be read" is a fact."""
         for name, spec in self.kinds.items():
-            if spec.file:
+            if spec.mode != "sitemap":
                 self._file(name)
         self._files.close()
 

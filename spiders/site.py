@@ -41,7 +41,7 @@ from w3lib.url import canonicalize_url
 
 from audit.atomic import atomic_text
 from audit.backlinks import expected_links, referring_pages
-from audit.config import ClientConfig, load
+from audit.config import ClientConfig, is_walled, load
 from spiders.external import EXTERNAL_SLOT, MAX_EXTERNAL_SITEMAPS, ExternalFetcher, Kind
 from spiders.extract import fill_page, parse_html, strip_fragment
 from spiders.items import PageItem, SitemapEntry
@@ -94,17 +94,33 @@ class SiteSpider(scrapy.Spider):
         kinds = []
         if dup.external:
             kinds += [Kind("compare", "external.jsonl", dup.max_external_pages),
-                      Kind("compare-sitemap", "", MAX_EXTERNAL_SITEMAPS)]
+                      Kind("compare-sitemap", "", MAX_EXTERNAL_SITEMAPS, mode="sitemap")]
         if links.expected or links.imports:
             kinds.append(Kind("backlink", "backlinks.jsonl", links.max_pages,
                               keep_asked_url=True))
+        feeds = self._feeds()
+        if feeds:
+            kinds.append(Kind("feed", "feeds.jsonl", len(feeds), keep_asked_url=True,
+                              mode="feed"))
         self.external = ExternalFetcher(self, self.run_dir, kinds, origins)
+        for network, url in feeds:
+            self.external.add("feed", url, network)
         for url in dup.compare_with:
             self.external.add("compare", strip_fragment(url), "compare_with")
         for url in dup.compare_sitemaps:
             self.external.add("compare-sitemap", url, "compare_sitemaps")
         for url in referring:
             self.external.add("backlink", strip_fragment(url), "backlinks")
+
+    def _feeds(self) -> list[tuple[str, str]]:
+        """(network, feed URL) of the social profiles; never Facebook's or Instagram's
+        pages (the config refuses them too: blocked, and against their terms)."""
+        out = []
+        for network in self.cfg.social.profiles:
+            profile = self.cfg.social.profile(network)
+            if profile is not None and profile.feed and not is_walled(profile.feed):
+                out.append((network, profile.feed))
+        return out
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -129,6 +145,8 @@ class SiteSpider(scrapy.Spider):
                 else []
             if "backlink" in spider.external.kinds:
                 delays.append(spider.cfg.backlinks.delay)
+            if not delays:  # feeds only: a polite second between two networks' servers
+                delays.append(1.0)
             slots[EXTERNAL_SLOT] = {"concurrency": 1, "delay": max(delays)}
             s.set("DOWNLOAD_SLOTS", slots, priority="spider")
         s.set("FEEDS", {

@@ -1,5 +1,5 @@
-"""Backlinks end to end: the real spider fetches the referring pages of a second site,
-the real rule classifies each link, the real writers report them.
+"""Backlinks and feeds end to end: the real spider fetches the referring pages and the
+social feeds on a second site, the real rules judge them, the real writers report them.
 
 The client is the bakery fixture (tests/fixtures/site, 127.0.0.1); the referring site
 (tests/fixtures/referring, 127.0.0.2) holds one page per case, listed in its README.md.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -28,8 +29,11 @@ pytestmark = pytest.mark.crawl
 
 @pytest.fixture(scope="module")
 def referring(bakery_site: SiteServer) -> Iterator[SiteServer]:
+    today = date.today()
+    recent = {f"{{{{recent{i}}}}}": (today - timedelta(days=days)).isoformat()
+              for i, days in ((1, 4), (2, 19), (3, 47))}
     with SiteServer(FIXTURES / "referring", host="127.0.0.2",
-                    replacements={"{{client}}": bakery_site.origin}) as server:
+                    replacements={"{{client}}": bakery_site.origin, **recent}) as server:
         yield server
 
 
@@ -59,12 +63,20 @@ def audited(bakery_site: SiteServer, referring: SiteServer,
                           "backlinks:\n"
                           f"  expected: {json.dumps(expected)}\n"
                           "  imports: [gsc-liens.csv, ahrefs.csv, domaines.csv]\n"
-                          "  delay: 0\n")
+                          "  delay: 0\n"
+                          "social:\n  profiles:\n"
+                          "    youtube: {url: 'https://www.youtube.com/@boulangeriemartin', "
+                          f"feed: '{r}/flux-recent.xml'}}\n"
+                          "    mastodon: {url: 'https://mastodon.social/@boulangeriemartin', "
+                          f"feed: '{r}/flux-ancien.xml'}}\n"
+                          "    bluesky: {url: 'https://bsky.app/profile/boulangerie-martin.fr', "
+                          f"feed: '{r}/prive/flux.xml'}}\n")
     cfg = load(config)
     run_dir = pipeline.new_run_dir(cfg)
     before = len(referring.requests)
     pipeline.crawl(config, cfg, run_dir)
-    run_checks(run_dir, cfg, [r for r in build_rules(cfg) if r.id == "backlinks"])
+    run_checks(run_dir, cfg, [r for r in build_rules(cfg)
+                              if r.id in ("backlinks", "social-activity")])
     data = build_report(run_dir, cfg)
     xlsx = write_workbook(data, tmp / "rapport.xlsx")
     report = json.loads(write_json(build_report(run_dir, cfg), tmp / "rapport.json")
@@ -78,6 +90,8 @@ def audited(bakery_site: SiteServer, referring: SiteServer,
 def _codes(audited: dict) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for f in audited["findings"]:
+        if f.rule != "backlinks":
+            continue
         url = f.url.removeprefix(audited["r"]).replace(audited["c"] + "/", "home")
         out.setdefault(url, set()).add(f.code)
     return out
@@ -153,3 +167,18 @@ def test_report_shows_the_links(audited: dict) -> None:
     assert "Backlinks actifs" in pages_header
     summary_text = [c.value for row in wb["Synthèse"].iter_rows() for c in row if c.value]
     assert "Domaines référents" in summary_text and "Boulangerie Martin" in summary_text
+
+
+def test_feeds_give_the_activity(audited: dict) -> None:
+    social = {(f.code, f.message.en.split()[0]) for f in audited["findings"]
+              if f.rule == "social-activity"}
+    # YouTube posted 4 days ago: active. Mastodon's last post is from January 2025.
+    # Bluesky's feed sits under a folder robots.txt disallows: not read, said so.
+    assert social == {("inactive", "mastodon"), ("too-few-active", "1"),
+                      ("unreadable-feed", "bluesky")}
+    assert "/prive/flux.xml" not in audited["requests"]
+    feeds = {json.loads(line)["network"]: json.loads(line) for line in
+             (audited["run_dir"] / "feeds.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert feeds["youtube"]["format"] == "atom" and len(feeds["youtube"]["dates"]) == 3
+    assert feeds["mastodon"]["dates"][0].startswith("2025-01-06")
+    assert feeds["bluesky"]["error"] == "robots.txt"
