@@ -47,6 +47,9 @@ class Context:
     # network -> what the crawl read of its feed (feeds.jsonl): url, status, error, the
     # entries' ISO dates newest first. Empty when no feed was fetched.
     feeds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # og:image URL -> what fetching it gave (images.jsonl): status, content type, size,
+    # error. Empty when the crawl checked none (an older run: images not judged).
+    og_images: dict[str, dict[str, Any]] = field(default_factory=dict)
     _closing: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def note(self, message: Msg) -> None:

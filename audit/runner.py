@@ -257,6 +257,13 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                 if line.strip():
                     record = json.loads(line)
                     ctx.feeds[record.get("network", "")] = record
+    images = run_dir / "images.jsonl"
+    if images.exists():
+        with open(images, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    record = json.loads(line)
+                    ctx.og_images[record.get("url", "")] = record
     referring = run_dir / "backlinks.jsonl"
     if referring.exists():
         ctx.backlink_pages = lambda: read_pages(referring)

@@ -45,6 +45,7 @@ from audit.config import ClientConfig, is_walled, load
 from spiders.external import EXTERNAL_SLOT, MAX_EXTERNAL_SITEMAPS, ExternalFetcher, Kind
 from spiders.extract import fill_page, parse_html, strip_fragment
 from spiders.items import PageItem, SitemapEntry
+from spiders.og_images import OgImageChecker
 from spiders.stylesheets import StylesheetCache
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -84,6 +85,9 @@ class SiteSpider(scrapy.Spider):
         # middleware stays on for external pages (robots.txt of other sites is obeyed).
         self.robots_meta = {} if self.cfg.site.obey_robots else {"dont_obey_robotstxt": True}
         self.stylesheets: StylesheetCache | None = None  # set in from_crawler
+        self.og_images = OgImageChecker(
+            self.run_dir, lambda url: self.robots_meta if self.in_scope(url) else {},
+            lambda failure: self._failed_item(failure).error, _now)
         # Pages of other sites (competitors, referring pages): one queue, one at a time.
         origins = {urlsplit(u).netloc.lower() for u in self.cfg.site.start_urls}
         dup, links = self.cfg.duplicates, self.cfg.backlinks
@@ -321,7 +325,12 @@ class SiteSpider(scrapy.Spider):
                 sheets = await self.stylesheets.for_page(root, response.url)
             fill_page(item, root, self.in_scope, stylesheets=sheets)
         yield item
-        if not (200 <= response.status < 300) or depth >= self.cfg.site.max_depth:
+        if not (200 <= response.status < 300):
+            return
+        image = self.og_images.request_for(item.open_graph.get("og:image", ""), item.url)
+        if image is not None:
+            yield image
+        if depth >= self.cfg.site.max_depth:
             return
         targets = [link.url for link in item.links if link.internal]
         targets += [u for u in [item.canonical] + [h["href"] for h in item.hreflang]
@@ -377,6 +386,7 @@ class SiteSpider(scrapy.Spider):
 
     def write_summary(self) -> None:
         self.external.close()
+        self.og_images.close()
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         reason = stats.get("finish_reason", "unknown")
         summary = {
@@ -393,6 +403,7 @@ class SiteSpider(scrapy.Spider):
             "budget_reached": len(self.seen) >= self.cfg.site.max_pages,
             "external_pages": len(self.external.claimed.get("compare", ())),
             "external": self.external.summary(),
+            "og_images": len(self.og_images.seen),
             "backlink_import_errors": [str(e) for e in self.backlink_import_errors],
             "stylesheets": self.stylesheets.summary() if self.stylesheets else None,
         }

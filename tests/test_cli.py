@@ -164,6 +164,9 @@ def test_demo_fires_every_rule(demo_run: tuple[Path, dict]) -> None:
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles", "Backlinks"]
     assert wb["Backlinks"].max_row == len(report["backlinks"]) + 1 == 4
+    # Each og:image fetched once: only the one never uploaded is reported.
+    broken = {urlsplit(f["url"]).path for f in report["findings"] if f["code"] == "broken-image"}
+    assert broken == {"/offres/printemps-2026.html"}
     assert wb["Constats"].max_row == len(report["findings"]) + 1
     assert wb["Pages"].max_row == len(report["pages"]) + 1
     # Rules' own columns (PageData), headed in the report's language, values localised.

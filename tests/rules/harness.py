@@ -61,7 +61,8 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
              config: dict[str, Any] | None = None,
              sitemap: list[str] | None = None,
              files: dict[str, str] | None = None,
-             feeds: list[dict[str, Any]] | None = None) -> Outcome:
+             feeds: list[dict[str, Any]] | None = None,
+             images: list[dict[str, Any]] | None = None) -> Outcome:
     """``options``: the rule's; ``config``: other top-level sections (keywords:, spelling:)."""
     data = {"client": "Cas de test", "site": {"start_urls": [SITE]}, **(config or {}),
             "rules": {rule_id: options or {}}}
@@ -93,6 +94,10 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
     if feeds is not None:  # what the crawl read of the profiles' feeds (feeds.jsonl)
         with open(run_dir / "feeds.jsonl", "w", encoding="utf-8") as fh:
             for record in feeds:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if images is not None:  # what fetching the og:images gave (images.jsonl)
+        with open(run_dir / "images.jsonl", "w", encoding="utf-8") as fh:
+            for record in images:
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     if sitemap is not None:
         with open(run_dir / "sitemaps.jsonl", "w", encoding="utf-8") as fh:
