@@ -164,6 +164,16 @@ def test_demo_fires_every_rule(demo_run: tuple[Path, dict]) -> None:
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles", "Backlinks"]
     assert wb["Backlinks"].max_row == len(report["backlinks"]) + 1 == 4
+    # The Summary's SMO block: networks declared and linked, activity, Open Graph.
+    smo = report["summary"]["smo"]
+    nets = {n["network"]: (n["declared"], n["linked"], n["active"]) for n in smo["networks"]}
+    assert nets == {"linkedin": (True, True, True), "instagram": (True, True, False),
+                    "youtube": (True, False, None)}
+    # 22 pages scored; 3 without tags, the spring offer's image is missing (rows 26, 47).
+    assert (smo["og_pages"], smo["og_complete"]) == (22, 18)
+    summary_cells = [c.value for row in wb["Synthèse"].iter_rows() for c in row]
+    assert "Réseaux sociaux (SMO)" in summary_cells and "inactif" in summary_cells
+    assert "Backlinks (liens depuis d’autres sites)" in summary_cells
     # Each og:image fetched once: only the one never uploaded is reported.
     broken = {urlsplit(f["url"]).path for f in report["findings"] if f["code"] == "broken-image"}
     assert broken == {"/offres/printemps-2026.html"}

@@ -16,9 +16,11 @@ from audit import __version__
 from audit.config import ClientConfig, RuleSettings, rule_settings
 from audit.report.model import (
     BacklinkSummary,
+    NetworkRow,
     PageRow,
     ReportData,
     RuleInfo,
+    SmoSummary,
     Summary,
     TopIssue,
 )
@@ -86,6 +88,29 @@ def backlink_summary(rows: Iterator[dict[str, Any]]) -> BacklinkSummary | None:
                            not_checked=not_checked, anchors=top)
 
 
+# open-graph findings that leave a page's Open Graph tags incomplete (twitter:card aside).
+OG_INCOMPLETE = ("no-open-graph", "missing-tag", "relative-image", "broken-image",
+                 "url-mismatch")
+
+
+def smo_summary(rows: Iterator[dict[str, Any]], results: dict[str, dict[str, Any]],
+                og_incomplete: set[str]) -> SmoSummary | None:
+    """Social networks (rows of social-profiles and social-activity merged per network)
+    and the pages whose Open Graph tags are complete (title, description, an image that
+    loads, og:url = canonical)."""
+    networks: dict[str, NetworkRow] = {}
+    for row in rows:
+        net = networks.setdefault(row["network"], NetworkRow(row["network"]))
+        for key in ("declared", "linked", "source", "last_post", "per_month", "active"):
+            if key in row and row[key] not in (None, ""):
+                setattr(net, key, row[key])
+    og = [url for url, r in results.items() if "open-graph" in r["scores"]]
+    if not networks and not og:
+        return None
+    order = sorted(networks.values(), key=lambda n: (not n.declared, n.network))
+    return SmoSummary(order, len(og), sum(1 for url in og if url not in og_incomplete))
+
+
 def _localised(value: Any, lang: str) -> Any:
     """PageData values written as {"fr": ..., "en": ...} are shown in the report language."""
     if isinstance(value, dict) and "fr" in value and "en" in value:
@@ -127,6 +152,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     groups: dict[tuple[str, str], set[str]] = {}
     severities: dict[tuple[str, str], Severity] = {}
     failures = 0
+    og_incomplete: set[str] = set()
     findings_path = run_dir / "findings.jsonl"
     for f in iter_findings(findings_path):
         if f.code == RULE_FAILED:
@@ -134,6 +160,8 @@ def build_report(run_dir: Path, cfg: ClientConfig,
             continue
         counts[f.severity.value] += 1
         per_rule[f.rule] = per_rule.get(f.rule, 0) + 1
+        if f.rule == "open-graph" and f.code in OG_INCOMPLETE:
+            og_incomplete.add(f.url)
         key = (f.rule, f.code)
         groups.setdefault(key, set()).add(f.url)
         if SEVERITY_WEIGHT[f.severity] > SEVERITY_WEIGHT[severities.get(key, Severity.NOTICE)]:
@@ -212,6 +240,8 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         crawl_seconds=crawl.get("seconds"),
         notes=notes,
         backlinks=backlink_summary(iter_table(run_dir / "tables.jsonl", "backlinks")),
+        smo=smo_summary(iter_table(run_dir / "tables.jsonl", "social"), results,
+                        og_incomplete),
     )
     data_columns = [(key, header) for r in checked_ids
                     for key, header in registry[r].columns.items()]

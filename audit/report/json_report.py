@@ -36,6 +36,7 @@ def summary_dict(data: ReportData) -> dict[str, Any]:
                        for t in s.top_issues],
         "notes": [n.get(lang) for n in s.notes],
         "backlinks": asdict(s.backlinks) if s.backlinks else None,
+        "smo": {**asdict(s.smo), "og_share": s.smo.og_share} if s.smo else None,
     }
 
 

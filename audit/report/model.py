@@ -71,6 +71,30 @@ class BacklinkSummary:
 
 
 @dataclass
+class NetworkRow:
+    """One social network on the Summary: declared, linked from the site, its activity."""
+
+    network: str
+    declared: bool = False
+    linked: bool = False
+    source: str = ""  # where activity was read: export | feed | "" (unknown)
+    last_post: str | None = None  # ISO date
+    per_month: float | None = None
+    active: bool | None = None  # None: activity unknown
+
+
+@dataclass
+class SmoSummary:
+    networks: list[NetworkRow]
+    og_pages: int  # pages the open-graph rule scored
+    og_complete: int  # of which with complete Open Graph tags (twitter:card aside)
+
+    @property
+    def og_share(self) -> float | None:
+        return round(self.og_complete / self.og_pages, 3) if self.og_pages else None
+
+
+@dataclass
 class Summary:
     client: str
     generated_at: str  # ISO-8601, UTC
@@ -87,6 +111,7 @@ class Summary:
     crawl_seconds: float | None = None
     notes: list[Msg] = field(default_factory=list)  # e.g. which engine ran, what was skipped
     backlinks: BacklinkSummary | None = None  # None: no backlink expected
+    smo: SmoSummary | None = None  # None: no network declared or found, no page scored
 
 
 @dataclass

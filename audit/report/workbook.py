@@ -169,6 +169,9 @@ class _Styles:
     table_centre: StyleArray
     table_number: StyleArray
     table_severity: dict[Severity, StyleArray]
+    table_date: StyleArray
+    table_dec1: StyleArray
+    table_band: dict[str | None, StyleArray]  # green / amber / red, None: grey
     grey: StyleArray
 
     @classmethod
@@ -240,6 +243,14 @@ class _Styles:
                                    border=row_line,
                                    alignment=Alignment(horizontal="center", vertical="top"))
                             for sev, (bg, fg) in SEVERITY_COLOURS.items()},
+            table_date=s(border=row_line, alignment=Alignment(horizontal="center",
+                                                                vertical="top"),
+                         number_format=label("date_format", lang)),
+            table_dec1=s(border=row_line, alignment=top, number_format="0.0"),
+            table_band={band: s(font=_font(bold=True, color=fg), fill=solid(bg),
+                                border=row_line,
+                                alignment=Alignment(horizontal="center", vertical="top"))
+                        for band, (bg, fg) in {**BAND_COLOURS, None: GREY}.items()},
             grey=s(font=_font(color=GREY[1])),
         )
 
@@ -677,6 +688,9 @@ def _write_summary(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles,
     if not sm.top_issues:
         g.line(text_cell(ws, label("no_issues", lang), st.note), col=2)
 
+    if sm.smo is not None:
+        g.skip()
+        _summary_smo(g, sm, st, lang, section)
     if sm.backlinks is not None:
         g.skip()
         _summary_backlinks(g, sm, st, lang, section)
@@ -728,6 +742,46 @@ def _summary_scores(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any)
     row = g.line(text_cell(ws, note, st.note), *(text_cell(ws, "", st.note) for _ in range(4)),
                  col=2, height=LINE_HEIGHT * _lines(note, _NOTE_WIDTH) + 3)
     ws.merged_cells.add(f"B{row}:F{row}")
+
+
+def _summary_smo(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any) -> None:
+    """Networks declared and linked, their activity, and share-card completeness."""
+    ws = g.ws
+    smo = sm.smo
+    assert smo is not None
+    section("sec_smo")
+    nets = smo.networks
+    if nets:
+        declared = sum(1 for n in nets if n.declared)
+        linked = sum(1 for n in nets if n.linked)
+        measured = [n for n in nets if n.active is not None]
+        active = sum(1 for n in measured if n.active)
+        g.line(text_cell(ws, label("smo_networks", lang), st.info_label),
+               text_cell(ws, label("smo_of", lang, a=declared, b=linked), st.info_value), col=2)
+        g.line(text_cell(ws, label("smo_active", lang), st.info_label),
+               text_cell(ws, label("smo_of", lang, a=active, b=len(measured)), st.info_value),
+               col=2)
+    if smo.og_share is not None:
+        g.line(text_cell(ws, label("smo_og", lang), st.info_label),
+               num_cell(ws, smo.og_share, st.info_pct),
+               text_cell(ws, label("smo_of", lang, a=smo.og_complete, b=smo.og_pages),
+                         st.grey), col=2)
+    if not nets:
+        return
+    g.line(*(text_cell(ws, label(k, lang), st.header)
+             for k in ("network", "linked", "last_post", "per_month", "activity")),
+           col=2, height=20)
+    for n in nets:
+        name = n.network if n.declared else label("not_declared", lang, n=n.network)
+        day = _parse_date(n.last_post) if n.last_post else None
+        state, band = (("act_unknown", None) if n.active is None else
+                       ("act_active", "green") if n.active else ("act_inactive", "amber"))
+        g.line(text_cell(ws, name, st.table_cell),
+               text_cell(ws, label("yes" if n.linked else "no", lang), st.table_centre),
+               num_cell(ws, day, st.table_date) if day else text_cell(ws, "—", st.table_centre),
+               num_cell(ws, n.per_month, st.table_dec1) if n.per_month is not None
+               else text_cell(ws, "—", st.table_centre),
+               text_cell(ws, label(state, lang), st.table_band[band]), col=2)
 
 
 def _summary_backlinks(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any) -> None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from audit.context import Context
-from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
+from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule, TableRow
 from audit.text.posts_csv import ExportError, read_post_dates
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
@@ -75,11 +75,15 @@ class SocialActivity(SiteRule):
             profile = social.profile(network)
             if profile is None:
                 continue
+            row: dict[str, object] = {"network": network, "source": "", "last_post": None,
+                                      "per_month": None, "active": None}
             if profile.posts_csv:
+                row["source"] = "export"
                 try:
                     dates = read_post_dates(ctx.config.resolve(profile.posts_csv))
                 except ExportError as exc:
                     # The run goes on without this input, and says so.
+                    yield TableRow("social", row)
                     yield self.finding(home, "unreadable-export", Msg(
                         "Export de {n} illisible, activité non mesurée : {e}",
                         "{n} export unreadable, activity not measured: {e}").format(
@@ -87,7 +91,9 @@ class SocialActivity(SiteRule):
                     continue
             elif profile.feed and network in ctx.feeds:
                 record = ctx.feeds[network]
+                row["source"] = "feed"
                 if record.get("error"):
+                    yield TableRow("social", row)
                     yield self.finding(home, "unreadable-feed", Msg(
                         "Flux de {n} illisible, activité non mesurée : {e}",
                         "{n} feed unreadable, activity not measured: {e}").format(
@@ -104,6 +110,7 @@ class SocialActivity(SiteRule):
                                              "provide the posts export "
                                              f"(social.profiles.{network}.posts_csv) or an "
                                              "RSS/Atom feed (feed)")
+                yield TableRow("social", row)
                 yield self.finding(home, "unknown-activity", Msg(
                     f"Activité de {network} inconnue : {why.fr}.",
                     f"{network} activity unknown: {why.en}."), evidence=profile.url)
@@ -117,7 +124,10 @@ class SocialActivity(SiteRule):
                 f"last post: {last or '—'}; {per_month:.1f} posts a month over "
                 f"{self.options.window_days} days")
             idle = (today - last).days if last else None
-            if idle is None or idle > social.max_days_without_post:
+            active_now = idle is not None and idle <= social.max_days_without_post
+            yield TableRow("social", {**row, "last_post": last.isoformat() if last else None,
+                                      "per_month": round(per_month, 1), "active": active_now})
+            if not active_now:
                 scores.append(self.options.inactive_score)
                 yield self.finding(home, "inactive", Msg(
                     "Profil {n} inactif : aucun post depuis {d} jours (au plus {m} conseillé).",
