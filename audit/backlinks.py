@@ -150,11 +150,14 @@ def expected_links(cfg: ClientConfig) -> tuple[list[ExpectedLink], list[Backlink
             links.extend(read_import(cfg.resolve(name)))
         except BacklinkImportError as exc:
             errors.append(exc)
+    # A page named without a target is covered by any entry naming its target: keeping
+    # both would count the same link twice.
+    targeted = {link.source for link in links if link.target}
     seen: set[tuple[str, str]] = set()
     unique = []
     for link in links:
         key = (link.source, link.target)
-        if key not in seen:
+        if key not in seen and (link.target or link.source not in targeted):
             seen.add(key)
             unique.append(link)
     return unique, errors

@@ -56,8 +56,10 @@ def test_a_bad_import_leaves_the_others(tmp_path: Path) -> None:
                 "backlinks:\n  expected: ['https://a.fr/x.html', {from: 'https://b.fr/'}]\n"
                 "  imports: [bon.csv, vide.csv]\n", tmp_path / "c.yaml")
     links, errors = expected_links(cfg)
-    assert [lk.source for lk in links] == ["https://a.fr/x.html", "https://b.fr/",
-                                           "https://a.fr/x.html"]
+    # x.html named bare in the config and with its target in bon.csv: one link, targeted.
+    assert [(lk.source, lk.target, lk.origin) for lk in links] == [
+        ("https://b.fr/", "", "config"),
+        ("https://a.fr/x.html", "https://www.exemple.fr/", "bon.csv")]
     assert [str(e) for e in errors] == [f"{tmp_path / 'vide.csv'}:1: empty file"]
 
 
