@@ -53,6 +53,7 @@ class Kind:
     # that a record is found under the URL the config named (a referring page).
     keep_asked_url: bool = False
     mode: str = "page"  # page (a PageItem) | sitemap (lists compare pages) | feed (dates)
+    own_site: bool = False  # may be on the client's own site (a blog's feed)
 
 
 @dataclass
@@ -95,7 +96,7 @@ class ExternalFetcher:
         else:
             # The site's own origin is crawled, not fetched as external; the same host on
             # another port is another site here (the demo's second site without 127.0.0.2).
-            if urlsplit(url).netloc.lower() in self.own_netlocs:
+            if not spec.own_site and urlsplit(url).netloc.lower() in self.own_netlocs:
                 self.spider.logger.warning("%s is a page of the site: not fetched as "
                                            "external (%s)", url, kind)
                 return

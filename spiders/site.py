@@ -13,9 +13,12 @@
 - Output goes through Scrapy's feed exports into the run directory; ``crawl.json``
   is written last and marks the crawl as complete.
 - Pages of other sites the audit needs (competitors' pages to compare with, the pages
-  that link to the client) are out of scope but explicitly allowed: spiders/external.py
-  fetches them one at a time in their own download slot, robots.txt always obeyed,
-  their links never followed, into ``external.jsonl`` and ``backlinks.jsonl``.
+  that link to the client, the social profiles' feeds) are out of scope but explicitly
+  allowed: spiders/external.py fetches them one at a time in their own download slot,
+  robots.txt always obeyed, their links never followed, into ``external.jsonl``,
+  ``backlinks.jsonl`` and ``feeds.jsonl``.
+- Each page's ``og:image`` is fetched once per URL (spiders/og_images.py) into
+  ``images.jsonl``: does the share image load?
 """
 
 from __future__ import annotations
@@ -105,7 +108,7 @@ class SiteSpider(scrapy.Spider):
         feeds = self._feeds()
         if feeds:
             kinds.append(Kind("feed", "feeds.jsonl", len(feeds), keep_asked_url=True,
-                              mode="feed"))
+                              mode="feed", own_site=True))
         self.external = ExternalFetcher(self, self.run_dir, kinds, origins)
         for network, url in feeds:
             self.external.add("feed", url, network)

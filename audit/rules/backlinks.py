@@ -33,7 +33,9 @@ class Backlinks(SiteRule):
     The expected links come from ``backlinks.expected`` (referring page URLs, or
     ``{from, to, anchor}``) and from the consultant's exports (``backlinks.imports``:
     Search Console, Bing, Ahrefs, Majestic, Semrush). The crawl fetches each referring
-    page (robots.txt obeyed); the target's status comes from the site's own crawl. An
+    page (robots.txt obeyed); the target's status comes from the site's own crawl. A
+    hidden link is seen through inline styles and ``<style>`` blocks of the referring page
+    (its linked stylesheets are not fetched: one request per referring page). An
     export that cannot be read is a warning, and the audit goes on without it. Site
     score: 100 × live followed links / links checked.
     """
