@@ -105,7 +105,9 @@ class ExternalFetcher:
             if key in claimed or (not hops and len(claimed) >= spec.budget):
                 return
             claimed.add(key)
-        self.netlocs.add(urlsplit(url).netloc.lower())
+        netloc = urlsplit(url).netloc.lower()
+        if netloc not in self.own_netlocs:  # the site's robots.txt stays the site's
+            self.netlocs.add(netloc)
         entry = _Entry(kind, url, found_on, hops, asked or url)
         if first:
             self.queue.appendleft(entry)
