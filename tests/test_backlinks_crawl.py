@@ -167,6 +167,7 @@ def test_report_shows_the_links(audited: dict) -> None:
     assert "Backlinks actifs" in pages_header
     summary_text = [c.value for row in wb["Synthèse"].iter_rows() for c in row if c.value]
     assert "Domaines référents" in summary_text and "Boulangerie Martin" in summary_text
+    assert any("export ignoré" in str(v) and "domaines.csv:1" in str(v) for v in summary_text)
 
 
 def test_feeds_give_the_activity(audited: dict) -> None:

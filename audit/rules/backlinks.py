@@ -87,7 +87,9 @@ class Backlinks(SiteRule):
         home = cfg.site.start_urls[0]
         expected, errors = expected_links(cfg)
         for exc in errors:
-            # The run goes on without this input, and says so.
+            # The run goes on without this input, and says so (Findings and Summary notes).
+            ctx.note(Msg(f"Backlinks : export ignoré, illisible ({exc}).",
+                         f"Backlinks: export skipped, unreadable ({exc})."))
             yield self.finding(home, "unreadable-import", Msg(
                 "Export de backlinks illisible, audit poursuivi sans lui : {e}",
                 "Backlinks export unreadable, audit continued without it: {e}").format(
