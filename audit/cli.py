@@ -282,7 +282,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # the reports, so that `seo-audit check|report RUN_DIR` works on the demo run later.
     inputs = out / "demo-inputs"
     inputs.mkdir(parents=True, exist_ok=True)
-    with SiteServer(demo_site_root()) as server, competitor_server() as competitor:
+    with SiteServer(demo_site_root()) as server, \
+            competitor_server(server.origin) as competitor:
         config_path = inputs / "demo.yaml"
         write_demo_exports(inputs, date.today(), server.origin)
         config_path.write_text(demo_config_text(server.origin, out, args.lang,

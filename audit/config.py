@@ -152,12 +152,63 @@ class DuplicatesConfig:
         return bool(self.compare_with or self.compare_sitemaps)
 
 
+def _expected_backlinks(values: list[str | dict[str, str]]) -> str | None:
+    for i, v in enumerate(values):
+        entry = {"from": v} if isinstance(v, str) else v
+        unknown = set(entry) - {"from", "to", "anchor"}
+        if unknown:
+            return f"[{i}]: unknown key {sorted(unknown)[0]!r} (expected from, to, anchor)"
+        if "from" not in entry:
+            return f"[{i}]: missing required key 'from' (the referring page's URL)"
+        for key in ("from", "to"):
+            problem = _absolute_http_url(entry[key]) if entry.get(key) else None
+            if problem:
+                return f"[{i}].{key}: {problem}"
+    return None
+
+
+@dataclass
+class BacklinksConfig:
+    """Links from other sites the client knows of, re-checked at each audit.
+
+    ``expected``: referring page URLs, or ``{from, to, anchor}`` entries; ``imports``: CSV
+    exports of Search Console, Bing Webmaster Tools, Ahrefs, Majestic or Semrush (relative
+    to this file). Every referring page is fetched by the crawl (robots.txt obeyed, one
+    request at a time, ``delay`` apart), at most ``max_pages`` of them, into the run's
+    ``backlinks.jsonl``.
+    """
+
+    expected: list[str | dict[str, str]] = checked(_expected_backlinks, default_factory=list)
+    imports: list[str] = field(default_factory=list)
+    max_pages: int = checked(between(1, 5000), default=500)
+    delay: float = checked(between(0, 60), default=1.0)  # seconds between requests
+
+
+# Networks whose pages are never fetched: they block robots and their terms forbid it.
+WALLED_HOSTS = ("facebook.com", "fb.com", "instagram.com")
+
+
+def is_walled(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in WALLED_HOSTS)
+
+
+def _feed_url(value: str) -> str | None:
+    problem = _absolute_http_url(value)
+    if problem:
+        return problem
+    if is_walled(value):
+        return ("Facebook and Instagram pages are never fetched: give their analytics "
+                "export as posts_csv instead")
+    return None
+
+
 @dataclass
 class SocialProfile:
     """One network's profile: its URL, and where its activity can be read."""
 
     url: str = checked(_absolute_http_url)
-    feed: str | None = checked(_http_url_or_none, default=None)  # RSS/Atom of the profile
+    feed: str | None = checked(_feed_url, default=None)  # RSS/Atom of the profile
     posts_csv: str | None = None  # the network's analytics export (a date column)
 
 
@@ -220,7 +271,7 @@ class ClientConfig:
     spelling: SpellingConfig = field(default_factory=SpellingConfig)
     languagetool: LanguageToolConfig = field(default_factory=LanguageToolConfig)
     duplicates: DuplicatesConfig = field(default_factory=DuplicatesConfig)
-    backlinks: dict[str, Any] = field(default_factory=dict)
+    backlinks: BacklinksConfig = field(default_factory=BacklinksConfig)
     hidden_text: dict[str, Any] = field(default_factory=dict)
     social: SocialConfig = field(default_factory=SocialConfig)
     sea: SeaConfig = field(default_factory=SeaConfig)
@@ -286,7 +337,7 @@ def from_document(doc: Document) -> ClientConfig:
 
 def _check_paths(cfg: ClientConfig, doc: Document) -> None:
     """Files and folders the config names must exist: say so now, not mid-run."""
-    files = {("keywords_file",): cfg.keywords_file,
+    files: dict[tuple[str | int, ...], str | None] = {("keywords_file",): cfg.keywords_file,
              ("spelling", "word_list"): cfg.spelling.word_list}
     for network in cfg.social.profiles:
         profile = cfg.social.profile(network)
@@ -294,6 +345,8 @@ def _check_paths(cfg: ClientConfig, doc: Document) -> None:
             files[("social", "profiles", network, "posts_csv")] = profile.posts_csv
     for i, report in enumerate(cfg.sea.campaigns):
         files[("sea", "campaigns", i)] = report
+    for i, name in enumerate(cfg.backlinks.imports):
+        files[("backlinks", "imports", i)] = name
     for keypath, value in files.items():
         if value and not cfg.resolve(value).is_file():
             raise doc.error(keypath, f"no such file: {cfg.resolve(value)}")

@@ -41,6 +41,15 @@ class Context:
     # external pages fetched for comparison (external.jsonl), streamed anew at each call;
     # None when the crawl wrote none.
     external_pages: Callable[[], Iterator[PageItem]] | None = None
+    # The referring pages of backlinks.* fetched by the crawl (backlinks.jsonl), each
+    # under the URL the config or import named (redirect_to: where it led).
+    backlink_pages: Callable[[], Iterator[PageItem]] | None = None
+    # network -> what the crawl read of its feed (feeds.jsonl): url, status, error, the
+    # entries' ISO dates newest first. Empty when no feed was fetched.
+    feeds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # og:image URL -> what fetching it gave (images.jsonl): status, content type, size,
+    # error. Empty when the crawl checked none (an older run: images not judged).
+    og_images: dict[str, dict[str, Any]] = field(default_factory=dict)
     _closing: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def note(self, message: Msg) -> None:

@@ -163,7 +163,17 @@ class Row:
     values: dict[str, Any]
 
 
-Outcome = Finding | Score | PageData | Row
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a report table with a layout of its own (the Backlinks sheet, the SMO
+    block of the Summary): the runner writes it to the run's ``tables.jsonl`` flat, the
+    report stage lays it out. Generic sheets use :class:`Row` instead."""
+
+    table: str
+    row: dict[str, Any]
+
+
+Outcome = Finding | Score | PageData | Row | TableRow
 
 REGISTRY: dict[str, type[Rule]] = {}
 

@@ -35,6 +35,7 @@ from audit.rule import (
     Score,
     Severity,
     SiteRule,
+    TableRow,
 )
 from audit.rules import all_rules
 from spiders.items import PageItem, page_from_dict
@@ -293,7 +294,9 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
     site_rules = [r for r in rules if isinstance(r, SiteRule)]
     ctx = Context(cfg, report_lang=cfg.report.language)
 
-    def side_files() -> None:  # site rules read them in finish(), after every page
+    def side_files() -> None:
+        """The crawl's side files. Read once every page is in (with the check overlapping
+        the crawl they are complete only then); site rules use them in finish()."""
         sitemaps = run_dir / "sitemaps.jsonl"
         if sitemaps.exists():
             with open(sitemaps, encoding="utf-8") as fh:
@@ -301,6 +304,23 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
         external = run_dir / "external.jsonl"
         if external.exists():
             ctx.external_pages = lambda: read_pages(external)
+        feeds = run_dir / "feeds.jsonl"
+        if feeds.exists():
+            with open(feeds, encoding="utf-8") as fh:
+                for line in fh:
+                    if line.strip():
+                        record = json.loads(line)
+                        ctx.feeds[record.get("network", "")] = record
+        images = run_dir / "images.jsonl"
+        if images.exists():
+            with open(images, encoding="utf-8") as fh:
+                for line in fh:
+                    if line.strip():
+                        record = json.loads(line)
+                        ctx.og_images[record.get("url", "")] = record
+        referring = run_dir / "backlinks.jsonl"
+        if referring.exists():
+            ctx.backlink_pages = lambda: read_pages(referring)
 
     summary = CheckSummary()
     scores = _Scores()
@@ -327,6 +347,9 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
                     tables_out.write(json.dumps(
                         {"rule": rule.id, "table": o.table, "values": _plain(o.values)},
                         ensure_ascii=False) + "\n")
+                elif isinstance(o, TableRow):
+                    tables_out.write(json.dumps({"table": o.table, "rule": rule.id, **o.row},
+                                                ensure_ascii=False) + "\n")
                 else:
                     _write_finding(out, o, summary)
                     scores.finding(o)

@@ -12,23 +12,23 @@
   are written to ``sitemaps.jsonl`` and crawled.
 - Output goes through Scrapy's feed exports into the run directory; ``crawl.json``
   is written last and marks the crawl as complete.
-- External pages to compare with (``duplicates.compare_with``, and the URLs of the
-  sitemaps in ``duplicates.compare_sitemaps``, at most ``duplicates.max_external_pages``)
-  are out of scope but explicitly allowed: they are fetched one at a time, in their own
-  download slot ``duplicates.external_delay`` seconds apart, robots.txt always obeyed,
-  their links never followed, and written to ``external.jsonl`` (PageItems).
+- Pages of other sites the audit needs (competitors' pages to compare with, the pages
+  that link to the client, the social profiles' feeds) are out of scope but explicitly
+  allowed: spiders/external.py fetches them one at a time in their own download slot,
+  robots.txt always obeyed, their links never followed, into ``external.jsonl``,
+  ``backlinks.jsonl`` and ``feeds.jsonl``.
+- Each page's ``og:image`` is fetched once per URL (spiders/og_images.py) into
+  ``images.jsonl``: does the share image load?
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -43,18 +43,18 @@ from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
 from audit.atomic import atomic_text
-from audit.config import ClientConfig, load
+from audit.backlinks import expected_links, referring_pages
+from audit.config import ClientConfig, is_walled, load
 from audit.sea.landing import landing_pages, read_campaigns
+from spiders.external import EXTERNAL_SLOT, MAX_EXTERNAL_SITEMAPS, ExternalFetcher, Kind
 from spiders.extract import fill_page, parse_html, strip_fragment
 from spiders.items import PageItem, SitemapEntry
+from spiders.og_images import OgImageChecker
 from spiders.stylesheets import StylesheetCache
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_SITEMAPS = 200  # sitemap files read per crawl (an index pointing at itself stops here)
 MAX_REDIRECTS = 10
-EXTERNAL_SLOT = "seo-audit-external"  # download slot of every external request
-MAX_EXTERNAL_SITEMAPS = 20
-MAX_EXTERNAL_REDIRECTS = 5
 
 
 def default_run_dir(cfg: ClientConfig) -> Path:
@@ -89,20 +89,47 @@ class SiteSpider(scrapy.Spider):
         # Client requests skip the robots middleware when the client said so; the
         # middleware stays on for external pages (robots.txt of other sites is obeyed).
         self.robots_meta = {} if self.cfg.site.obey_robots else {"dont_obey_robotstxt": True}
-        # External pages to compare with: a queue fetched one request at a time.
-        self.origins = {urlsplit(u).netloc.lower() for u in self.cfg.site.start_urls}
-        self.external_netlocs: set[str] = set()
-        self.external_queue: deque[tuple[str, str, str, int]] = deque()  # kind, url, from, hops
-        self.external_claimed: set[str] = set()
-        self.external_sitemaps: set[str] = set()
-        self._external_files = contextlib.ExitStack()
-        self._external_out: IO[str] | None = None
         self.stylesheets: StylesheetCache | None = None  # set in from_crawler
-        dup = self.cfg.duplicates
+        self.og_images = OgImageChecker(
+            self.run_dir, lambda url: self.robots_meta if self.in_scope(url) else {},
+            lambda failure: self._failed_item(failure).error, _now)
+        # Pages of other sites (competitors, referring pages): one queue, one at a time.
+        origins = {urlsplit(u).netloc.lower() for u in self.cfg.site.start_urls}
+        dup, links = self.cfg.duplicates, self.cfg.backlinks
+        expected, self.backlink_import_errors = expected_links(self.cfg)
+        for error in self.backlink_import_errors:
+            self.logger.warning("backlinks import skipped: %s", error)
+        referring = referring_pages(expected, links.max_pages)
+        kinds = []
+        if dup.external:
+            kinds += [Kind("compare", "external.jsonl", dup.max_external_pages),
+                      Kind("compare-sitemap", "", MAX_EXTERNAL_SITEMAPS, mode="sitemap")]
+        if links.expected or links.imports:
+            kinds.append(Kind("backlink", "backlinks.jsonl", links.max_pages,
+                              keep_asked_url=True))
+        feeds = self._feeds()
+        if feeds:
+            kinds.append(Kind("feed", "feeds.jsonl", len(feeds), keep_asked_url=True,
+                              mode="feed", own_site=True))
+        self.external = ExternalFetcher(self, self.run_dir, kinds, origins)
+        for network, url in feeds:
+            self.external.add("feed", url, network)
         for url in dup.compare_with:
-            self._queue_external("page", strip_fragment(url), "compare_with")
+            self.external.add("compare", strip_fragment(url), "compare_with")
         for url in dup.compare_sitemaps:
-            self._queue_external("sitemap", url, "compare_sitemaps")
+            self.external.add("compare-sitemap", url, "compare_sitemaps")
+        for url in referring:
+            self.external.add("backlink", strip_fragment(url), "backlinks")
+
+    def _feeds(self) -> list[tuple[str, str]]:
+        """(network, feed URL) of the social profiles; never Facebook's or Instagram's
+        pages (the config refuses them too: blocked, and against their terms)."""
+        out = []
+        for network in self.cfg.social.profiles:
+            profile = self.cfg.social.profile(network)
+            if profile is not None and profile.feed and not is_walled(profile.feed):
+                out.append((network, profile.feed))
+        return out
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -119,11 +146,17 @@ class SiteSpider(scrapy.Spider):
         s.set("DOWNLOAD_TIMEOUT", site.timeout, priority="spider")
         s.set("DOWNLOAD_MAXSIZE", int(site.max_page_mb * 1024 * 1024), priority="spider")
         s.set("DEPTH_LIMIT", site.max_depth, priority="spider")
-        if spider.cfg.duplicates.external:
+        if spider.external.active:
             s.set("ROBOTSTXT_OBEY", True, priority="spider")
             slots = dict(s.getdict("DOWNLOAD_SLOTS"))
-            slots[EXTERNAL_SLOT] = {"concurrency": 1,
-                                    "delay": spider.cfg.duplicates.external_delay}
+            # One slot for every external kind: the most patient delay asked applies.
+            delays = [spider.cfg.duplicates.external_delay] if spider.cfg.duplicates.external \
+                else []
+            if "backlink" in spider.external.kinds:
+                delays.append(spider.cfg.backlinks.delay)
+            if not delays:  # feeds only: a polite second between two networks' servers
+                delays.append(1.0)
+            slots[EXTERNAL_SLOT] = {"concurrency": 1, "delay": max(delays)}
             s.set("DOWNLOAD_SLOTS", slots, priority="spider")
         s.set("FEEDS", {
             str(spider.run_dir / "pages.jsonl"): {
@@ -186,7 +219,7 @@ class SiteSpider(scrapy.Spider):
                                      errback=self._sitemap_failed, priority=-100,
                                      meta={"dont_obey_robotstxt": True,
                                            "handle_httpstatus_all": True}, dont_filter=True)
-        first_external = self._next_external()
+        first_external = self.external.next_request()
         if first_external is not None:
             yield first_external
 
@@ -204,7 +237,7 @@ class SiteSpider(scrapy.Spider):
         if (spider is not self or request.callback is not NO_CALLBACK
                 or not request.url.endswith("/robots.txt")
                 or not self.cfg.site.use_sitemaps or not self.in_scope(request.url)
-                or urlsplit(request.url).netloc.lower() in self.external_netlocs):
+                or urlsplit(request.url).netloc.lower() in self.external.netlocs):
             return  # not the site's (an external page's robots.txt: obeyed, not explored)
         for sitemap_request in self.parse_robots(response):
             self.crawler.engine.crawl(sitemap_request)
@@ -312,7 +345,12 @@ class SiteSpider(scrapy.Spider):
                 sheets = await self.stylesheets.for_page(root, response.url)
             fill_page(item, root, self.in_scope, stylesheets=sheets)
         yield item
-        if not (200 <= response.status < 300) or depth >= self.cfg.site.max_depth:
+        if not (200 <= response.status < 300):
+            return
+        image = self.og_images.request_for(item.open_graph.get("og:image", ""), item.url)
+        if image is not None:
+            yield image
+        if depth >= self.cfg.site.max_depth:
             return
         targets = [link.url for link in item.links if link.internal]
         targets += [u for u in [item.canonical] + [h["href"] for h in item.hreflang]
@@ -364,129 +402,11 @@ class SiteSpider(scrapy.Spider):
         if item.error or (item.status or 0) >= 400:
             stats.inc_value("audit/errors")
 
-    # -- external pages (duplicates.compare_with / compare_sitemaps) ---------------------
-
-    def _queue_external(self, kind: str, url: str, found_on: str, hops: int = 0,
-                        first: bool = False) -> None:
-        """Queue an external sitemap, or page (within max_external_pages), to fetch."""
-        if kind == "sitemap":
-            if url in self.external_sitemaps or len(self.external_sitemaps) >= \
-                    MAX_EXTERNAL_SITEMAPS:
-                return
-            self.external_sitemaps.add(url)
-        else:
-            # The site's own origin is crawled, not compared; the same host on another port
-            # is another site here (the demo's competitor when 127.0.0.2 is not available).
-            if urlsplit(url).netloc.lower() in self.origins:
-                self.logger.warning("%s is a page of the site: not compared as external", url)
-                return
-            key = canonicalize_url(url)
-            budget = self.cfg.duplicates.max_external_pages
-            if key in self.external_claimed or (not hops and len(self.external_claimed) >= budget):
-                return
-            self.external_claimed.add(key)
-        self.external_netlocs.add(urlsplit(url).netloc.lower())
-        entry = (kind, url, found_on, hops)
-        if first:
-            self.external_queue.appendleft(entry)
-        else:
-            self.external_queue.append(entry)
-
-    def _next_external(self) -> scrapy.Request | None:
-        if not self.external_queue:
-            return None
-        kind, url, found_on, hops = self.external_queue.popleft()
-        meta = {"download_slot": EXTERNAL_SLOT, "autothrottle_dont_adjust_delay": True,
-                "handle_httpstatus_all": True, "depth": 0, "found_on": found_on,
-                "redirect_hops": hops}
-        callback = self.parse_external_sitemap if kind == "sitemap" else self.parse_external
-        # One at a time (each answer asks for the next) and ahead of the site's queue: an
-        # external request never holds more than one of the concurrent download places.
-        return scrapy.Request(url, callback=callback, errback=self.external_failed,
-                              meta=meta, priority=100, dont_filter=True)
-
-    def _fetch_next_external(self) -> None:
-        request = self._next_external()
-        if request is not None:
-            self.crawler.engine.crawl(request)
-
-    def parse_external(self, response: Response) -> None:
-        try:
-            meta = response.meta
-            hops = meta.get("redirect_hops", 0)
-            location = response.headers.get(b"Location")
-            if 300 <= response.status < 400 and location and hops < MAX_EXTERNAL_REDIRECTS:
-                target = strip_fragment(urljoin(response.url, location.decode("latin-1")))
-                self._queue_external("page", target, meta.get("found_on", ""), hops + 1,
-                                     first=True)
-                return
-            item = self._base_item(response)
-            ctype = item.content_type.lower()
-            item.is_html = isinstance(response, TextResponse) and (
-                any(t in ctype for t in HTML_TYPES) or not ctype)
-            if item.is_html and isinstance(response, TextResponse):
-                root = parse_html(response.text)
-                if root is not None:
-                    host = urlsplit(response.url).hostname
-                    fill_page(item, root, lambda u: urlsplit(u).hostname == host)
-            self._write_external(item)
-        finally:
-            self._fetch_next_external()
-
-    def parse_external_sitemap(self, response: Response) -> None:
-        try:
-            if response.status != 200:
-                self.logger.info("external sitemap %s answered %s", response.url, response.status)
-                return
-            body = response.body
-            if body[:2] == b"\x1f\x8b":
-                try:
-                    body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
-                except (OSError, ValueError):
-                    return
-            try:
-                sitemap = Sitemap(body)
-            except Exception as exc:  # lxml raises several types on garbage
-                self.logger.warning("external sitemap %s: not XML (%s)", response.url, exc)
-                return
-            for entry in sitemap:
-                loc = (entry.get("loc") or "").strip()
-                if not loc:
-                    continue
-                url = urljoin(response.url, loc)
-                if sitemap.type == "sitemapindex":
-                    self._queue_external("sitemap", url, f"sitemap:{response.url}")
-                elif sitemap.type == "urlset":
-                    self._queue_external("page", strip_fragment(url), f"sitemap:{response.url}")
-        finally:
-            self._fetch_next_external()
-
-    def external_failed(self, failure: Failure) -> None:
-        try:
-            if failure.request.callback == self.parse_external_sitemap:
-                self.logger.info("external sitemap not read: %s (%s)", failure.request.url,
-                                 failure.value)
-            else:
-                self._write_external(self._failed_item(failure))
-        finally:
-            self._fetch_next_external()
-
-    def _write_external(self, item: PageItem) -> None:
-        out = self._external_file()
-        if out is not None:
-            out.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
-
-    def _external_file(self) -> IO[str] | None:
-        if self._external_out is None and self.cfg.duplicates.external:
-            self._external_out = self._external_files.enter_context(
-                atomic_text(self.run_dir / "external.jsonl"))
-        return self._external_out
-
     # -- end ---------------------------------------------------------------------------
 
     def write_summary(self) -> None:
-        self._external_file()  # an empty external.jsonl still says "nothing could be read"
-        self._external_files.close()
+        self.external.close()
+        self.og_images.close()
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         reason = stats.get("finish_reason", "unknown")
         summary = {
@@ -501,7 +421,10 @@ class SiteSpider(scrapy.Spider):
             "pages": stats.get("audit/pages", 0),
             "errors": stats.get("audit/errors", 0),
             "budget_reached": len(self.seen) >= self.cfg.site.max_pages,
-            "external_pages": len(self.external_claimed),
+            "external_pages": len(self.external.claimed.get("compare", ())),
+            "external": self.external.summary(),
+            "og_images": len(self.og_images.seen),
+            "backlink_import_errors": [str(e) for e in self.backlink_import_errors],
             "stylesheets": self.stylesheets.summary() if self.stylesheets else None,
         }
         with atomic_text(self.run_dir / "crawl.json") as fh:

@@ -82,7 +82,7 @@ def test_run_then_check_and_report_again(bakery_site: SiteServer, tmp_path: Path
     rules_hit = {f["rule"] for f in report["findings"]}
     assert {"title", "h1", "image-alt", "status-code", "broken-link"} <= rules_hit
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles"]
+    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles"]  # no backlinks
 
     # Fail-under: exit 3 when the SEM score is lower, 0 otherwise.
     run_dir = next(p for p in (tmp_path / "out" / "runs").glob("*/*") if p.is_dir())
@@ -182,13 +182,28 @@ def test_demo_fires_every_rule(demo_run: tuple[Path, dict]) -> None:
     assert report["summary"]["rule_failures"] == 0
     assert 10 <= report["summary"]["html_pages"] <= 25
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "SEA", "SEA - pages", "Règles"]
+    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "SEA", "SEA - pages",
+                             "Backlinks", "Règles"]
     assert wb["SEA"].max_row == len(rows) + 1
     landing = {r["url"].split("/", 3)[-1]: r
                for r in report["tables"]["sea-landing-page/landing_pages"]}
     assert landing["lp/audit-seo-lyon.html"]["score"] == 100
     assert landing["lp/audit-seo-lyon.html"]["tracking"] == "Google Ads, GA4"
     assert landing["offres.html"]["redirects"] == 2
+    assert wb["Backlinks"].max_row == len(report["backlinks"]) + 1 == 4
+    # The Summary's SMO block: networks declared and linked, activity, Open Graph.
+    smo = report["summary"]["smo"]
+    nets = {n["network"]: (n["declared"], n["linked"], n["active"]) for n in smo["networks"]}
+    assert nets == {"linkedin": (True, True, True), "instagram": (True, True, False),
+                    "youtube": (True, False, False)}  # its feed: last video in July
+    # 23 pages scored; 3 without tags, the spring offer’s image is missing (rows 26, 47).
+    assert (smo["og_pages"], smo["og_complete"]) == (23, 19)
+    summary_cells = [c.value for row in wb["Synthèse"].iter_rows() for c in row]
+    assert "Réseaux sociaux (SMO)" in summary_cells and "inactif" in summary_cells
+    assert "Backlinks (liens depuis d’autres sites)" in summary_cells
+    # Each og:image fetched once: only the one never uploaded is reported.
+    broken = {urlsplit(f["url"]).path for f in report["findings"] if f["code"] == "broken-image"}
+    assert broken == {"/offres/printemps-2026.html"}
     assert wb["Constats"].max_row == len(report["findings"]) + 1
     assert wb["Pages"].max_row == len(report["pages"]) + 1
     # Rules' own columns (PageData), headed in the report's language, values localised.

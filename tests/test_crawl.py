@@ -72,6 +72,18 @@ def test_each_url_fetched_once_and_other_sites_never(crawled, other_site: SiteSe
     assert external and not external[0].internal
 
 
+def test_share_images_fetched_once_each(crawled, bakery_site: SiteServer) -> None:
+    """Two pages share /four.svg, the article's image was never uploaded."""
+    _, _, run_dir, requests = crawled
+    images = {r["url"].removeprefix(bakery_site.origin): r for r in
+              map(json.loads, (run_dir / "images.jsonl").read_text().splitlines())}
+    assert set(images) == {"/four.svg", "/img/levain-absent.jpg"}
+    assert (images["/four.svg"]["status"], images["/four.svg"]["content_type"]) == (
+        200, "image/svg+xml")
+    assert images["/img/levain-absent.jpg"]["status"] == 404
+    assert requests.count("/four.svg") == 1
+
+
 def test_sitemap_read_and_orphan_crawled(crawled, bakery_site: SiteServer) -> None:
     _, pages, run_dir, _ = crawled
     o = bakery_site.origin
@@ -89,7 +101,7 @@ def test_html_fields_extracted(crawled, bakery_site: SiteServer) -> None:
     assert home.title == "Boulangerie Martin – pains au levain à Lyon"
     assert home.meta_description.startswith("La boulangerie Martin façonne")
     assert home.canonical == o + "/"
-    assert home.open_graph == {"og:title": "Boulangerie Martin"}
+    assert home.open_graph == {"og:title": "Boulangerie Martin", "og:image": o + "/four.svg"}
     assert home.json_ld == [{"@type": "Organization", "name": "Boulangerie Martin"}]
     assert home.stylesheets == [o + "/style.css"]
     assert home.h(1) == ["Des pains au levain cuits chaque matin"]

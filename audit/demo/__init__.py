@@ -23,15 +23,18 @@ def demo_competitor_root() -> Path:
     return Path(str(resources.files("audit") / "demo" / "competitor"))
 
 
-def competitor_server() -> SiteServer:
+def competitor_server(client_origin: str = "") -> SiteServer:
     """The competitor site's server (not started): on 127.0.0.2, another site than the
-    demo's 127.0.0.1; on 127.0.0.1 (another port) where 127.0.0.2 cannot be bound."""
+    demo's 127.0.0.1; on 127.0.0.1 (another port) where 127.0.0.2 cannot be bound.
+    ``client_origin`` fills ``{{client}}`` in its pages that link to the demo site."""
     from audit.demo.server import SiteServer
 
+    replacements = {"{{client}}": client_origin}
     try:
-        return SiteServer(demo_competitor_root(), host=COMPETITOR_HOST)
+        return SiteServer(demo_competitor_root(), host=COMPETITOR_HOST,
+                          replacements=replacements)
     except OSError:  # e.g. macOS: only 127.0.0.1 is configured on lo0
-        return SiteServer(demo_competitor_root())
+        return SiteServer(demo_competitor_root(), replacements=replacements)
 
 
 def demo_config_text(origin: str, out_dir: Path, lang: str = "fr",
@@ -40,7 +43,7 @@ def demo_config_text(origin: str, out_dir: Path, lang: str = "fr",
 
     ``competitor``: origin of the competitor site; without it the demo compares with
     no external page. ``exports``: the social exports were written next to the config
-    (:func:`write_social_exports`); without them no post activity is measured."""
+    (:func:`write_demo_exports`); without them no post activity is measured."""
     template = (Path(__file__).parent / "demo.yaml").read_text(encoding="utf-8")
     drop = [m for m, keep in (("{{competitor}}", competitor), ("{{exports}}", exports))
             if not keep]

@@ -15,7 +15,17 @@ from typing import Any
 from audit import __version__
 from audit.config import ClientConfig, RuleSettings, rule_settings
 from audit.report.fix_first import FixFirst
-from audit.report.model import PageRow, ReportData, RuleInfo, RuleTable, Summary, TopIssue
+from audit.report.model import (
+    BacklinkSummary,
+    NetworkRow,
+    PageRow,
+    ReportData,
+    RuleInfo,
+    RuleTable,
+    SmoSummary,
+    Summary,
+    TopIssue,
+)
 from audit.rule import RULE_FAILED, SEVERITY_WEIGHT, Finding, Msg, Rule, Severity
 from audit.rules import all_rules
 from audit.runner import RunDirError
@@ -38,6 +48,69 @@ def iter_findings(path: Path) -> Iterator[Finding]:
         for line in fh:
             if line.strip():
                 yield Finding.from_dict(json.loads(line))
+
+
+MAX_ANCHORS = 5  # anchor texts shown on the Summary
+LOST_STATES = ("lost", "page-gone")
+
+
+def iter_table(path: Path, table: str) -> Iterator[dict[str, Any]]:
+    """The rows a rule wrote to the run's tables.jsonl for ``table``."""
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                row = json.loads(line)
+                if row.get("table") == table and "values" not in row:  # not a Row
+                    yield row
+
+
+def backlink_summary(rows: Iterator[dict[str, Any]]) -> BacklinkSummary | None:
+    links = live = lost = follow = not_checked = 0
+    domains: set[str] = set()
+    anchors: dict[str, int] = {}
+    for row in rows:
+        links += 1
+        domains.add(row.get("domain", ""))
+        if row.get("live"):
+            live += 1
+            follow += bool(row.get("follow"))
+            text = " ".join(str(row.get("anchor", "")).split()) or "—"
+            anchors[text] = anchors.get(text, 0) + 1
+        elif row.get("state") in LOST_STATES:
+            lost += 1
+        elif row.get("state") == "not-checked":
+            not_checked += 1
+    if not links:
+        return None
+    top = sorted(anchors.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:MAX_ANCHORS]
+    return BacklinkSummary(links=links, referring_domains=len(domains), live=live, lost=lost,
+                           follow_share=round(follow / live, 3) if live else None,
+                           not_checked=not_checked, anchors=top)
+
+
+# open-graph findings that leave a page's Open Graph tags incomplete (twitter:card aside).
+OG_INCOMPLETE = ("no-open-graph", "missing-tag", "relative-image", "broken-image",
+                 "url-mismatch")
+
+
+def smo_summary(rows: Iterator[dict[str, Any]], results: dict[str, dict[str, Any]],
+                og_incomplete: set[str]) -> SmoSummary | None:
+    """Social networks (rows of social-profiles and social-activity merged per network)
+    and the pages whose Open Graph tags are complete (title, description, an image that
+    loads, og:url = canonical)."""
+    networks: dict[str, NetworkRow] = {}
+    for row in rows:
+        net = networks.setdefault(row["network"], NetworkRow(row["network"]))
+        for key in ("declared", "linked", "source", "last_post", "per_month", "active"):
+            if key in row and row[key] not in (None, ""):
+                setattr(net, key, row[key])
+    og = [url for url, r in results.items() if "open-graph" in r["scores"]]
+    if not networks and not og:
+        return None
+    order = sorted(networks.values(), key=lambda n: (not n.declared, n.network))
+    return SmoSummary(order, len(og), sum(1 for url in og if url not in og_incomplete))
 
 
 def _localised(value: Any, lang: str) -> Any:
@@ -81,6 +154,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     groups: dict[tuple[str, str], set[str]] = {}
     severities: dict[tuple[str, str], Severity] = {}
     failures = 0
+    og_incomplete: set[str] = set()
     findings_path = run_dir / "findings.jsonl"
     fix = FixFirst()
     for f in iter_findings(findings_path):
@@ -90,6 +164,8 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         fix.add(f)
         counts[f.severity.value] += 1
         per_rule[f.rule] = per_rule.get(f.rule, 0) + 1
+        if f.rule == "open-graph" and f.code in OG_INCOMPLETE:
+            og_incomplete.add(f.url)
         key = (f.rule, f.code)
         groups.setdefault(key, set()).add(f.url)
         if SEVERITY_WEIGHT[f.severity] > SEVERITY_WEIGHT[severities.get(key, Severity.NOTICE)]:
@@ -185,6 +261,9 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         notes=notes,
         fix_first=fix.actions(board, {u: r.get("scores", {}) for u, r in results.items()},
                               registry),
+        backlinks=backlink_summary(iter_table(run_dir / "tables.jsonl", "backlinks")),
+        smo=smo_summary(iter_table(run_dir / "tables.jsonl", "social"), results,
+                        og_incomplete),
     )
     data_columns = [(key, header) for r in checked_ids
                     for key, header in registry[r].columns.items()]
@@ -194,22 +273,26 @@ def build_report(run_dir: Path, cfg: ClientConfig,
                                         for f in iter_findings(findings_path)),
                       data_columns=data_columns,
                       tables=read_tables(run_dir / "tables.jsonl", registry, checked_ids,
-                                         cfg.report.language))
+                                         cfg.report.language),
+                      backlinks=(lambda: iter_table(run_dir / "tables.jsonl", "backlinks"))
+                      if summary.backlinks else None)
 
 
 def read_tables(path: Path, registry: dict[str, type[Rule]], checked_ids: list[str],
                 lang: str) -> list[RuleTable]:
-    """The rules' tables with rows (tables.jsonl; absent in runs from older versions),
-    in rule order then declaration order. Rows are few (campaign keywords, backlinks):
-    kept in memory, unlike pages and findings."""
+    """The rules' generic sheets (Row outcomes in tables.jsonl; absent in runs from older
+    versions), in rule order then declaration order. Rows are few (campaign keywords,
+    landing pages): kept in memory, unlike pages and findings. Flat TableRow lines
+    (backlinks, social) have their own layouts and are skipped here."""
     rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
     if path.exists():
         with open(path, encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
                     d = json.loads(line)
-                    rows.setdefault((d["rule"], d["table"]), []).append(
-                        {k: _localised(v, lang) for k, v in d["values"].items()})
+                    if isinstance(d.get("values"), dict):
+                        rows.setdefault((d["rule"], d["table"]), []).append(
+                            {k: _localised(v, lang) for k, v in d["values"].items()})
     return [RuleTable(rule_id, key, table, rows[(rule_id, key)])
             for rule_id in checked_ids for key, table in registry[rule_id].tables.items()
             if (rule_id, key) in rows]

@@ -35,6 +35,8 @@ def summary_dict(data: ReportData) -> dict[str, Any]:
                         "severity": str(t.severity), "pages": t.pages, "impact": t.impact}
                        for t in s.top_issues],
         "notes": [n.get(lang) for n in s.notes],
+        "backlinks": asdict(s.backlinks) if s.backlinks else None,
+        "smo": {**asdict(s.smo), "og_share": s.smo.og_share} if s.smo else None,
         "fix_first": {cat: [{"rule": a.rule, "code": a.code, "label": a.label.get(lang),
                              "severity": str(a.severity), "pages": a.pages,
                              "gain": round(a.gain, 1)} for a in actions]
@@ -80,6 +82,10 @@ def write_json(data: ReportData, path: Path) -> Path:
             row = {"rule": f.rule, "url": f.url, "code": f.code, "severity": str(f.severity),
                    "message": f.message.get(lang), "evidence": f.evidence,
                    "related": f.related}
+            fh.write(("," if i else "") + "\n" + _dump(row))
+        fh.write('\n], "backlinks": [')
+        for i, row in enumerate(data.backlinks() if data.backlinks else ()):
+            row = {k: v for k, v in row.items() if k not in ("table", "rule")}
             fh.write(("," if i else "") + "\n" + _dump(row))
         fh.write('\n], "tables": ')
         fh.write(_dump({f"{t.rule}/{t.key}": t.rows for t in data.tables}))

@@ -62,6 +62,43 @@ class TopIssue:
 
 
 @dataclass
+class BacklinkSummary:
+    """The figures of the backlinks table (rule ``backlinks``) for the Summary."""
+
+    links: int  # expected links checked or not
+    referring_domains: int
+    live: int  # the link is on the referring page and visible
+    lost: int  # link gone, or referring page unreachable
+    follow_share: float | None  # live followed links / live links (0..1)
+    not_checked: int = 0
+    anchors: list[tuple[str, int]] = field(default_factory=list)  # live links, most used first
+
+
+@dataclass
+class NetworkRow:
+    """One social network on the Summary: declared, linked from the site, its activity."""
+
+    network: str
+    declared: bool = False
+    linked: bool = False
+    source: str = ""  # where activity was read: export | feed | "" (unknown)
+    last_post: str | None = None  # ISO date
+    per_month: float | None = None
+    active: bool | None = None  # None: activity unknown
+
+
+@dataclass
+class SmoSummary:
+    networks: list[NetworkRow]
+    og_pages: int  # pages the open-graph rule scored
+    og_complete: int  # of which with complete Open Graph tags (twitter:card aside)
+
+    @property
+    def og_share(self) -> float | None:
+        return round(self.og_complete / self.og_pages, 3) if self.og_pages else None
+
+
+@dataclass
 class Summary:
     client: str
     generated_at: str  # ISO-8601, UTC
@@ -77,6 +114,8 @@ class Summary:
     rule_failures: int = 0
     crawl_seconds: float | None = None
     notes: list[Msg] = field(default_factory=list)  # e.g. which engine ran, what was skipped
+    backlinks: BacklinkSummary | None = None  # None: no backlink expected
+    smo: SmoSummary | None = None  # None: no network declared or found, no page scored
     # "What to fix first": per category (seo, sea, smo), the actions that raise it most.
     fix_first: dict[str, list[FixAction]] = field(default_factory=dict)
 
@@ -100,6 +139,8 @@ class ReportData:
     findings: Callable[[], Iterator[Finding]]
     # Extra Pages-sheet columns filled by rules (PageData): (key, header), in rule order.
     data_columns: list[tuple[str, Msg]] = field(default_factory=list)
+    # One row per expected backlink (the rule's table rows), None when there are none.
+    backlinks: Callable[[], Iterator[dict[str, Any]]] | None = None
     tables: list[RuleTable] = field(default_factory=list)  # sheets of the rules' own
     # From the run history (audit/history.py), when the output folder has one:
     changes: Changes | None = None  # since the client's previous run

@@ -46,6 +46,7 @@ from audit.report.cells import (
 from audit.report.i18n import label
 from audit.report.model import ReportData, RuleTable, Summary
 from audit.rule import Finding, Severity
+from audit.rules import all_rules
 
 # Excel ignores hyperlinks beyond 65,530 per sheet (and may call the file damaged):
 # past this many rows, URLs are written as plain text.
@@ -155,6 +156,7 @@ class _Styles:
     info_value: StyleArray
     info_date: StyleArray
     info_number: StyleArray
+    info_pct: StyleArray
     score_head: StyleArray
     score_big: dict[str | None, StyleArray]
     score_note: StyleArray
@@ -174,6 +176,8 @@ class _Styles:
     table_dec1: StyleArray
     table_delta: StyleArray
     table_severity: dict[Severity, StyleArray]
+    table_date: StyleArray
+    table_band: dict[str | None, StyleArray]  # green / amber / red, None: grey
     grey: StyleArray
 
     @classmethod
@@ -223,6 +227,7 @@ class _Styles:
             info_date=s(alignment=Alignment(horizontal="left"),
                         number_format=label("date_format", lang)),
             info_number=s(alignment=Alignment(horizontal="left"), number_format="#,##0"),
+            info_pct=s(alignment=Alignment(horizontal="left"), number_format="0%"),
             score_head=s(font=_font(bold=True, size=12, color="FFFFFF"), fill=solid(NAVY),
                          alignment=centre, border=boxed),
             score_big=big,
@@ -253,6 +258,13 @@ class _Styles:
                                    border=row_line,
                                    alignment=Alignment(horizontal="center", vertical="top"))
                             for sev, (bg, fg) in SEVERITY_COLOURS.items()},
+            table_date=s(border=row_line, alignment=Alignment(horizontal="center",
+                                                                vertical="top"),
+                         number_format=label("date_format", lang)),
+            table_band={band: s(font=_font(bold=True, color=fg), fill=solid(bg),
+                                border=row_line,
+                                alignment=Alignment(horizontal="center", vertical="top"))
+                        for band, (bg, fg) in {**BAND_COLOURS, None: GREY}.items()},
             grey=s(font=_font(color=GREY[1])),
         )
 
@@ -358,7 +370,7 @@ def _fill(wb: Workbook, data: ReportData) -> None:
         strict_rows(wb.create_sheet(label(key, lang)))
         for key in ("sheet_summary", "sheet_pages", "sheet_findings"))
     taken = {label(k, lang) for k in ("sheet_summary", "sheet_pages", "sheet_findings",
-                                      "sheet_rules")}
+                                      "sheet_rules", "sheet_backlinks", "sheet_changes")}
     table_ws = []
     for t in data.tables:  # the rules' own sheets (SEA keywords...), before Rules
         name = t.table.title.get(lang)[:31]
@@ -366,6 +378,9 @@ def _fill(wb: Workbook, data: ReportData) -> None:
             name = name[:28] + f" {len(taken)}"
         taken.add(name)
         table_ws.append((strict_rows(wb.create_sheet(name)), t))
+    backlinks_ws = None
+    if data.backlinks is not None:
+        backlinks_ws = strict_rows(wb.create_sheet(label("sheet_backlinks", lang)))
     rules_ws = strict_rows(wb.create_sheet(label("sheet_rules", lang)))
     changes_ws = None
     if data.changes is not None:  # right after the Summary: what a returning client reads
@@ -378,6 +393,8 @@ def _fill(wb: Workbook, data: ReportData) -> None:
 
     links = [_write_pages(pages_ws, data, st), _write_findings(findings_ws, data, st)]
     links += [_write_table(ws, t, data.lang, st) for ws, t in table_ws]
+    if backlinks_ws is not None:
+        links.append(_write_backlinks(backlinks_ws, data, st))
     _write_rules(rules_ws, data, st)
     # French groups thousands with a narrow no-break space: 65 000, not 65,000.
     n = f"{MAX_LINKS_PER_SHEET:,}".replace(",", "\u202f" if lang == "fr" else ",")
@@ -638,6 +655,50 @@ def _write_rules(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> None:
     _score_formatting(ws, 7, 7, row_no)
 
 
+def _write_backlinks(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Links:
+    """One row per expected backlink: where it should be, what was found, its state."""
+    lang = data.lang
+    titles = [label(k, lang) for k in ("referring_page", "domain", "expected_target",
+                                       "found_target", "anchor", "expected_anchor", "bl_state",
+                                       "follow", "page_status", "origin")]
+    widths = [55, 24, 45, 45, 30, 30, 34, 11, 13, 20]
+    _setup_table(ws, widths, 30)
+    _header(ws, st, titles)
+    codes = all_rules()["backlinks"].codes
+    state_text = {code: c.label.get(lang) for code, c in codes.items()}
+    state_text["live"] = label("bl_live_state", lang)
+    links = _Links(label("sheet_backlinks", lang))
+    row_no = 1
+    assert data.backlinks is not None
+    for row in data.backlinks():
+        row_no += 1
+        state = str(row.get("state", ""))
+        page_status = row.get("page_status") or row.get("page_error") or None
+        ws.append([
+            link_cell(ws, str(row.get("source", "")), st.top, link_style=st.link_top,
+                      linked=links.take()),
+            _text(ws, str(row.get("domain", ""))),
+            _text(ws, str(row.get("target", ""))),
+            _text(ws, str(row.get("found_target", ""))),
+            _text(ws, str(row.get("anchor", ""))),
+            _text(ws, str(row.get("expected_anchor", ""))),
+            text_cell(ws, state_text.get(state, state), st.top),
+            text_cell(ws, label("yes" if row.get("follow") else "no", lang), st.centre_top),
+            page_status if isinstance(page_status, int) else _text(ws, page_status),
+            _text(ws, str(row.get("origin", ""))),
+        ])
+    _finish_table(ws, len(titles), row_no)
+    if row_no >= 2:  # the state column coloured like the findings' severities
+        ref = f"G2:G{row_no}"
+        ws.conditional_formatting.add(ref, FormulaRule(
+            formula=[f'G2="{state_text["live"]}"'], stopIfTrue=True, **_solid_dxf(GREEN)))
+        for code, c in codes.items():
+            ws.conditional_formatting.add(ref, FormulaRule(
+                formula=[f'G2="{state_text[code]}"'], stopIfTrue=True,
+                **_solid_dxf(SEVERITY_COLOURS[c.severity])))
+    return links
+
+
 # ---------------------------------------------------------------- summary
 
 
@@ -795,6 +856,12 @@ def _write_summary(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles,
                        num_cell(ws, action.pages, st.table_number),
                        num_cell(ws, round(action.gain, 1), st.table_gain),
                        height=LINE_HEIGHT * lines + 2 if lines > 1 else None)
+    if sm.smo is not None:
+        g.skip()
+        _summary_smo(g, sm, st, lang, section)
+    if sm.backlinks is not None:
+        g.skip()
+        _summary_backlinks(g, sm, st, lang, section)
 
     notes = [n.get(lang) for n in sm.notes] + extra_notes
     if notes:
@@ -890,6 +957,70 @@ def _summary_scores(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any)
     row = g.line(text_cell(ws, note, st.note), *(text_cell(ws, "", st.note) for _ in range(4)),
                  col=2, height=LINE_HEIGHT * _lines(note, _NOTE_WIDTH) + 3)
     ws.merged_cells.add(f"B{row}:F{row}")
+
+
+def _summary_smo(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any) -> None:
+    """Networks declared and linked, their activity, and share-card completeness."""
+    ws = g.ws
+    smo = sm.smo
+    assert smo is not None
+    section("sec_smo")
+    nets = smo.networks
+    if nets:
+        declared = sum(1 for n in nets if n.declared)
+        linked = sum(1 for n in nets if n.linked)
+        measured = [n for n in nets if n.active is not None]
+        active = sum(1 for n in measured if n.active)
+        g.line(text_cell(ws, label("smo_networks", lang), st.info_label),
+               text_cell(ws, label("smo_of", lang, a=declared, b=linked), st.info_value), col=2)
+        g.line(text_cell(ws, label("smo_active", lang), st.info_label),
+               text_cell(ws, label("smo_of", lang, a=active, b=len(measured)), st.info_value),
+               col=2)
+    if smo.og_share is not None:
+        g.line(text_cell(ws, label("smo_og", lang), st.info_label),
+               num_cell(ws, smo.og_share, st.info_pct),
+               text_cell(ws, label("smo_of", lang, a=smo.og_complete, b=smo.og_pages),
+                         st.grey), col=2)
+    if not nets:
+        return
+    g.line(*(text_cell(ws, label(k, lang), st.header)
+             for k in ("network", "linked", "last_post", "per_month", "activity")),
+           col=2, height=20)
+    for n in nets:
+        name = n.network if n.declared else label("not_declared", lang, n=n.network)
+        day = _parse_date(n.last_post) if n.last_post else None
+        state, band = (("act_unknown", None) if n.active is None else
+                       ("act_active", "green") if n.active else ("act_inactive", "amber"))
+        g.line(text_cell(ws, name, st.table_cell),
+               text_cell(ws, label("yes" if n.linked else "no", lang), st.table_centre),
+               num_cell(ws, day, st.table_date) if day else text_cell(ws, "—", st.table_centre),
+               num_cell(ws, n.per_month, st.table_dec1) if n.per_month is not None
+               else text_cell(ws, "—", st.table_centre),
+               text_cell(ws, label(state, lang), st.table_band[band]), col=2)
+
+
+def _summary_backlinks(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any) -> None:
+    ws = g.ws
+    bl = sm.backlinks
+    assert bl is not None
+    section("sec_backlinks")
+    figures = [("bl_domains", bl.referring_domains), ("bl_links", bl.links),
+               ("bl_live", bl.live), ("bl_lost", bl.lost)]
+    if bl.not_checked:
+        figures.append(("bl_not_checked", bl.not_checked))
+    for key, value in figures:
+        g.line(text_cell(ws, label(key, lang), st.info_label),
+               num_cell(ws, value, st.info_number), col=2)
+    share = (num_cell(ws, bl.follow_share, st.info_pct) if bl.follow_share is not None
+             else text_cell(ws, "—", st.info_value))
+    g.line(text_cell(ws, label("bl_follow_share", lang), st.info_label), share, col=2)
+    for i, (anchor, n) in enumerate(bl.anchors):
+        row = g.line(text_cell(ws, label("bl_anchors", lang) if i == 0 else "", st.info_label),
+                     text_cell(ws, anchor, st.table_cell),
+                     *(text_cell(ws, "", st.table_cell) for _ in range(2)),
+                     num_cell(ws, n, st.table_number), col=2)
+        ws.merged_cells.add(f"C{row}:E{row}")
+    g.line(text_cell(ws, label("bl_see_sheet", lang), st.note), col=2)
 
 
 def _summary_chart(g: _Grid, sm: Summary, lang: str, anchor_row: int) -> None:

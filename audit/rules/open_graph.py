@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from audit.context import Context
-from audit.rule import Code, Msg, Outcome, PageRule, Score, Severity
+from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
 from spiders.extract import strip_fragment
 from spiders.items import PageItem
 
@@ -12,7 +14,7 @@ from spiders.items import PageItem
 CHECKS = ("og:title", "og:description", "og:image", "og:url", "twitter:card")
 
 
-class OpenGraph(PageRule):
+class OpenGraph(SiteRule):
     """The page carries the Open Graph and Twitter Card tags that make a good share card.
 
     **Why it matters** (SMO): when a page is shared on Facebook, LinkedIn, X or in a chat,
@@ -26,10 +28,13 @@ class OpenGraph(PageRule):
     canonical one.
 
     **Good**: ``og:title``, ``og:description``, ``og:image`` as an absolute https URL
-    (1200×630), ``og:url`` equal to the canonical URL, and ``twitter:card`` set to
-    ``summary_large_image``.
+    (1200×630) that loads (the crawl fetches each one once: a 404, an HTML page or more
+    than 8 MB is a ``broken-image``), ``og:url`` equal to the canonical URL, and
+    ``twitter:card`` set to ``summary_large_image``.
 
     Score: the share of the five checks passed (title, description, image, url, card).
+    Judged once the crawl is over (a site rule keeping each page's tags): the og:images
+    are fetched along the crawl, after the pages that name them.
     """
 
     id = "open-graph"
@@ -37,10 +42,10 @@ class OpenGraph(PageRule):
     weight = 1.0
     title = Msg("Balises de partage (Open Graph) complètes", "Complete share tags (Open Graph)")
     description = Msg(
-        "Vérifie og:title, og:description, og:image (URL absolue), og:url (cohérente avec "
-        "l’URL canonique) et twitter:card.",
-        "Checks og:title, og:description, og:image (absolute URL), og:url (consistent with "
-        "the canonical URL) and twitter:card.")
+        "Vérifie og:title, og:description, og:image (URL absolue, qui se charge), og:url "
+        "(cohérente avec l’URL canonique) et twitter:card.",
+        "Checks og:title, og:description, og:image (absolute URL that loads), og:url "
+        "(consistent with the canonical URL) and twitter:card.")
     codes = {
         "no-open-graph": Code(Severity.WARNING, Msg("Aucune balise Open Graph",
                                                     "No Open Graph tags")),
@@ -48,13 +53,26 @@ class OpenGraph(PageRule):
                                                   "Open Graph tag missing")),
         "relative-image": Code(Severity.WARNING, Msg("Image de partage en URL relative",
                                                      "Share image with a relative URL")),
+        "broken-image": Code(Severity.WARNING, Msg("Image de partage inaccessible",
+                                                   "Share image unreachable")),
         "url-mismatch": Code(Severity.NOTICE, Msg("og:url différente de l’URL canonique",
                                                   "og:url differs from the canonical URL")),
         "no-twitter-card": Code(Severity.NOTICE, Msg("Pas de balise twitter:card",
                                                      "No twitter:card tag")),
     }
 
-    def check(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._pages: list[_Tags] = []
+
+    def collect(self, page: PageItem, ctx: Context) -> None:
+        self._pages.append(_Tags(page.url, page.open_graph, page.canonical, page.twitter))
+
+    def finish(self, ctx: Context) -> Iterator[Outcome]:
+        for tags in self._pages:
+            yield from self.check(tags, ctx)
+
+    def check(self, page: _Tags | PageItem, ctx: Context) -> Iterator[Outcome]:
         og = page.open_graph
         passed = set()
         if not og:
@@ -72,8 +90,16 @@ class OpenGraph(PageRule):
             passed |= {t for t in ("og:title", "og:description") if og.get(t)}
             image = og.get("og:image", "")
             if image:
-                if urlsplit(image).scheme in ("http", "https"):
+                problem = _image_problem(ctx.og_images.get(image))
+                if urlsplit(image).scheme in ("http", "https") and not problem:
                     passed.add("og:image")
+                elif problem:
+                    yield self.finding(page.url, "broken-image", Msg(
+                        "L’image de partage ne se charge pas ({p}) : les réseaux afficheront "
+                        "une carte sans image.",
+                        "The share image does not load ({p}): networks will show a card "
+                        "without an image.").format(p=problem), evidence=image,
+                        related=[image])
                 else:
                     yield self.finding(page.url, "relative-image", Msg(
                         "L’image de partage n’est pas une URL absolue : les réseaux ne "
@@ -100,6 +126,32 @@ class OpenGraph(PageRule):
                 "Pas de balise twitter:card : X affichera une petite carte sans grande image.",
                 "No twitter:card tag: X will show a small card without a large image."))
         yield Score(page.url, 100.0 * len(passed) / len(CHECKS))
+
+
+@dataclass(slots=True)
+class _Tags:
+    """What the rule keeps of a page until the end: its share tags."""
+
+    url: str
+    open_graph: dict[str, str]
+    canonical: str
+    twitter: dict[str, str]
+
+
+def _image_problem(record: dict[str, Any] | None) -> str:
+    """Why the fetched og:image cannot make a card ("" when it loads, or was not fetched)."""
+    if record is None:
+        return ""
+    status, error = record.get("status"), record.get("error") or ""
+    if error:
+        return "robots.txt" if error == "robots.txt" else (
+            "> 8 MB" if error.startswith("too-large") else error[:120])
+    if status is None or status >= 300:
+        return f"HTTP {status}"
+    ctype = (record.get("content_type") or "").split(";")[0].strip().lower()
+    if ctype and not ctype.startswith("image/"):
+        return f"{ctype}, not an image"
+    return ""
 
 
 def _same(a: str, b: str) -> bool:

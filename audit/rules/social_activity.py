@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from audit.context import Context
-from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
+from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule, TableRow
 from audit.text.posts_csv import ExportError, read_post_dates
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
@@ -26,9 +26,11 @@ class SocialActivity(SiteRule):
     days old.
 
     Activity comes from each profile's analytics export (``posts_csv:`` in
-    ``social.profiles``, a CSV with a date column, as the networks export it). Facebook
-    and Instagram pages are never scraped (blocked, and against their terms): a profile
-    with no export is "activity unknown" (notice) and is not scored. Site score: the mean
+    ``social.profiles``, a CSV with a date column, as the networks export it), else from
+    its RSS/Atom feed (``feed:``: YouTube channel feeds, Mastodon, Bluesky, a blog),
+    fetched by the crawl. Facebook and Instagram pages are never scraped (blocked, and
+    against their terms): a profile with neither is "activity unknown" (notice) and is
+    not scored. Site score: the mean
     over profiles with known activity of 100 (active) or 20 (inactive, last post older
     than ``social.max_days_without_post``).
     """
@@ -51,6 +53,8 @@ class SocialActivity(SiteRule):
                                                       "Activity unknown (no export)")),
         "unreadable-export": Code(Severity.WARNING, Msg("Export de statistiques illisible",
                                                         "Unreadable analytics export")),
+        "unreadable-feed": Code(Severity.WARNING, Msg("Flux RSS/Atom illisible",
+                                                      "Unreadable RSS/Atom feed")),
     }
 
     @dataclass(frozen=True)
@@ -71,21 +75,45 @@ class SocialActivity(SiteRule):
             profile = social.profile(network)
             if profile is None:
                 continue
-            if not profile.posts_csv:
+            row: dict[str, object] = {"network": network, "source": "", "last_post": None,
+                                      "per_month": None, "active": None}
+            if profile.posts_csv:
+                row["source"] = "export"
+                try:
+                    dates = read_post_dates(ctx.config.resolve(profile.posts_csv))
+                except ExportError as exc:
+                    # The run goes on without this input, and says so.
+                    yield TableRow("social", row)
+                    yield self.finding(home, "unreadable-export", Msg(
+                        "Export de {n} illisible, activité non mesurée : {e}",
+                        "{n} export unreadable, activity not measured: {e}").format(
+                            n=network, e=str(exc)), evidence=str(exc))
+                    continue
+            elif profile.feed and network in ctx.feeds:
+                record = ctx.feeds[network]
+                row["source"] = "feed"
+                if record.get("error"):
+                    yield TableRow("social", row)
+                    yield self.finding(home, "unreadable-feed", Msg(
+                        "Flux de {n} illisible, activité non mesurée : {e}",
+                        "{n} feed unreadable, activity not measured: {e}").format(
+                            n=network, e=record["error"]), evidence=profile.feed,
+                        related=[profile.feed])
+                    continue
+                dates = sorted((date.fromisoformat(d[:10]) for d in record.get("dates", [])),
+                               reverse=True)
+            else:
+                why = Msg("flux non récupéré par l’exploration", "feed not fetched by the crawl") \
+                    if profile.feed else Msg("fournissez l’export des publications "
+                                             f"(social.profiles.{network}.posts_csv) ou un "
+                                             "flux RSS/Atom (feed)",
+                                             "provide the posts export "
+                                             f"(social.profiles.{network}.posts_csv) or an "
+                                             "RSS/Atom feed (feed)")
+                yield TableRow("social", row)
                 yield self.finding(home, "unknown-activity", Msg(
-                    "Activité de {n} inconnue : fournissez l’export des publications "
-                    "(social.profiles.{n}.posts_csv).",
-                    "{n} activity unknown: provide the posts export "
-                    "(social.profiles.{n}.posts_csv).").format(n=network), evidence=profile.url)
-                continue
-            try:
-                dates = read_post_dates(ctx.config.resolve(profile.posts_csv))
-            except ExportError as exc:
-                # The run goes on without this input, and says so.
-                yield self.finding(home, "unreadable-export", Msg(
-                    "Export de {n} illisible, activité non mesurée : {e}",
-                    "{n} export unreadable, activity not measured: {e}").format(
-                        n=network, e=str(exc)), evidence=str(exc))
+                    f"Activité de {network} inconnue : {why.fr}.",
+                    f"{network} activity unknown: {why.en}."), evidence=profile.url)
                 continue
             last = dates[0] if dates else None
             recent = [d for d in dates if d >= today - timedelta(days=self.options.window_days)]
@@ -96,7 +124,10 @@ class SocialActivity(SiteRule):
                 f"last post: {last or '—'}; {per_month:.1f} posts a month over "
                 f"{self.options.window_days} days")
             idle = (today - last).days if last else None
-            if idle is None or idle > social.max_days_without_post:
+            active_now = idle is not None and idle <= social.max_days_without_post
+            yield TableRow("social", {**row, "last_post": last.isoformat() if last else None,
+                                      "per_month": round(per_month, 1), "active": active_now})
+            if not active_now:
                 scores.append(self.options.inactive_score)
                 yield self.finding(home, "inactive", Msg(
                     "Profil {n} inactif : aucun post depuis {d} jours (au plus {m} conseillé).",

@@ -5,7 +5,7 @@ from typing import Any
 
 from audit.context import Context
 from audit.networks import Profile, profile_of
-from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
+from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule, TableRow
 from spiders.items import PageItem
 
 
@@ -105,6 +105,10 @@ class SocialProfiles(SiteRule):
                         "it to social.profiles to follow its activity.").format(n=network),
                         evidence=profile.url)
         networks = set(self.found) | declared_networks
+        for network in sorted(networks):  # the Summary's SMO block
+            yield TableRow("social", {"network": network,
+                                      "declared": network in declared_networks,
+                                      "linked": network in self.found})
         score = 100.0
         if len(networks) < social.min_networks:
             score = 100.0 * len(networks) / social.min_networks

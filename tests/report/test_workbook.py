@@ -409,3 +409,51 @@ def test_five_thousand_pages(tmp_path: Path) -> None:
     rows = list(openpyxl.load_workbook(path, read_only=True)["Pages"].values)
     assert len(rows) == 5_001
     assert rows[-1][:3] == (f"{SITE}/article-4999.html", 200, 4999 % 101)
+
+
+# ------------------------------------------------------------------- backlinks and SMO
+
+
+def _with_backlinks_and_smo(lang: str) -> ReportData:
+    from audit.report.model import BacklinkSummary, NetworkRow, SmoSummary
+
+    data = make_data(lang)
+    rows = [{"source": "https://www.annuaire-lyon.fr/agences.html",
+             "domain": "www.annuaire-lyon.fr",
+             "target": f"{SITE}/", "found_target": f"{SITE}/", "anchor": HOSTILE[0],
+             "expected_anchor": "Agence Clairvoyance", "state": "anchor-changed", "live": True,
+             "follow": True, "page_status": 200, "page_error": "", "origin": "ahrefs.csv"},
+            {"source": "https://blog.partenaire.fr/archives.html", "domain": "blog.partenaire.fr",
+             "target": f"{SITE}/", "found_target": "", "anchor": "", "expected_anchor": "",
+             "state": "page-gone", "live": False, "follow": False, "page_status": 404,
+             "page_error": "", "origin": "config"}]
+    data.backlinks = lambda: iter(rows)
+    data.summary.backlinks = BacklinkSummary(links=2, referring_domains=2, live=1, lost=1,
+                                             follow_share=1.0, anchors=[(HOSTILE[0], 1)])
+    data.summary.smo = SmoSummary([NetworkRow("linkedin", True, True, "export", "2025-05-02",
+                                              4.3, True),
+                                   NetworkRow("tiktok", False, True)], og_pages=3, og_complete=2)
+    return data
+
+
+def test_backlinks_sheet_and_summary_blocks(tmp_path: Path) -> None:
+    en = openpyxl.load_workbook(write_workbook(_with_backlinks_and_smo("en"),
+                                               tmp_path / "en.xlsx"))
+    assert en.sheetnames == ["Summary", "Pages", "Findings", "Backlinks", "Rules"]
+    ws = en["Backlinks"]
+    assert [c.value for c in ws[1]][:7] == ["Referring page", "Domain", "Expected target",
+                                           "Link found to", "Anchor", "Expected anchor",
+                                           "State"]
+    assert ws["E2"].value == HOSTILE[0] and ws["E2"].data_type == "s" and ws["E2"].quotePrefix
+    assert (ws["G2"].value, ws["G3"].value, ws["I3"].value) == (
+        "Backlink anchor changed", "Referring page unreachable", 404)
+    assert ws.auto_filter.ref == "A1:J3"
+    cells = {c.value: c for row in en["Summary"].iter_rows() for c in row if c.value}
+    for text in ("Social networks (SMO)", "Networks declared / linked", "tiktok (not declared)",
+                 "active", "unknown", "Backlinks (links from other sites)", "Referring domains"):
+        assert text in cells, text
+    assert cells[HOSTILE[0]].data_type == "s" and cells[HOSTILE[0]].quotePrefix
+    fr = openpyxl.load_workbook(write_workbook(_with_backlinks_and_smo("fr"),
+                                               tmp_path / "fr.xlsx"))
+    assert fr["Backlinks"]["A1"].value == "Page référente"
+    assert fr["Backlinks"]["G2"].value == "Ancre du backlink modifiée"

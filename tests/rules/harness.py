@@ -29,7 +29,8 @@ def make_page(spec: dict[str, Any]) -> PageItem:
     """A PageItem from a case: ``url`` (relative to SITE), ``html``, other fields override.
 
     ``external: true`` makes it a page of another site, fetched for comparison (its
-    ``url`` is then absolute): it goes to the run's external.jsonl.
+    ``url`` is then absolute): it goes to the run's external.jsonl; ``referring: true``
+    a page linking to the site (backlinks.jsonl).
     """
     spec = dict(spec)
     url = urljoin(SITE, spec.pop("url", "/"))
@@ -59,7 +60,9 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
              options: dict[str, Any] | None = None,
              config: dict[str, Any] | None = None,
              sitemap: list[str] | None = None,
-             files: dict[str, str] | None = None) -> Outcome:
+             files: dict[str, str] | None = None,
+             feeds: list[dict[str, Any]] | None = None,
+             images: list[dict[str, Any]] | None = None) -> Outcome:
     """``options``: the rule's; ``config``: other top-level sections (keywords:, spelling:)."""
     data = {"client": "Cas de test", "site": {"start_urls": [SITE]}, **(config or {}),
             "rules": {rule_id: options or {}}}
@@ -72,15 +75,30 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
     run_dir.mkdir(exist_ok=True)
     # Pages marked ``external: true`` in a case are the crawl's external.jsonl (pages of
     # other sites fetched for comparison, duplicates.compare_with), not pages of the site.
+    # Pages marked ``referring: true`` are the crawl's backlinks.jsonl (the referring
+    # pages of backlinks.expected / imports).
     external = [p for p in pages if getattr(p, "external", False)]
+    referring = [p for p in pages if getattr(p, "referring", False)]
     with open(run_dir / "pages.jsonl", "w", encoding="utf-8") as fh:
         for page in pages:
-            if not getattr(page, "external", False):
+            if not getattr(page, "external", False) and not getattr(page, "referring", False):
+                fh.write(json.dumps(page.to_dict(), ensure_ascii=False) + "\n")
+    if referring:
+        with open(run_dir / "backlinks.jsonl", "w", encoding="utf-8") as fh:
+            for page in referring:
                 fh.write(json.dumps(page.to_dict(), ensure_ascii=False) + "\n")
     if external:
         with open(run_dir / "external.jsonl", "w", encoding="utf-8") as fh:
             for page in external:
                 fh.write(json.dumps(page.to_dict(), ensure_ascii=False) + "\n")
+    if feeds is not None:  # what the crawl read of the profiles' feeds (feeds.jsonl)
+        with open(run_dir / "feeds.jsonl", "w", encoding="utf-8") as fh:
+            for record in feeds:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if images is not None:  # what fetching the og:images gave (images.jsonl)
+        with open(run_dir / "images.jsonl", "w", encoding="utf-8") as fh:
+            for record in images:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     if sitemap is not None:
         with open(run_dir / "sitemaps.jsonl", "w", encoding="utf-8") as fh:
             for url in sitemap:

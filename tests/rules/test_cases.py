@@ -9,6 +9,8 @@ A case file::
         config: {keywords: {/: audit SEO}}  # other sections of the client config
         sitemap: [/, /tarifs.html]       # URLs listed in the site's XML sitemap
         files: {posts.csv: "Date\n{days_ago:3}\n"}  # files next to the config
+        feeds: [{network: youtube, dates: ["{days_ago:3}"]}]  # the crawl's feeds.jsonl
+        images: [{url: "https://…/a.png", status: 404}]  # the crawl's images.jsonl
         pages:                           # or a single `html:` / `page:` for one page at /
           - url: /tarifs.html
             html: "<html>...</html>"     # parsed by the real extractor
@@ -22,6 +24,7 @@ A case file::
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -78,8 +81,12 @@ def _expected(case: dict[str, Any]) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("rule_id", "case"), _load_cases())
 def test_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
     pages = [make_page(spec) for spec in _pages(case)]
+    feeds = case.get("feeds")
+    if feeds is not None:
+        feeds = json.loads(_dated({"f": json.dumps(feeds)})["f"])  # type: ignore[index]
     outcome = run_rule(rule_id, pages, tmp_path, case.get("options"), case.get("config"),
-                       case.get("sitemap"), _dated(case.get("files")))
+                       case.get("sitemap"), _dated(case.get("files")), feeds,
+                       case.get("images"))
     got = sorted((f.url, f.code) for f in outcome.findings)
     assert got == _expected(case), [f.message.en for f in outcome.findings]
     for f in outcome.findings:
