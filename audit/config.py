@@ -67,7 +67,10 @@ class SiteConfig:
     timeout: float = checked(at_least(1), default=30.0)
     max_page_mb: float = checked(at_least(0.1), default=10.0)
     user_agent: str = DEFAULT_USER_AGENT
+    # Pages rendered in headless Chromium (scripts run, computed styles): spiders/render.py.
     render: bool = False
+    render_concurrency: int = checked(between(1, 8), default=3)  # browser pages at a time
+    chromium: str = ""  # the Chromium executable; default /usr/bin/chromium, else on PATH
     # Linked stylesheets fetched (once per URL) so hidden-text sees the styles a browser
     # applies; at most max_stylesheets distinct URLs per crawl (cache-busting query
     # strings can make every page's URL unique).

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from lxml import etree, html
 
 from spiders.items import Heading, Image, Link, PageItem, TextBlock
+from spiders.rendered import Mark, RenderedStyles
 from spiders.visibility import Computed, PageStyles, document_base, stylesheets_to_fetch
 
 __all__ = ["clean", "count_words", "fill_page", "parse_html", "strip_fragment",
@@ -107,16 +108,21 @@ def _absolute(base: str, href: str | None) -> str | None:
 
 
 def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str], bool],
-              stylesheets: Mapping[str, str] | None = None) -> None:
+              stylesheets: Mapping[str, str] | None = None, rendered: bool = False) -> None:
     """Fill the HTML fields of ``page`` from a parsed document.
 
     ``stylesheets``: absolute URL → CSS text of the linked stylesheets the crawler
     fetched (see :func:`stylesheets_to_fetch`); inline ``<style>`` blocks and
     ``style=""`` attributes are always read. A linked sheet missing from the mapping
     is simply not applied.
+
+    ``rendered``: ``root`` is a DOM serialized by Chromium after ``render_hidden.js``
+    marked the hidden text (``spiders.render``): visibility is the browser's verdict
+    (:class:`spiders.rendered.RenderedStyles`), not the static cascade.
     """
     base = document_base(root, page.url)
-    styles = PageStyles(root, base, stylesheets)
+    styles: PageStyles | RenderedStyles = (
+        RenderedStyles(root, base) if rendered else PageStyles(root, base, stylesheets))
 
     page.lang = clean(root.get("lang") or root.get("xml:lang") or "").lower()
 
@@ -204,7 +210,8 @@ def _in_svg(el: etree._Element) -> bool:
     return any(_tag(p) == "svg" for p in el.iterancestors())
 
 
-def text_blocks(root: etree._Element, styles: PageStyles | None = None) -> Iterator[TextBlock]:
+def text_blocks(root: etree._Element, styles: PageStyles | RenderedStyles | None = None
+                ) -> Iterator[TextBlock]:
     """Text split at block elements, each block tagged with its page region; text a
     visitor cannot see comes in blocks of its own, with ``hidden`` (technique and rule)
     and ``hidden_context`` (the honest pattern, when recognised) set.
@@ -218,11 +225,11 @@ def text_blocks(root: etree._Element, styles: PageStyles | None = None) -> Itera
         styles = PageStyles(root.getroottree().getroot())
     parent = root.getparent()
     outer = styles.computed(parent) if parent is not None else styles.initial()
-    parts: list[tuple[str, Computed]] = []
+    parts: list[tuple[str, Computed | Mark]] = []
     # One entry per open block element: (tag, region).
     stack: list[tuple[str, str]] = [(_tag(root) or "body", "")]
     regions: list[str] = []  # region of every open element, to restore on "end"
-    comps: list[Computed] = [outer]  # computed style of every open element
+    comps: list[Computed | Mark] = [outer]  # computed style of every open element
 
     def flush() -> Iterator[TextBlock]:
         if not parts:

@@ -90,6 +90,11 @@ class PageItem:
     open_graph: dict[str, str] = field(default_factory=dict)  # og:* properties
     twitter: dict[str, str] = field(default_factory=dict)  # twitter:* names
     json_ld: list[Any] = field(default_factory=list)  # parsed JSON-LD blocks (invalid: skipped)
+    # site.render: the fields above come from the DOM Chromium built (scripts run) and
+    # hidden text from its computed styles; render_error says why a page fell back to
+    # the static reading of the HTML.
+    rendered: bool = False
+    render_error: str = ""
     schema_version: int = PAGE_SCHEMA_VERSION
 
     @property

@@ -37,8 +37,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
@@ -46,6 +48,7 @@ from audit.atomic import atomic_text
 from audit.config import ClientConfig, load
 from spiders.extract import fill_page, parse_html, strip_fragment
 from spiders.items import PageItem, SitemapEntry
+from spiders.render import Renderer, RenderError, chromium_path
 from spiders.stylesheets import StylesheetCache
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -96,6 +99,18 @@ class SiteSpider(scrapy.Spider):
         self._external_files = contextlib.ExitStack()
         self._external_out: IO[str] | None = None
         self.stylesheets: StylesheetCache | None = None  # set in from_crawler
+        self.renderer: Renderer | None = None  # site.render
+        self.render_problem = ""
+        if self.cfg.site.render:
+            executable = chromium_path(self.cfg.site.chromium)
+            if executable is None:
+                # Said once, in crawl.json and the log; pages are then read statically.
+                wanted = self.cfg.site.chromium or "/usr/bin/chromium"
+                self.render_problem = f"Chromium not found ({wanted}): apt-get install chromium"
+                self.logger.error("site.render: %s", self.render_problem)
+            else:
+                self.renderer = Renderer(executable, self.cfg.site.render_concurrency,
+                                         self.cfg.site.timeout, self.cfg.site.user_agent)
         dup = self.cfg.duplicates
         for url in dup.compare_with:
             self._queue_external("page", strip_fragment(url), "compare_with")
@@ -136,6 +151,8 @@ class SiteSpider(scrapy.Spider):
             spider.stylesheets = StylesheetCache(
                 lambda request: crawler.engine.download_async(request),
                 spider.robots_meta, site.max_stylesheets)
+        if spider.renderer is not None:
+            crawler.signals.connect(spider._close_renderer, signal=signals.spider_closed)
         # After the feed exporters have closed their files (spider_closed), not before.
         crawler.signals.connect(spider.write_summary, signal=signals.engine_stopped)
         crawler.signals.connect(spider._robots_seen, signal=signals.response_received)
@@ -288,8 +305,13 @@ class SiteSpider(scrapy.Spider):
             item.is_html = item.is_html and isinstance(response, TextResponse)
             yield item
             return
-        root = parse_html(response.text)
+        root = await self._rendered(item, response) if self.renderer is not None else None
         if root is not None:
+            fill_page(item, root, self.in_scope, rendered=True)
+            item.rendered = True
+        else:
+            root = parse_html(response.text)
+        if root is not None and not item.rendered:
             sheets = None
             if self.stylesheets is not None:
                 sheets = await self.stylesheets.for_page(root, response.url)
@@ -303,6 +325,25 @@ class SiteSpider(scrapy.Spider):
         for url in targets:
             if self._claim(url):
                 yield self._request(url, depth + 1, item.url)
+
+    async def _rendered(self, item: PageItem, response: TextResponse) -> Any:
+        """The page's DOM as Chromium built it (hidden text marked), or None (static)."""
+        if not (200 <= response.status < 300) or self.renderer is None:
+            return None
+        try:
+            html = await self.renderer.render(
+                response.url, response.text, response.status,
+                {"content-type": "text/html; charset=utf-8"})  # the body goes as UTF-8 text
+        except RenderError as exc:
+            item.render_error = str(exc)
+            self.logger.warning("not rendered, read statically: %s (%s)", response.url, exc)
+            return None
+        return parse_html(html)
+
+    def _close_renderer(self) -> Deferred[None] | None:
+        if self.renderer is None:
+            return None
+        return deferred_from_coro(self.renderer.close())
 
     def _follow_redirect(self, response: Response, target: str, depth: int) -> Iterator[Any]:
         meta = response.meta
@@ -486,6 +527,8 @@ class SiteSpider(scrapy.Spider):
             "budget_reached": len(self.seen) >= self.cfg.site.max_pages,
             "external_pages": len(self.external_claimed),
             "stylesheets": self.stylesheets.summary() if self.stylesheets else None,
+            "render": self.renderer.summary() if self.renderer else (
+                {"error": self.render_problem} if self.render_problem else None),
         }
         with atomic_text(self.run_dir / "crawl.json") as fh:
             json.dump(summary, fh, indent=2, ensure_ascii=False)
