@@ -178,12 +178,18 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from audit.demo import competitor_server, demo_config_text, demo_site_root, write_social_exports
+    from audit.demo import (
+        competitor_server,
+        demo_config_text,
+        demo_googlebot_root,
+        demo_site_root,
+        write_social_exports,
+    )
     from audit.demo.server import SiteServer
 
     out = Path(args.out or "reports").resolve()
-    with SiteServer(demo_site_root()) as server, competitor_server() as competitor, \
-            tempfile.TemporaryDirectory() as tmp:
+    site = SiteServer(demo_site_root(), bot_root=demo_googlebot_root())
+    with site as server, competitor_server() as competitor, tempfile.TemporaryDirectory() as tmp:
         config_path = Path(tmp) / "demo.yaml"
         write_social_exports(Path(tmp), date.today())
         config_path.write_text(demo_config_text(server.origin, out, args.lang,

@@ -32,6 +32,11 @@ if TYPE_CHECKING:
     from audit.rule import Rule
 
 DEFAULT_USER_AGENT = "seo-audit/0.1 (+https://github.com/seo-audit/seo-audit; site audit)"
+# Googlebot Smartphone, as Google documents it (mobile-first indexing fetches with this one).
+GOOGLEBOT_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/131.0.6778.204 Mobile Safari/537.36 "
+    "(compatible; Googlebot/2.1; +http://www.google.com/bot.html)")
 
 Category = Literal["seo", "sea", "smo"]
 CATEGORIES: tuple[Category, ...] = ("seo", "sea", "smo")
@@ -153,6 +158,20 @@ class DuplicatesConfig:
 
 
 @dataclass
+class HiddenTextConfig:
+    """What the crawl gathers for hidden-text checks beyond the page itself.
+
+    ``check_cloaking``: every HTML page of the site answering 2xx is fetched a second time
+    with ``bot_user_agent`` (Googlebot's) and its visible words are compared with the
+    visitor's view (``site.user_agent``); the ``cloaking`` rule judges the difference.
+    One more request per page.
+    """
+
+    check_cloaking: bool = False
+    bot_user_agent: str = GOOGLEBOT_USER_AGENT
+
+
+@dataclass
 class SocialProfile:
     """One network's profile: its URL, and where its activity can be read."""
 
@@ -204,7 +223,7 @@ class ClientConfig:
     languagetool: LanguageToolConfig = field(default_factory=LanguageToolConfig)
     duplicates: DuplicatesConfig = field(default_factory=DuplicatesConfig)
     backlinks: dict[str, Any] = field(default_factory=dict)
-    hidden_text: dict[str, Any] = field(default_factory=dict)
+    hidden_text: HiddenTextConfig = field(default_factory=HiddenTextConfig)
     social: SocialConfig = field(default_factory=SocialConfig)
     sea: dict[str, Any] = field(default_factory=dict)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
@@ -23,7 +24,7 @@ from spiders.rendered import Mark, RenderedStyles
 from spiders.visibility import Computed, PageStyles, document_base, stylesheets_to_fetch
 
 __all__ = ["clean", "count_words", "fill_page", "parse_html", "strip_fragment",
-           "stylesheets_to_fetch", "text_blocks"]
+           "stylesheets_to_fetch", "text_blocks", "visible_words"]
 
 # Elements whose content is never page text (not even hidden text).
 _INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "svg", "math",
@@ -52,6 +53,12 @@ def clean(text: str | None) -> str:
 def count_words(text: str) -> int:
     """Words as a reader counts them: l’identité and c’est-à-dire are one word each."""
     return sum(1 for _ in _WORD.finditer(text))
+
+
+def visible_words(blocks: Iterable[TextBlock]) -> Counter[str]:
+    """The words a visitor reads (hidden blocks left out), lower-case, with their counts."""
+    return Counter(m.group().lower() for b in blocks if not b.hidden
+                   for m in _WORD.finditer(b.text))
 
 
 def strip_fragment(url: str) -> str:

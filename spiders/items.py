@@ -95,6 +95,11 @@ class PageItem:
     # the static reading of the HTML.
     rendered: bool = False
     render_error: str = ""
+    # hidden_text.check_cloaking: the page fetched again as Googlebot, its visible words
+    # compared with this view (spiders.site): {"status", "error", "title", "words",
+    # "visitor_words", "only_bot", "only_visitor" (word → count, the most frequent),
+    # "only_bot_total", "only_visitor_total"}. Empty: not checked.
+    cloaking: dict[str, Any] = field(default_factory=dict)
     schema_version: int = PAGE_SCHEMA_VERSION
 
     @property

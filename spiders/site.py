@@ -46,7 +46,7 @@ from w3lib.url import canonicalize_url
 
 from audit.atomic import atomic_text
 from audit.config import ClientConfig, load
-from spiders.extract import fill_page, parse_html, strip_fragment
+from spiders.extract import fill_page, parse_html, strip_fragment, visible_words
 from spiders.items import PageItem, SitemapEntry
 from spiders.render import Renderer, RenderError, chromium_path
 from spiders.stylesheets import StylesheetCache
@@ -57,6 +57,7 @@ MAX_REDIRECTS = 10
 EXTERNAL_SLOT = "seo-audit-external"  # download slot of every external request
 MAX_EXTERNAL_SITEMAPS = 20
 MAX_EXTERNAL_REDIRECTS = 5
+CLOAKING_WORDS_KEPT = 50  # words only one view has, the most frequent, kept per page
 
 
 def default_run_dir(cfg: ClientConfig) -> Path:
@@ -305,17 +306,9 @@ class SiteSpider(scrapy.Spider):
             item.is_html = item.is_html and isinstance(response, TextResponse)
             yield item
             return
-        root = await self._rendered(item, response) if self.renderer is not None else None
-        if root is not None:
-            fill_page(item, root, self.in_scope, rendered=True)
-            item.rendered = True
-        else:
-            root = parse_html(response.text)
-        if root is not None and not item.rendered:
-            sheets = None
-            if self.stylesheets is not None:
-                sheets = await self.stylesheets.for_page(root, response.url)
-            fill_page(item, root, self.in_scope, stylesheets=sheets)
+        await self._fill(item, response)
+        if self.cfg.hidden_text.check_cloaking and 200 <= response.status < 300:
+            item.cloaking = await self._bot_view(item, response)
         yield item
         if not (200 <= response.status < 300) or depth >= self.cfg.site.max_depth:
             return
@@ -325,6 +318,52 @@ class SiteSpider(scrapy.Spider):
         for url in targets:
             if self._claim(url):
                 yield self._request(url, depth + 1, item.url)
+
+    async def _fill(self, item: PageItem, response: TextResponse) -> None:
+        """The HTML fields of the item: from Chromium's DOM (site.render) or the HTML."""
+        root = await self._rendered(item, response) if self.renderer is not None else None
+        if root is not None:
+            fill_page(item, root, self.in_scope, rendered=True)
+            item.rendered = True
+            return
+        root = parse_html(response.text)
+        if root is not None:
+            sheets = None
+            if self.stylesheets is not None:
+                sheets = await self.stylesheets.for_page(root, response.url)
+            fill_page(item, root, self.in_scope, stylesheets=sheets)
+
+    async def _bot_view(self, item: PageItem, response: TextResponse) -> dict[str, Any]:
+        """The page fetched again as Googlebot, read the same way (rendered or not), and
+        the words only one of the two views shows (hidden_text.check_cloaking)."""
+        request = scrapy.Request(
+            response.url, callback=NO_CALLBACK, dont_filter=True,
+            headers={"User-Agent": self.cfg.hidden_text.bot_user_agent},
+            meta={"handle_httpstatus_all": True, **self.robots_meta})
+        out: dict[str, Any] = {"status": None, "error": ""}
+        try:  # downloader middlewares apply (robots.txt, retries, size limit)
+            bot = await self.crawler.engine.download_async(request)
+        except Exception as exc:  # IgnoreRequest (robots.txt), timeouts, DNS...
+            robots = isinstance(exc, IgnoreRequest) and "robots" in str(exc).lower()
+            out["error"] = "robots.txt" if robots else f"{type(exc).__name__}: {exc}"[:300]
+            return out
+        out["status"] = bot.status
+        if 300 <= bot.status < 400:
+            location = bot.headers.get(b"Location", b"").decode("latin-1")
+            out["redirect_to"] = urljoin(response.url, location) if location else ""
+        if not (200 <= bot.status < 300 and isinstance(bot, TextResponse)):
+            return out
+        view = PageItem(url=item.url, status=bot.status)
+        await self._fill(view, bot)
+        mine, theirs = visible_words(item.text_blocks), visible_words(view.text_blocks)
+        only_bot, only_visitor = theirs - mine, mine - theirs
+        out.update(
+            title=view.title, words=sum(theirs.values()), visitor_words=sum(mine.values()),
+            only_bot=dict(only_bot.most_common(CLOAKING_WORDS_KEPT)),
+            only_visitor=dict(only_visitor.most_common(CLOAKING_WORDS_KEPT)),
+            only_bot_total=sum(only_bot.values()),
+            only_visitor_total=sum(only_visitor.values()))
+        return out
 
     async def _rendered(self, item: PageItem, response: TextResponse) -> Any:
         """The page's DOM as Chromium built it (hidden text marked), or None (static)."""
