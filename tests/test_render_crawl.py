@@ -175,3 +175,32 @@ def test_missing_chromium_falls_back_to_static(tmp_path: Path) -> None:
     assert "Chromium not found (/nulle/part/chromium)" in summary["render"]["error"]
     assert pages and not pages[0].rendered
     assert {technique_of(b.hidden) for b in pages[0].text_blocks if b.hidden} == {"display:none"}
+
+
+def test_demo_honest_patterns_same_when_rendered(tmp_path: Path) -> None:
+    """The demo's /contact.html ("Done right" in DEFECTS.md): the same hidden blocks and
+    honest patterns from Chromium's computed styles as from the static cascade."""
+    from audit.demo import demo_site_root
+
+    with SiteServer(demo_site_root()) as server:
+        url = server.origin + "/contact.html"
+        config = write_config(tmp_path / "c.yaml", url,
+                              "  use_sitemaps: false\n  max_pages: 1\n  render: true\n")
+        cfg = load(config)
+        run_dir = pipeline.new_run_dir(cfg)
+        pipeline.crawl(config, cfg, run_dir)
+        rendered = next(p for p in read_pages(run_dir / "pages.jsonl") if p.url == url)
+        config.write_text(config.read_text().replace("  render: true\n", ""))
+        cfg = load(config)
+        run_dir = pipeline.new_run_dir(cfg)
+        pipeline.crawl(config, cfg, run_dir)
+        static = next(p for p in read_pages(run_dir / "pages.jsonl") if p.url == url)
+    assert rendered.rendered and not static.rendered
+
+    def hidden(page: PageItem) -> list[tuple[str, str, str]]:
+        return [(technique_of(b.hidden), b.hidden_context, b.text) for b in page.text_blocks
+                if b.hidden]
+
+    assert hidden(rendered) == hidden(static)
+    assert {c for _, c, _ in hidden(rendered)} == {"skip-link", "sr-only", "menu", "details",
+                                                   "cookie-banner"}
