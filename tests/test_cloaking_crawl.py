@@ -13,6 +13,7 @@ from audit.config import load
 from audit.demo.server import SiteServer
 from audit.runner import read_pages
 from spiders.items import PageItem
+from spiders.render import chromium_path
 from tests.conftest import write_config
 from tests.rules.harness import run_rule
 
@@ -46,10 +47,12 @@ def _site(root: Path, pages: dict[str, str]) -> Path:
     return root
 
 
-def _crawl(tmp: Path, site: Path, bot_root: Path | None) -> tuple[dict[str, PageItem], Any]:
+def _crawl(tmp: Path, site: Path, bot_root: Path | None, render: bool = False
+           ) -> tuple[dict[str, PageItem], Any]:
     with SiteServer(site, bot_root=bot_root) as server:
         config = write_config(tmp / "c.yaml", server.origin + "/index.html",
-                              "  use_sitemaps: false\nhidden_text: {check_cloaking: true}\n")
+                              "  use_sitemaps: false\n" + ("  render: true\n" if render else "")
+                              + "hidden_text: {check_cloaking: true}\n")
         cfg = load(config)
         run_dir = pipeline.new_run_dir(cfg)
         pipeline.crawl(config, cfg, run_dir)
@@ -79,6 +82,27 @@ def test_googlebot_served_other_content_is_found(tmp_path: Path) -> None:
     assert "plombier ×" in finding.evidence.fr and "Seulement pour Googlebot" in finding.evidence.fr
     assert outcome.scores[pages["index.html"].url]["cloaking"] == 0
     assert outcome.scores[pages["tarifs.html"].url]["cloaking"] == 100
+
+
+@pytest.mark.skipif(chromium_path() is None, reason="Chromium is not installed "
+                    "(/usr/bin/chromium): apt-get install chromium")
+def test_cloaking_found_in_rendered_mode_too(tmp_path: Path) -> None:
+    """Both views rendered: a script that writes the same text for everybody is no
+    difference; the stuffed page served to Googlebot still is."""
+    script = ('<script>document.querySelector("main").insertAdjacentHTML("beforeend", '
+              '"<p>Intervention garantie dans toute la capitale.</p>")</script>')
+    site = _site(tmp_path / "site", {
+        "index.html": ACCUEIL.replace("</body>", script + "</body>"), "contact.html": CONTACT,
+        "tarifs.html": TARIFS.format(date="31 décembre")})
+    bot = _site(tmp_path / "bot",
+                {"index.html": ACCUEIL_BOT.replace("</body>", script + "</body>")})
+    pages, (outcome, _) = _crawl(tmp_path, site, bot, render=True)
+    assert all(p.rendered for p in pages.values())
+    assert "toute la capitale" in pages["index.html"].text
+    home = pages["index.html"].cloaking
+    assert "capitale" not in home["only_bot"] and "capitale" not in home["only_visitor"]
+    assert {(f.url.rsplit("/", 1)[-1], f.code) for f in outcome.findings} == {
+        ("index.html", "cloaking")}
 
 
 def test_same_page_for_everybody_raises_nothing(tmp_path: Path) -> None:

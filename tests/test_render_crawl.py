@@ -113,8 +113,9 @@ def test_rendered_verdicts_equal_static_ones(crawl, tmp_path: Path) -> None:
     for entry in MANIFEST["fixtures"]:
         want = sorted(entry["codes"]) if entry["verdict"] == "spam" else []
         assert rendered[entry["file"]] == want, entry["file"]
-    print(f"\nrendered {len(pages)} pages in {seconds:.1f} s "
-          f"({len(pages) / seconds:.2f} pages/s, render_concurrency 3)")
+    n = sum(p.rendered for p in pages.values())
+    print(f"\ncrawled {len(pages)} URLs, rendered {n} pages in {seconds:.1f} s "
+          f"({n / seconds:.2f} rendered pages/s, render_concurrency 3)")
 
 
 def test_rendered_techniques_equal_static_ones(crawl) -> None:
