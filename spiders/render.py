@@ -76,6 +76,7 @@ class Renderer:
         self.timeout_ms = timeout * 1000
         self.user_agent = user_agent
         self.rendered = 0
+        self.restarts = 0
         self.failures: dict[str, str] = {}
         self._slots: asyncio.Semaphore | None = None
         self._start_lock: asyncio.Lock | None = None
@@ -90,12 +91,16 @@ class Renderer:
         async with self._start_lock:
             if self._closed:
                 raise RenderError("renderer closed")
+            if self._browser is not None and not self._browser.is_connected():
+                self.restarts += 1  # Chromium crashed (out of memory...): start another
+                self._browser = None
             if self._browser is None:
                 try:
                     from playwright.async_api import async_playwright
                 except ImportError as exc:  # pragma: no cover - a dependency of the project
                     raise RenderError(f"playwright is not installed ({exc})") from exc
-                self._playwright = await async_playwright().start()
+                if self._playwright is None:
+                    self._playwright = await async_playwright().start()
                 self._browser = await self._playwright.chromium.launch(
                     executable_path=self.executable, args=list(CHROMIUM_ARGS), headless=True,
                     timeout=self.timeout_ms)
@@ -184,5 +189,5 @@ class Renderer:
 
     def summary(self) -> dict[str, Any]:
         return {"executable": self.executable, "rendered": self.rendered,
-                "failed": len(self.failures),
+                "restarts": self.restarts, "failed": len(self.failures),
                 "failed_urls": dict(list(self.failures.items())[:MAX_FAILURES_LISTED])}

@@ -144,7 +144,8 @@
       if (emptyClipPath(cs.clipPath)) return { t: T.CLIPPED, d: "clip-path", by: a };
       const r = a.getBoundingClientRect();
       const clips = /hidden|clip/.test(cs.overflowX + " " + cs.overflowY);
-      if (clips && cs.display !== "inline") {
+      // overflow does not apply to inline boxes, and display:contents has no box at all.
+      if (clips && cs.display !== "inline" && cs.display !== "contents") {
         if (pos && r.width <= 1 && r.height <= 1) return { t: T.CLIPPED, d: "1px box", by: a };
         if (r.width <= 1 || r.height <= 1) return { t: T.ZERO_SIZE, by: a };
       }
