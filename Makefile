@@ -7,9 +7,10 @@ BIN    := $(VENV)/bin
 .PHONY: demo test lint bench clean python-check system-deps
 
 # Debian packages of the offline checkers: Hunspell dictionaries (spelling; the
-# "comprehensive" French variant accepts both classical and 1990 reformed spellings) and
-# Grammalecte (French grammar, pure Python, found by audit/text/grammar.py).
-SYSTEM_PACKAGES := hunspell-fr-comprehensive hunspell-en-us python3-grammalecte
+# "comprehensive" French variant accepts both classical and 1990 reformed spellings),
+# Grammalecte (French grammar, pure Python, found by audit/text/grammar.py) and Chromium
+# (site.render: pages rendered headless, driven by Playwright; its tests skip without it).
+SYSTEM_PACKAGES := hunspell-fr-comprehensive hunspell-en-us python3-grammalecte chromium
 
 python-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -41,9 +42,10 @@ system-deps:
 	  (apt-get install -y -qq $$missing || (apt-get update -qq && apt-get install -y -qq $$missing)) \
 	    >/dev/null || { echo "apt-get failed for:$$missing"; exit 1; }; \
 	else \
-	  echo "*** Please install these system packages for offline spelling and grammar:$$missing"; \
+	  echo "*** Please install these system packages for offline spelling, grammar and rendering:$$missing"; \
 	  echo "*** (Debian/Ubuntu: sudo apt-get install$$missing; elsewhere: Hunspell fr/en dictionaries"; \
-	  echo "***  and Grammalecte, then set spelling.dictionaries in the client config)"; \
+	  echo "***  and Grammalecte, then set spelling.dictionaries in the client config; Chromium,"; \
+	  echo "***  then set site.chromium to its path)"; \
 	fi
 
 demo: $(VENV)/.installed system-deps

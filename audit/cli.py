@@ -274,7 +274,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from audit.demo import competitor_server, demo_config_text, demo_site_root, write_demo_exports
+    from audit.demo import (
+        competitor_server,
+        demo_config_text,
+        demo_googlebot_root,
+        demo_site_root,
+        write_demo_exports,
+    )
     from audit.demo.server import SiteServer
 
     out = Path(args.out or "reports").resolve()
@@ -282,8 +288,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # the reports, so that `seo-audit check|report RUN_DIR` works on the demo run later.
     inputs = out / "demo-inputs"
     inputs.mkdir(parents=True, exist_ok=True)
-    with SiteServer(demo_site_root()) as server, \
-            competitor_server(server.origin) as competitor:
+    site = SiteServer(demo_site_root(), bot_root=demo_googlebot_root())
+    with site as server, competitor_server(server.origin) as competitor:
         config_path = inputs / "demo.yaml"
         write_demo_exports(inputs, date.today(), server.origin)
         config_path.write_text(demo_config_text(server.origin, out, args.lang,

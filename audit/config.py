@@ -32,6 +32,11 @@ if TYPE_CHECKING:
     from audit.rule import Rule
 
 DEFAULT_USER_AGENT = "seo-audit/0.1 (+https://github.com/seo-audit/seo-audit; site audit)"
+# Googlebot Smartphone, as Google documents it (mobile-first indexing fetches with this one).
+GOOGLEBOT_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/131.0.6778.204 Mobile Safari/537.36 "
+    "(compatible; Googlebot/2.1; +http://www.google.com/bot.html)")
 
 Category = Literal["seo", "sea", "smo"]
 CATEGORIES: tuple[Category, ...] = ("seo", "sea", "smo")
@@ -67,7 +72,10 @@ class SiteConfig:
     timeout: float = checked(at_least(1), default=30.0)
     max_page_mb: float = checked(at_least(0.1), default=10.0)
     user_agent: str = DEFAULT_USER_AGENT
+    # Pages rendered in headless Chromium (scripts run, computed styles): spiders/render.py.
     render: bool = False
+    render_concurrency: int = checked(between(1, 8), default=3)  # browser pages at a time
+    chromium: str = ""  # the Chromium executable; default /usr/bin/chromium, else on PATH
     # Linked stylesheets fetched (once per URL) so hidden-text sees the styles a browser
     # applies; at most max_stylesheets distinct URLs per crawl (cache-busting query
     # strings can make every page's URL unique).
@@ -204,6 +212,20 @@ def _feed_url(value: str) -> str | None:
 
 
 @dataclass
+class HiddenTextConfig:
+    """What the crawl gathers for hidden-text checks beyond the page itself.
+
+    ``check_cloaking``: every HTML page of the site answering 2xx is fetched a second time
+    with ``bot_user_agent`` (Googlebot's) and its visible words are compared with the
+    visitor's view (``site.user_agent``); the ``cloaking`` rule judges the difference.
+    One more request per page.
+    """
+
+    check_cloaking: bool = False
+    bot_user_agent: str = GOOGLEBOT_USER_AGENT
+
+
+@dataclass
 class SocialProfile:
     """One network's profile: its URL, and where its activity can be read."""
 
@@ -272,7 +294,7 @@ class ClientConfig:
     languagetool: LanguageToolConfig = field(default_factory=LanguageToolConfig)
     duplicates: DuplicatesConfig = field(default_factory=DuplicatesConfig)
     backlinks: BacklinksConfig = field(default_factory=BacklinksConfig)
-    hidden_text: dict[str, Any] = field(default_factory=dict)
+    hidden_text: HiddenTextConfig = field(default_factory=HiddenTextConfig)
     social: SocialConfig = field(default_factory=SocialConfig)
     sea: SeaConfig = field(default_factory=SeaConfig)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -21,10 +22,11 @@ from lxml import etree, html
 
 from spiders import conversion
 from spiders.items import Heading, Image, Link, PageItem, TextBlock
+from spiders.rendered import Mark, RenderedStyles
 from spiders.visibility import Computed, PageStyles, document_base, stylesheets_to_fetch
 
 __all__ = ["clean", "count_words", "fill_page", "parse_html", "strip_fragment",
-           "stylesheets_to_fetch", "text_blocks"]
+           "stylesheets_to_fetch", "text_blocks", "visible_words"]
 
 # Elements whose content is never page text (not even hidden text).
 _INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "svg", "math",
@@ -53,6 +55,12 @@ def clean(text: str | None) -> str:
 def count_words(text: str) -> int:
     """Words as a reader counts them: l’identité and c’est-à-dire are one word each."""
     return sum(1 for _ in _WORD.finditer(text))
+
+
+def visible_words(blocks: Iterable[TextBlock]) -> Counter[str]:
+    """The words a visitor reads (hidden blocks left out), lower-case, with their counts."""
+    return Counter(m.group().lower() for b in blocks if not b.hidden
+                   for m in _WORD.finditer(b.text))
 
 
 def strip_fragment(url: str) -> str:
@@ -122,16 +130,21 @@ def _resolve(base: str, href: str) -> str | None:
 
 
 def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str], bool],
-              stylesheets: Mapping[str, str] | None = None) -> None:
+              stylesheets: Mapping[str, str] | None = None, rendered: bool = False) -> None:
     """Fill the HTML fields of ``page`` from a parsed document.
 
     ``stylesheets``: absolute URL → CSS text of the linked stylesheets the crawler
     fetched (see :func:`stylesheets_to_fetch`); inline ``<style>`` blocks and
     ``style=""`` attributes are always read. A linked sheet missing from the mapping
     is simply not applied.
+
+    ``rendered``: ``root`` is a DOM serialized by Chromium after ``render_hidden.js``
+    marked the hidden text (``spiders.render``): visibility is the browser's verdict
+    (:class:`spiders.rendered.RenderedStyles`), not the static cascade.
     """
     base = document_base(root, page.url)
-    styles = PageStyles(root, base, stylesheets)
+    styles: PageStyles | RenderedStyles = (
+        RenderedStyles(root, base) if rendered else PageStyles(root, base, stylesheets))
 
     page.lang = clean(root.get("lang") or root.get("xml:lang") or "").lower()
 
@@ -224,7 +237,8 @@ def _in_svg(el: etree._Element) -> bool:
     return any(_tag(p) == "svg" for p in el.iterancestors())
 
 
-def text_blocks(root: etree._Element, styles: PageStyles | None = None) -> Iterator[TextBlock]:
+def text_blocks(root: etree._Element, styles: PageStyles | RenderedStyles | None = None
+                ) -> Iterator[TextBlock]:
     """Text split at block elements, each block tagged with its page region; text a
     visitor cannot see comes in blocks of its own, with ``hidden`` (technique and rule)
     and ``hidden_context`` (the honest pattern, when recognised) set.
@@ -238,11 +252,11 @@ def text_blocks(root: etree._Element, styles: PageStyles | None = None) -> Itera
         styles = PageStyles(root.getroottree().getroot())
     parent = root.getparent()
     outer = styles.computed(parent) if parent is not None else styles.initial()
-    parts: list[tuple[str, Computed]] = []
+    parts: list[tuple[str, Computed | Mark]] = []
     # One entry per open block element: (tag, region).
     stack: list[tuple[str, str]] = [(_tag(root) or "body", "")]
     regions: list[str] = []  # region of every open element, to restore on "end"
-    comps: list[Computed] = [outer]  # computed style of every open element
+    comps: list[Computed | Mark] = [outer]  # computed style of every open element
 
     def flush() -> Iterator[TextBlock]:
         if not parts:

@@ -103,6 +103,16 @@ class PageItem:
     forms: list[Form] = field(default_factory=list)
     buttons: list[str] = field(default_factory=list)
     contacts: list[str] = field(default_factory=list)
+    # site.render: the fields above come from the DOM Chromium built (scripts run) and
+    # hidden text from its computed styles; render_error says why a page fell back to
+    # the static reading of the HTML.
+    rendered: bool = False
+    render_error: str = ""
+    # hidden_text.check_cloaking: the page fetched again as Googlebot, its visible words
+    # compared with this view (spiders.site): {"status", "error", "title", "words",
+    # "visitor_words", "only_bot", "only_visitor" (word → count, the most frequent),
+    # "only_bot_total", "only_visitor_total"}. Empty: not checked.
+    cloaking: dict[str, Any] = field(default_factory=dict)
     schema_version: int = PAGE_SCHEMA_VERSION
 
     @property

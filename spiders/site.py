@@ -37,8 +37,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
@@ -47,14 +49,16 @@ from audit.backlinks import expected_links, referring_pages
 from audit.config import ClientConfig, is_walled, load
 from audit.sea.landing import landing_pages, read_campaigns
 from spiders.external import EXTERNAL_SLOT, MAX_EXTERNAL_SITEMAPS, ExternalFetcher, Kind
-from spiders.extract import fill_page, parse_html, strip_fragment
+from spiders.extract import fill_page, parse_html, strip_fragment, visible_words
 from spiders.items import PageItem, SitemapEntry
 from spiders.og_images import OgImageChecker
+from spiders.render import Renderer, RenderError, chromium_path
 from spiders.stylesheets import StylesheetCache
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_SITEMAPS = 200  # sitemap files read per crawl (an index pointing at itself stops here)
 MAX_REDIRECTS = 10
+CLOAKING_WORDS_KEPT = 50  # words only one view has, the most frequent, kept per page
 
 
 def default_run_dir(cfg: ClientConfig) -> Path:
@@ -90,6 +94,18 @@ class SiteSpider(scrapy.Spider):
         # middleware stays on for external pages (robots.txt of other sites is obeyed).
         self.robots_meta = {} if self.cfg.site.obey_robots else {"dont_obey_robotstxt": True}
         self.stylesheets: StylesheetCache | None = None  # set in from_crawler
+        self.renderer: Renderer | None = None  # site.render
+        self.render_problem = ""
+        if self.cfg.site.render:
+            executable = chromium_path(self.cfg.site.chromium)
+            if executable is None:
+                # Said once, in crawl.json and the log; pages are then read statically.
+                wanted = self.cfg.site.chromium or "/usr/bin/chromium"
+                self.render_problem = f"Chromium not found ({wanted}): apt-get install chromium"
+                self.logger.error("site.render: %s", self.render_problem)
+            else:
+                self.renderer = Renderer(executable, self.cfg.site.render_concurrency,
+                                         self.cfg.site.timeout, self.cfg.site.user_agent)
         self.og_images = OgImageChecker(
             self.run_dir, lambda url: self.robots_meta if self.in_scope(url) else {},
             lambda failure: self._failed_item(failure).error, _now)
@@ -171,6 +187,8 @@ class SiteSpider(scrapy.Spider):
             spider.stylesheets = StylesheetCache(
                 lambda request: crawler.engine.download_async(request),
                 spider.robots_meta, site.max_stylesheets)
+        if spider.renderer is not None:
+            crawler.signals.connect(spider._close_renderer, signal=signals.spider_closed)
         # After the feed exporters have closed their files (spider_closed), not before.
         crawler.signals.connect(spider.write_summary, signal=signals.engine_stopped)
         crawler.signals.connect(spider._robots_seen, signal=signals.response_received)
@@ -338,12 +356,9 @@ class SiteSpider(scrapy.Spider):
             item.is_html = item.is_html and isinstance(response, TextResponse)
             yield item
             return
-        root = parse_html(response.text)
-        if root is not None:
-            sheets = None
-            if self.stylesheets is not None:
-                sheets = await self.stylesheets.for_page(root, response.url)
-            fill_page(item, root, self.in_scope, stylesheets=sheets)
+        await self._fill(item, response)
+        if self.cfg.hidden_text.check_cloaking and 200 <= response.status < 300:
+            item.cloaking = await self._bot_view(item, response)
         yield item
         if not (200 <= response.status < 300):
             return
@@ -358,6 +373,71 @@ class SiteSpider(scrapy.Spider):
         for url in targets:
             if self._claim(url):
                 yield self._request(url, depth + 1, item.url)
+
+    async def _fill(self, item: PageItem, response: TextResponse) -> None:
+        """The HTML fields of the item: from Chromium's DOM (site.render) or the HTML."""
+        root = await self._rendered(item, response) if self.renderer is not None else None
+        if root is not None:
+            fill_page(item, root, self.in_scope, rendered=True)
+            item.rendered = True
+            return
+        root = parse_html(response.text)
+        if root is not None:
+            sheets = None
+            if self.stylesheets is not None:
+                sheets = await self.stylesheets.for_page(root, response.url)
+            fill_page(item, root, self.in_scope, stylesheets=sheets)
+
+    async def _bot_view(self, item: PageItem, response: TextResponse) -> dict[str, Any]:
+        """The page fetched again as Googlebot, read the same way (rendered or not), and
+        the words only one of the two views shows (hidden_text.check_cloaking)."""
+        request = scrapy.Request(
+            response.url, callback=NO_CALLBACK, dont_filter=True,
+            headers={"User-Agent": self.cfg.hidden_text.bot_user_agent},
+            meta={"handle_httpstatus_all": True, **self.robots_meta})
+        out: dict[str, Any] = {"status": None, "error": ""}
+        try:  # downloader middlewares apply (robots.txt, retries, size limit)
+            bot = await self.crawler.engine.download_async(request)
+        except Exception as exc:  # IgnoreRequest (robots.txt), timeouts, DNS...
+            robots = isinstance(exc, IgnoreRequest) and "robots" in str(exc).lower()
+            out["error"] = "robots.txt" if robots else f"{type(exc).__name__}: {exc}"[:300]
+            return out
+        out["status"] = bot.status
+        if 300 <= bot.status < 400:
+            location = bot.headers.get(b"Location", b"").decode("latin-1")
+            out["redirect_to"] = urljoin(response.url, location) if location else ""
+        if not (200 <= bot.status < 300 and isinstance(bot, TextResponse)):
+            return out
+        view = PageItem(url=item.url, status=bot.status)
+        await self._fill(view, bot)
+        mine, theirs = visible_words(item.text_blocks), visible_words(view.text_blocks)
+        only_bot, only_visitor = theirs - mine, mine - theirs
+        out.update(
+            title=view.title, words=sum(theirs.values()), visitor_words=sum(mine.values()),
+            only_bot=dict(only_bot.most_common(CLOAKING_WORDS_KEPT)),
+            only_visitor=dict(only_visitor.most_common(CLOAKING_WORDS_KEPT)),
+            only_bot_total=sum(only_bot.values()),
+            only_visitor_total=sum(only_visitor.values()))
+        return out
+
+    async def _rendered(self, item: PageItem, response: TextResponse) -> Any:
+        """The page's DOM as Chromium built it (hidden text marked), or None (static)."""
+        if not (200 <= response.status < 300) or self.renderer is None:
+            return None
+        try:
+            html = await self.renderer.render(
+                response.url, response.text, response.status,
+                {"content-type": "text/html; charset=utf-8"})  # the body goes as UTF-8 text
+        except RenderError as exc:
+            item.render_error = str(exc)
+            self.logger.warning("not rendered, read statically: %s (%s)", response.url, exc)
+            return None
+        return parse_html(html)
+
+    def _close_renderer(self) -> Deferred[None] | None:
+        if self.renderer is None:
+            return None
+        return deferred_from_coro(self.renderer.close())
 
     def _follow_redirect(self, response: Response, target: str, depth: int) -> Iterator[Any]:
         meta = response.meta
@@ -426,6 +506,8 @@ class SiteSpider(scrapy.Spider):
             "og_images": len(self.og_images.seen),
             "backlink_import_errors": [str(e) for e in self.backlink_import_errors],
             "stylesheets": self.stylesheets.summary() if self.stylesheets else None,
+            "render": self.renderer.summary() if self.renderer else (
+                {"error": self.render_problem} if self.render_problem else None),
         }
         with atomic_text(self.run_dir / "crawl.json") as fh:
             json.dump(summary, fh, indent=2, ensure_ascii=False)

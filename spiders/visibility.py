@@ -789,38 +789,42 @@ class PageStyles:
 
     def toggles(self) -> dict[str, str]:
         """id → kind of control that shows it (tab, accordion, modal, menu, disclosure)."""
-        if self._toggles is not None:
-            return self._toggles
-        out: dict[str, str] = {}
-        expr = ("//*[@aria-controls or @data-target or @data-bs-target or @aria-haspopup "
-                "or @data-toggle or @data-bs-toggle or @aria-expanded or @popovertarget]")
-        for el in self.root.xpath(expr):
-            toggle = (el.get("data-bs-toggle") or el.get("data-toggle") or "").lower()
-            role = (el.get("role") or "").lower()
-            if role == "tab" or toggle in ("tab", "pill", "list"):
-                kind = TAB
-            elif toggle == "collapse":
-                kind = ACCORDION
-            elif toggle == "modal":
-                kind = MODAL
-            elif toggle in ("dropdown", "offcanvas") or el.get("aria-haspopup") not in (None,
-                                                                                      "false"):
-                kind = MENU
-            elif el.get("popovertarget"):
-                kind = POPOVER
-            else:
-                kind = "disclosure"
-            targets = (el.get("aria-controls") or "").split()
-            for attr in ("data-bs-target", "data-target", "href", "popovertarget"):
-                value = (el.get(attr) or "").strip()
-                if attr == "popovertarget" and value:
-                    targets.append(value)
-                elif value.startswith("#") and len(value) > 1:
-                    targets.append(value[1:])
-            for t in targets:
-                out.setdefault(t, kind)
-        self._toggles = out
-        return out
+        if self._toggles is None:
+            self._toggles = find_toggles(self.root)
+        return self._toggles
+
+
+def find_toggles(root: Any) -> dict[str, str]:
+    """id → kind of control that shows it (tab, accordion, modal, menu, disclosure)."""
+    out: dict[str, str] = {}
+    expr = ("//*[@aria-controls or @data-target or @data-bs-target or @aria-haspopup "
+            "or @data-toggle or @data-bs-toggle or @aria-expanded or @popovertarget]")
+    for el in root.xpath(expr):
+        toggle = (el.get("data-bs-toggle") or el.get("data-toggle") or "").lower()
+        role = (el.get("role") or "").lower()
+        if role == "tab" or toggle in ("tab", "pill", "list"):
+            kind = TAB
+        elif toggle == "collapse":
+            kind = ACCORDION
+        elif toggle == "modal":
+            kind = MODAL
+        elif toggle in ("dropdown", "offcanvas") or el.get("aria-haspopup") not in (None,
+                                                                                  "false"):
+            kind = MENU
+        elif el.get("popovertarget"):
+            kind = POPOVER
+        else:
+            kind = "disclosure"
+        targets = (el.get("aria-controls") or "").split()
+        for attr in ("data-bs-target", "data-target", "href", "popovertarget"):
+            value = (el.get(attr) or "").strip()
+            if attr == "popovertarget" and value:
+                targets.append(value)
+            elif value.startswith("#") and len(value) > 1:
+                targets.append(value[1:])
+        for t in targets:
+            out.setdefault(t, kind)
+    return out
 
 
 def _select(sel: css.Selector, index: dict[str, dict[str, list[Any]]], root: Any) -> list[Any]:

@@ -212,3 +212,19 @@ def test_demo_fires_every_rule(demo_run: tuple[Path, dict]) -> None:
     col = header.index("Mot-clé principal")
     focus = [row[col].value for row in wb["Pages"].iter_rows(min_row=2)]
     assert any(v and v.endswith("(détecté)") for v in focus)
+
+
+def test_demo_honest_hidden_patterns_raise_nothing(demo_run: tuple[Path, dict]) -> None:
+    """DEFECTS.md "Done right": the skip link, screen-reader text, mobile menu, <details>
+    FAQ and consent banner of /contact.html are hidden text, and no finding; cloaking is
+    found on the one page served differently to Googlebot, on no other."""
+    _, report = demo_run
+    text = (ROOT / "audit" / "demo" / "site" / "contact.html").read_text(encoding="utf-8")
+    for pattern in ('class="lien-evitement"', 'class="visually-hidden"', 'id="menu-mobile"',
+                    "<details>", 'class="bandeau-cookies"'):
+        assert pattern in text
+    on_contact = {(f["rule"], f["code"]) for f in report["findings"]
+                  if urlsplit(f["url"]).path == "/contact.html"}
+    assert on_contact == {("meta-description", "too-short"), ("open-graph", "no-twitter-card")}
+    cloaked = {urlsplit(f["url"]).path for f in report["findings"] if f["rule"] == "cloaking"}
+    assert cloaked == {"/services/audit-de-site.html"}

@@ -19,6 +19,11 @@ def demo_site_root() -> Path:
     return Path(str(resources.files("audit") / "demo" / "site"))
 
 
+def demo_googlebot_root() -> Path:
+    """Pages the demo server gives Googlebot instead of the site's (cloaking, DEFECTS.md)."""
+    return Path(str(resources.files("audit") / "demo" / "googlebot"))
+
+
 def demo_competitor_root() -> Path:
     return Path(str(resources.files("audit") / "demo" / "competitor"))
 

@@ -9,6 +9,9 @@ plain static server lacks and an audit needs to show:
   robots.txt and canonical tags can carry absolute URLs whatever the port.
 
 Files whose name starts with ``_`` or ends with ``.md`` are not served.
+
+``bot_root`` (tests of the cloaking check): a second folder whose files are served instead
+to user agents naming Googlebot, as a cloaking site does.
 """
 
 from __future__ import annotations
@@ -51,8 +54,10 @@ class SiteServer:
     """``with SiteServer(folder) as server: server.origin`` → 'http://127.0.0.1:PORT'."""
 
     def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0,
-                 replacements: dict[str, str] | None = None):
+                 replacements: dict[str, str] | None = None,
+                 bot_root: str | Path | None = None):
         self.root = Path(root).resolve()
+        self.bot_root = Path(bot_root).resolve() if bot_root else None
         self.replacements = dict(replacements or {})  # more {{placeholders}} (tests)
         self.routes = read_redirects(self.root)
         self.requests: list[str] = []  # paths asked, in order (tests count refetches)
@@ -82,11 +87,20 @@ class SiteServer:
     def __exit__(self, *exc: Any) -> None:
         self.stop()
 
-    def resolve(self, path: str) -> Path | None:
+    def resolve(self, path: str, bot: bool = False) -> Path | None:
         """The file for a URL path, or None (outside the root, hidden, missing)."""
+        root = self.root
+        if bot and self.bot_root is not None:
+            found = self.resolve_in(self.bot_root, path)
+            if found is not None:
+                return found
+        return self.resolve_in(root, path)
+
+    @staticmethod
+    def resolve_in(root: Path, path: str) -> Path | None:
         rel = unquote(path).lstrip("/")
-        candidate = (self.root / rel).resolve()
-        if not candidate.is_relative_to(self.root):
+        candidate = (root / rel).resolve()
+        if not candidate.is_relative_to(root):
             return None
         if candidate.is_dir():
             candidate = candidate / "index.html"
@@ -122,7 +136,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if route:
             path, status = route.target, route.status
-        file = self.site.resolve(path)
+        bot = "googlebot" in (self.headers.get("User-Agent") or "").lower()
+        file = self.site.resolve(path, bot=bot)
         if file is None:
             status = 404
             body = b"<!DOCTYPE html><html lang='fr'><title>Page introuvable</title>" \
