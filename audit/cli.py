@@ -71,13 +71,19 @@ def _run_one(config_path: Path, cfg: ClientConfig, settings: dict, out: Path | N
     from audit import pipeline
 
     began = time.monotonic()
-    run_dir = pipeline.new_run_dir(cfg, out)
-    log.info("audit of %s: %s (run directory %s)", cfg.client, ", ".join(cfg.site.start_urls),
-             run_dir)
+    resume = getattr(args, "resume", False)
+    try:
+        run_dir = (pipeline.latest_unfinished_run(cfg, out) if resume
+                   else pipeline.new_run_dir(cfg, out))
+    except pipeline.RunDirError as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
+    log.info("audit of %s: %s (run directory %s%s)", cfg.client,
+             ", ".join(cfg.site.start_urls), run_dir, ", resumed" if resume else "")
     try:
         crawl = pipeline.crawl(config_path, cfg, run_dir,
                                progress=ProgressLine(sys.stderr, args.quiet),
-                               verbose=args.verbose)
+                               verbose=args.verbose, resume=resume)
         log.info("crawled %s URLs in %.1fs", crawl.get("pages"), crawl.get("seconds", 0))
         pipeline.check(run_dir, cfg, settings)
         paths = pipeline.report(run_dir, cfg, settings, out)
@@ -126,11 +132,25 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from audit import pipeline
 
     cfg, _ = _load_config(args.config)
-    run_dir = Path(args.run_dir) if args.run_dir else pipeline.new_run_dir(
-        cfg, Path(args.out) if args.out else None)
+    out = Path(args.out) if args.out else None
+    resume = args.resume is not None
     try:
+        if args.resume:  # --resume RUN_DIR
+            run_dir = Path(args.resume)
+            if not run_dir.is_dir():
+                raise pipeline.RunDirError(f"{run_dir}: no such run directory")
+            if pipeline.crawl_status(run_dir) == "complete":
+                raise pipeline.RunDirError(f"{run_dir}: the crawl is complete: nothing to resume")
+        elif resume:  # --resume alone: the client's last run
+            run_dir = pipeline.latest_unfinished_run(cfg, out)
+        else:
+            run_dir = Path(args.run_dir) if args.run_dir else pipeline.new_run_dir(cfg, out)
         pipeline.crawl(Path(args.config), cfg, run_dir,
-                       progress=ProgressLine(sys.stderr, args.quiet), verbose=args.verbose)
+                       progress=ProgressLine(sys.stderr, args.quiet), verbose=args.verbose,
+                       resume=resume)
+    except pipeline.RunDirError as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
     except pipeline.CrawlFailed as exc:
         log.error("%s", exc)
         return EXIT_FAILED
@@ -216,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: output.dir of the config)")
     p.add_argument("--fail-under", type=float, metavar="SCORE",
                    help="exit 3 when the SEM score is below SCORE")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the client's last interrupted run, then check and report")
     p.set_defaults(func=cmd_run)
 
     p = add("demo", "audit the bundled demo site (offline)")
@@ -232,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("config")
     p.add_argument("--out", help="output folder (default: output.dir of the config)")
     p.add_argument("--run-dir", help="write into this run directory")
+    p.add_argument("--resume", nargs="?", const="", metavar="RUN_DIR",
+                   help="continue an interrupted crawl (default: the client's last run)")
     p.set_defaults(func=cmd_crawl)
 
     for name, func, help in (("check", cmd_check, "run the rules on a crawled run directory"),
@@ -257,7 +281,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"seo-audit: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("seo-audit: interrupted", file=sys.stderr)
+        # The crawl child stops cleanly on the same Ctrl-C and keeps its state.
+        print("seo-audit: interrupted (a crawl can be continued with --resume)",
+              file=sys.stderr)
         return 130
 
 

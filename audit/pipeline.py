@@ -41,6 +41,35 @@ class CrawlFailed(Exception):
     """The crawl produced nothing to audit (start URL unreachable, nothing crawled)."""
 
 
+class CrawlInterrupted(CrawlFailed):
+    """The crawl stopped before the end (signal, killed process): it can be resumed."""
+
+    def __init__(self, run_dir: Path, why: str):
+        super().__init__(f"{run_dir}: the crawl was interrupted ({why}); continue it with "
+                         f"`seo-audit crawl CONFIG --resume {run_dir}` (or `run CONFIG --resume`)")
+        self.run_dir = run_dir
+
+
+def crawl_status(run_dir: Path) -> str:
+    """"complete", "interrupted", or "missing" (still running, killed, never started)."""
+    try:
+        return str(json.loads((run_dir / "crawl.json").read_text(encoding="utf-8"))["status"])
+    except (OSError, ValueError, KeyError):
+        return "missing"
+
+
+def latest_unfinished_run(cfg: ClientConfig, out_dir: Path | None = None) -> Path:
+    """The newest run directory of this client, if its crawl did not complete."""
+    base = (out_dir or cfg.output_dir) / "runs" / cfg.slug
+    runs = sorted((p for p in base.glob("*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    if not runs:
+        raise RunDirError(f"{base}: no run to resume")
+    last = runs[-1]
+    if crawl_status(last) == "complete":
+        raise RunDirError(f"{last}: the last crawl of {cfg.client} is complete: nothing to resume")
+    return last
+
+
 def new_run_dir(cfg: ClientConfig, out_dir: Path | None = None) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     base = (out_dir or cfg.output_dir) / "runs" / cfg.slug
@@ -54,18 +83,21 @@ def new_run_dir(cfg: ClientConfig, out_dir: Path | None = None) -> Path:
 
 
 def crawl(config_path: Path, cfg: ClientConfig, run_dir: Path,
-          progress: Progress | None = None, verbose: bool = False) -> dict[str, Any]:
-    """Run the spider in a child process; return crawl.json. Raises CrawlFailed."""
+          progress: Progress | None = None, verbose: bool = False,
+          resume: bool = False) -> dict[str, Any]:
+    """Run the spider in a child process; return crawl.json. Raises CrawlFailed
+    (CrawlInterrupted when it stopped early: ``resume=True`` continues it)."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(config_path, run_dir / "config.yaml")  # what this run was made with
+    if not resume or not (run_dir / "config.yaml").exists():
+        shutil.copyfile(config_path, run_dir / "config.yaml")  # what this run was made with
     cmd = [sys.executable, "-m", "spiders.crawl", str(config_path), str(run_dir),
-           "--log-level", "DEBUG" if verbose else "INFO"]
+           "--log-level", "DEBUG" if verbose else "INFO"] + (["--resume"] if resume else [])
     env = dict(os.environ)
     # The child must import this very checkout of spiders/ and audit/.
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH", "")]))
     stderr_path = run_dir / "crawl.stderr"
-    with open(stderr_path, "w", encoding="utf-8") as err:
+    with open(stderr_path, "a" if resume else "w", encoding="utf-8") as err:
         child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env)
         assert child.stdout is not None
         try:
@@ -79,10 +111,14 @@ def crawl(config_path: Path, cfg: ClientConfig, run_dir: Path,
         finally:
             code = child.wait()
     summary_path = run_dir / "crawl.json"
+    if code < 0:  # killed by a signal
+        raise CrawlInterrupted(run_dir, f"crawl process killed by signal {-code}")
     if code != 0 or not summary_path.exists():
         tail = stderr_path.read_text(encoding="utf-8", errors="replace").strip()[-2000:]
         raise CrawlFailed(f"the crawl process failed (exit {code}). {tail}".strip())
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    if summary.get("status") != "complete":
+        raise CrawlInterrupted(run_dir, str(summary.get("finish_reason")))
     _check_crawl_outcome(cfg, run_dir, summary)
     return summary
 
@@ -108,9 +144,14 @@ def _check_crawl_outcome(cfg: ClientConfig, run_dir: Path, summary: dict[str, An
 
 
 def check(run_dir: Path, cfg: ClientConfig, settings: dict[str, RuleSettings]) -> None:
-    crawl_json = run_dir / "crawl.json"
-    if not crawl_json.exists():
-        raise RunDirError(f"{run_dir}: no crawl.json: the crawl did not finish")
+    status = crawl_status(run_dir)
+    if status == "missing":
+        raise RunDirError(f"{run_dir}: no crawl.json: the crawl did not finish "
+                          "(still running, or killed: resume it with `seo-audit crawl CONFIG "
+                          f"--resume {run_dir}`)")
+    if status != "complete":
+        raise RunDirError(f"{run_dir}: crawl.json: the crawl is {status}, not complete: "
+                          f"resume it with `seo-audit crawl CONFIG --resume {run_dir}`")
     run_checks(run_dir, cfg, build_rules(cfg, settings))
 
 

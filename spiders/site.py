@@ -12,6 +12,9 @@
   are written to ``sitemaps.jsonl`` and crawled.
 - Output goes through Scrapy's feed exports into the run directory; ``crawl.json``
   is written last and marks the crawl as complete.
+- ``-a resume=1`` continues an interrupted crawl of the same run directory (feeds
+  appended; the spider's state from ``spider.state``, or rebuilt from the outputs after
+  a kill: see spiders/resume.py).
 - External pages to compare with (``duplicates.compare_with``, and the URLs of the
   sitemaps in ``duplicates.compare_sitemaps``, at most ``duplicates.max_external_pages``)
   are out of scope but explicitly allowed: they are fetched one at a time, in their own
@@ -47,6 +50,7 @@ from audit.config import ClientConfig, load
 from audit.sea.landing import landing_pages, read_campaigns
 from spiders.extract import fill_page, parse_html, strip_fragment
 from spiders.items import PageItem, SitemapEntry
+from spiders.resume import read_done
 from spiders.stylesheets import StylesheetCache
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -74,13 +78,18 @@ def _now() -> str:
 class SiteSpider(scrapy.Spider):
     name = "site"
 
-    def __init__(self, config: str | None = None, run_dir: str | None = None, **kwargs: Any):
+    def __init__(self, config: str | None = None, run_dir: str | None = None,
+                 resume: str | bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         if not config:
             raise ValueError("the site spider needs -a config=path/to/client.yaml")
         self.cfg = load(config)
         self.config_path = str(config)
         self.run_dir = Path(run_dir) if run_dir else default_run_dir(self.cfg)
+        # Scrapy passes -a values as strings.
+        self.resume = resume not in (False, None, "", "0", "false", "no")
+        self.before = (0, 0)  # pages, errors written by the earlier processes of this run
+        self.written_entries: set[tuple[str, str]] | None = None  # sitemap entries (resume)
         self.hosts: set[str] = set(self.cfg.allowed_hosts())
         self.seen: set[str] = set()
         self.sitemaps_seen: set[str] = set()
@@ -126,10 +135,10 @@ class SiteSpider(scrapy.Spider):
             s.set("DOWNLOAD_SLOTS", slots, priority="spider")
         s.set("FEEDS", {
             str(spider.run_dir / "pages.jsonl"): {
-                "format": "jsonlines", "encoding": "utf-8", "overwrite": True,
+                "format": "jsonlines", "encoding": "utf-8", "overwrite": not spider.resume,
                 "item_classes": [PageItem]},
             str(spider.run_dir / "sitemaps.jsonl"): {
-                "format": "jsonlines", "encoding": "utf-8", "overwrite": True,
+                "format": "jsonlines", "encoding": "utf-8", "overwrite": not spider.resume,
                 "item_classes": [SitemapEntry]},
         }, priority="spider")
         if site.fetch_stylesheets and site.max_stylesheets:
@@ -167,6 +176,10 @@ class SiteSpider(scrapy.Spider):
     # -- start -------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        pending = self._restore()
+        for url, depth, found_on, meta in pending:
+            if self.in_scope(url) and self._claim(url):
+                yield self._request(url, depth, found_on, **meta)
         for url in self.cfg.site.start_urls:
             url = strip_fragment(url)
             if self._claim(url):
@@ -182,9 +195,58 @@ class SiteSpider(scrapy.Spider):
                                      errback=self._sitemap_failed, priority=-100,
                                      meta={"dont_obey_robotstxt": True,
                                            "handle_httpstatus_all": True}, dont_filter=True)
-        first_external = self._next_external()
+        # After a graceful stop the external request in flight is in Scrapy's queue.
+        first_external = None if self.state_restored else self._next_external()
         if first_external is not None:
             yield first_external
+
+    # -- resume ------------------------------------------------------------------------
+
+    state_restored = False
+
+    def _restore(self) -> list[tuple[str, int, str, dict[str, Any]]]:
+        """On resume, take the state back; return the requests to rebuild (after a kill).
+
+        ``self.state`` is Scrapy's SpiderState (with a JOBDIR): saved when the spider
+        closes, loaded before start(). It holds the live sets, so it is current when saved.
+        """
+        state: dict[str, Any] | None = getattr(self, "state", None)
+        pending: list[tuple[str, int, str, dict[str, Any]]] = []
+        if self.resume:
+            graceful = bool(state and "seen" in state)
+            site = self.cfg.site
+            done = read_done(self.run_dir, site.start_urls, site.max_depth, rebuild=not graceful)
+            self.before = (done.pages, done.errors)
+            if graceful:
+                assert state is not None
+                self.state_restored = True
+                self.seen, self.sitemaps_seen = state["seen"], state["sitemaps_seen"]
+                self.hosts = state["hosts"]
+                self.external_queue = state["external_queue"]
+                self.external_claimed = state["external_claimed"]
+                self.external_sitemaps = state["external_sitemaps"]
+                self.external_netlocs = state["external_netlocs"]
+            else:  # killed: Scrapy's queue is lost; rebuilt from what was written
+                self.logger.info("resume without saved state: %d pages done, %d to fetch",
+                                 done.pages, len(done.pending))
+                self.seen = set(done.keys)
+                self.hosts |= done.hosts
+                self.written_entries = done.sitemap_entries
+                self.external_queue.clear()
+                self.external_claimed = set(done.external_keys)
+                self.external_sitemaps.clear()
+                for url in self.cfg.duplicates.compare_with:
+                    self._queue_external("page", strip_fragment(url), "compare_with")
+                for url in self.cfg.duplicates.compare_sitemaps:
+                    self._queue_external("sitemap", url, "compare_sitemaps")
+                pending = done.pending
+        if state is not None:
+            state.update(seen=self.seen, sitemaps_seen=self.sitemaps_seen, hosts=self.hosts,
+                         external_queue=self.external_queue,
+                         external_claimed=self.external_claimed,
+                         external_sitemaps=self.external_sitemaps,
+                         external_netlocs=self.external_netlocs)
+        return pending
 
     def _landing_pages(self) -> list[str]:
         """The paid-search landing pages of the site (sea.landing_pages and the final URLs
@@ -256,7 +318,9 @@ class SiteSpider(scrapy.Spider):
             if not loc:
                 continue
             url = strip_fragment(urljoin(response.url, loc.strip()))
-            yield SitemapEntry(url=url, sitemap=response.url, lastmod=entry.get("lastmod", ""))
+            if self.written_entries is None or (url, response.url) not in self.written_entries:
+                yield SitemapEntry(url=url, sitemap=response.url,
+                                   lastmod=entry.get("lastmod", ""))
             if self.in_scope(url) and self._claim(url):
                 yield self._request(url, 1, f"sitemap:{response.url}", priority=-50)
 
@@ -474,8 +538,10 @@ class SiteSpider(scrapy.Spider):
 
     def _external_file(self) -> IO[str] | None:
         if self._external_out is None and self.cfg.duplicates.external:
-            self._external_out = self._external_files.enter_context(
-                atomic_text(self.run_dir / "external.jsonl"))
+            path = self.run_dir / "external.jsonl"
+            earlier = path.read_text(encoding="utf-8") if self.resume and path.exists() else ""
+            self._external_out = self._external_files.enter_context(atomic_text(path))
+            self._external_out.write(earlier)  # resumed: the pages fetched before, kept
         return self._external_out
 
     # -- end ---------------------------------------------------------------------------
@@ -494,8 +560,8 @@ class SiteSpider(scrapy.Spider):
             "hosts": sorted(self.hosts),
             "finished_at": _now(),
             "seconds": round(time.monotonic() - self.started, 2),
-            "pages": stats.get("audit/pages", 0),
-            "errors": stats.get("audit/errors", 0),
+            "pages": self.before[0] + stats.get("audit/pages", 0),
+            "errors": self.before[1] + stats.get("audit/errors", 0),
             "budget_reached": len(self.seen) >= self.cfg.site.max_pages,
             "external_pages": len(self.external_claimed),
             "stylesheets": self.stylesheets.summary() if self.stylesheets else None,
