@@ -8,8 +8,9 @@ BIN    := $(VENV)/bin
 
 # Debian packages of the offline checkers: Hunspell dictionaries (spelling; the
 # "comprehensive" French variant accepts both classical and 1990 reformed spellings) and
-# Grammalecte (French grammar, pure Python, found by audit/text/grammar.py).
-SYSTEM_PACKAGES := hunspell-fr-comprehensive hunspell-en-us python3-grammalecte
+# Grammalecte (French grammar, pure Python, found by audit/text/grammar.py); redis-server
+# for the distributed-crawl tests (tests/test_distributed.py starts its own on 127.0.0.1).
+SYSTEM_PACKAGES := hunspell-fr-comprehensive hunspell-en-us python3-grammalecte redis-server
 
 python-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -41,7 +42,7 @@ system-deps:
 	  (apt-get install -y -qq $$missing || (apt-get update -qq && apt-get install -y -qq $$missing)) \
 	    >/dev/null || { echo "apt-get failed for:$$missing"; exit 1; }; \
 	else \
-	  echo "*** Please install these system packages for offline spelling and grammar:$$missing"; \
+	  echo "*** Please install these system packages (offline spelling and grammar; Redis for the distributed-crawl tests):$$missing"; \
 	  echo "*** (Debian/Ubuntu: sudo apt-get install$$missing; elsewhere: Hunspell fr/en dictionaries"; \
 	  echo "***  and Grammalecte, then set spelling.dictionaries in the client config)"; \
 	fi
