@@ -81,9 +81,13 @@ def _run_one(config_path: Path, cfg: ClientConfig, settings: dict, out: Path | N
     log.info("audit of %s: %s (run directory %s%s)", cfg.client,
              ", ".join(cfg.site.start_urls), run_dir, ", resumed" if resume else "")
     try:
-        crawl = pipeline.crawl(config_path, cfg, run_dir,
-                               progress=ProgressLine(sys.stderr, args.quiet),
-                               verbose=args.verbose, resume=resume)
+        if getattr(args, "redis", None):
+            crawl = pipeline.crawl_distributed(config_path, cfg, run_dir, args.redis,
+                                               args.workers, verbose=args.verbose)
+        else:
+            crawl = pipeline.crawl(config_path, cfg, run_dir,
+                                   progress=ProgressLine(sys.stderr, args.quiet),
+                                   verbose=args.verbose, resume=resume)
         log.info("crawled %s URLs in %.1fs", crawl.get("pages"), crawl.get("seconds", 0))
         pipeline.check(run_dir, cfg, settings)
         paths = pipeline.report(run_dir, cfg, settings, out)
@@ -145,9 +149,15 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             run_dir = pipeline.latest_unfinished_run(cfg, out)
         else:
             run_dir = Path(args.run_dir) if args.run_dir else pipeline.new_run_dir(cfg, out)
-        pipeline.crawl(Path(args.config), cfg, run_dir,
-                       progress=ProgressLine(sys.stderr, args.quiet), verbose=args.verbose,
-                       resume=resume)
+        if args.redis and args.worker:  # one worker of a crawl shared between machines
+            return _crawl_worker(args, run_dir)
+        if args.redis:
+            pipeline.crawl_distributed(Path(args.config), cfg, run_dir, args.redis,
+                                       args.workers, args.crawl_id, verbose=args.verbose)
+        else:
+            pipeline.crawl(Path(args.config), cfg, run_dir,
+                           progress=ProgressLine(sys.stderr, args.quiet),
+                           verbose=args.verbose, resume=resume)
     except pipeline.RunDirError as exc:
         log.error("%s", exc)
         return EXIT_FAILED
@@ -155,6 +165,35 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         log.error("%s", exc)
         return EXIT_FAILED
     print(run_dir)
+    return EXIT_OK
+
+
+def _crawl_worker(args: argparse.Namespace, run_dir: Path) -> int:
+    import subprocess
+
+    from audit import pipeline
+
+    if not args.crawl_id:
+        log.error("--worker needs --crawl-id: the same id on every worker of the crawl")
+        return EXIT_USAGE
+    cmd = [sys.executable, "-m", "spiders.crawl", args.config, str(run_dir), "--no-progress",
+           "--redis", args.redis, "--crawl-id", args.crawl_id, "--worker", args.worker]
+    code = subprocess.call(cmd, env=pipeline._child_env())
+    print(run_dir)
+    return EXIT_OK if code == 0 else EXIT_FAILED
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from audit.merge import merge_workers
+    from audit.runner import RunDirError
+
+    try:
+        summary = merge_workers(Path(args.run_dir))
+    except RunDirError as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
+    log.info("%d pages from %d workers", summary["pages"], len(summary["workers"]))
+    print(args.run_dir)
     return EXIT_OK
 
 
@@ -217,6 +256,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return _run_one(config_path, cfg, settings, out, args.fail_under, args)
 
 
+def _distributed_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--redis", metavar="URL",
+                   help="split the crawl between processes through this Redis "
+                   "(redis://host:6379/0; docs/scaling.md)")
+    p.add_argument("--workers", type=int, default=2, metavar="N",
+                   help="with --redis: crawler processes started here (default 2)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-q", "--quiet", action="store_true", help="only errors")
@@ -238,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 3 when the SEM score is below SCORE")
     p.add_argument("--resume", action="store_true",
                    help="continue the client's last interrupted run, then check and report")
+    _distributed_options(p)
     p.set_defaults(func=cmd_run)
 
     p = add("demo", "audit the bundled demo site (offline)")
@@ -256,7 +304,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run-dir", help="write into this run directory")
     p.add_argument("--resume", nargs="?", const="", metavar="RUN_DIR",
                    help="continue an interrupted crawl (default: the client's last run)")
+    _distributed_options(p)
+    p.add_argument("--crawl-id", help="with --redis: the shared crawl's id "
+                   "(default: <client>-<run directory name>)")
+    p.add_argument("--worker", help="with --redis and --crawl-id: run only this worker "
+                   "(one machine of several; `seo-audit merge RUN_DIR` afterwards)")
     p.set_defaults(func=cmd_crawl)
+
+    p = add("merge", "merge the files of a distributed crawl's workers (check does it too)")
+    p.add_argument("run_dir")
+    p.set_defaults(func=cmd_merge)
 
     for name, func, help in (("check", cmd_check, "run the rules on a crawled run directory"),
                              ("report", cmd_report, "write the workbook and JSON of a run")):

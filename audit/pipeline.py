@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.config import ClientConfig, RuleSettings
+from audit.merge import has_workers, merge_workers
 from audit.report.build import build_report
 from audit.report.json_report import write_json
 from audit.report.model import ReportData
@@ -92,10 +93,7 @@ def crawl(config_path: Path, cfg: ClientConfig, run_dir: Path,
         shutil.copyfile(config_path, run_dir / "config.yaml")  # what this run was made with
     cmd = [sys.executable, "-m", "spiders.crawl", str(config_path), str(run_dir),
            "--log-level", "DEBUG" if verbose else "INFO"] + (["--resume"] if resume else [])
-    env = dict(os.environ)
-    # The child must import this very checkout of spiders/ and audit/.
-    root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH", "")]))
+    env = _child_env()
     stderr_path = run_dir / "crawl.stderr"
     with open(stderr_path, "a" if resume else "w", encoding="utf-8") as err:
         child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env)
@@ -123,6 +121,48 @@ def crawl(config_path: Path, cfg: ClientConfig, run_dir: Path,
     return summary
 
 
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # The child must import this very checkout of spiders/ and audit/.
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH", "")]))
+    return env
+
+
+def crawl_distributed(config_path: Path, cfg: ClientConfig, run_dir: Path, redis_url: str,
+                      workers: int, crawl_id: str | None = None,
+                      verbose: bool = False) -> dict[str, Any]:
+    """Crawl with ``workers`` local processes sharing the crawl through Redis, then merge
+    their files (docs/scaling.md). Workers on other machines join with the same
+    ``crawl_id`` (``seo-audit crawl --redis URL --crawl-id ID --worker NAME``)."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(config_path, run_dir / "config.yaml")
+    crawl_id = crawl_id or f"{cfg.slug}-{run_dir.name}"
+    children = []
+    for n in range(1, workers + 1):
+        cmd = [sys.executable, "-m", "spiders.crawl", str(config_path), str(run_dir),
+               "--log-level", "DEBUG" if verbose else "INFO", "--no-progress",
+               "--redis", redis_url, "--crawl-id", crawl_id, "--worker", f"w{n}"]
+        err = open(run_dir / f"crawl-w{n}.stderr", "w", encoding="utf-8")  # noqa: SIM115
+        children.append((subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err,
+                                          env=_child_env()), err))
+    failed = []
+    for n, (child, err) in enumerate(children, 1):
+        code = child.wait()
+        err.close()
+        if code != 0:
+            failed.append(f"w{n} (exit {code})")
+    if failed:
+        raise CrawlFailed(f"{run_dir}: crawl workers failed: {', '.join(failed)}; "
+                          "see crawl-<worker>.stderr and .log")
+    try:
+        summary = merge_workers(run_dir)
+    except RunDirError as exc:
+        raise CrawlFailed(str(exc)) from exc
+    _check_crawl_outcome(cfg, run_dir, summary)
+    return summary
+
+
 def _check_crawl_outcome(cfg: ClientConfig, run_dir: Path, summary: dict[str, Any]) -> None:
     pages_path = run_dir / "pages.jsonl"
     if not pages_path.exists():
@@ -145,6 +185,9 @@ def _check_crawl_outcome(cfg: ClientConfig, run_dir: Path, summary: dict[str, An
 
 def check(run_dir: Path, cfg: ClientConfig, settings: dict[str, RuleSettings]) -> None:
     status = crawl_status(run_dir)
+    if status == "missing" and has_workers(run_dir):  # a distributed crawl: merge first
+        merge_workers(run_dir)
+        status = crawl_status(run_dir)
     if status == "missing":
         raise RunDirError(f"{run_dir}: no crawl.json: the crawl did not finish "
                           "(still running, or killed: resume it with `seo-audit crawl CONFIG "

@@ -9,6 +9,9 @@ Every crawl keeps Scrapy's job state in ``RUN_DIR/job`` (``JOBDIR``), so an inte
 one can go on with ``--resume`` (spiders/resume.py). ``job/running`` exists while a
 process works on it: still there at the next start, the process was killed and the
 job state is not trusted. The job directory is removed once the crawl is complete.
+
+``--redis URL --crawl-id ID --worker NAME`` makes the process one worker of a crawl
+shared through Redis (spiders/distributed.py); it writes ``crawl-NAME.json`` instead.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -29,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-progress", action="store_true")
     parser.add_argument("--resume", action="store_true",
                         help="continue the interrupted crawl of RUN_DIR")
+    parser.add_argument("--redis", metavar="URL", help="share the crawl through this Redis")
+    parser.add_argument("--crawl-id", help="the shared crawl's id (same for every worker)")
+    parser.add_argument("--worker", help="this worker's name (its file names)")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="extra Scrapy setting")
     args = parser.parse_args(argv)
@@ -42,6 +49,21 @@ def main(argv: list[str] | None = None) -> int:
 
     run_dir = Path(args.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
+    settings = get_project_settings()
+    settings.set("LOG_LEVEL", args.log_level)
+    settings.set("AUDIT_PROGRESS", not args.no_progress)
+    for pair in args.set:
+        name, _, value = pair.partition("=")
+        settings.set(name, value, priority="cmdline")
+    if args.redis:
+        worker = args.worker or f"{socket.gethostname()}-{os.getpid()}"
+        settings.set("LOG_FILE", str(run_dir / f"crawl-{worker}.log"))
+        process = CrawlerProcess(settings)
+        process.crawl(SiteSpider, config=args.config, run_dir=str(run_dir),
+                      redis_url=args.redis, crawl_id=args.crawl_id or run_dir.name,
+                      worker=worker)
+        process.start()
+        return 0 if (run_dir / f"crawl-{worker}.json").exists() else 1
     job = run_dir / "job"
     if not args.resume or (job / RUNNING).exists():
         shutil.rmtree(job, ignore_errors=True)  # a fresh crawl, or a killed one's queue
@@ -52,14 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     (run_dir / "crawl.json").unlink(missing_ok=True)
     job.mkdir(parents=True, exist_ok=True)
     (job / RUNNING).touch()
-    settings = get_project_settings()
     settings.set("JOBDIR", str(job))
     settings.set("LOG_FILE", str(run_dir / "crawl.log"))
-    settings.set("LOG_LEVEL", args.log_level)
-    settings.set("AUDIT_PROGRESS", not args.no_progress)
-    for pair in args.set:
-        name, _, value = pair.partition("=")
-        settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)
     process.crawl(SiteSpider, config=args.config, run_dir=str(run_dir),
                   resume="1" if args.resume else "")

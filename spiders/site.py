@@ -15,6 +15,8 @@
 - ``-a resume=1`` continues an interrupted crawl of the same run directory (feeds
   appended; the spider's state from ``spider.state``, or rebuilt from the outputs after
   a kill: see spiders/resume.py).
+- ``-a redis_url=... -a crawl_id=... -a worker=...`` makes this process one worker of a
+  crawl shared through Redis (spiders/distributed.py).
 - External pages to compare with (``duplicates.compare_with``, and the URLs of the
   sitemaps in ``duplicates.compare_sitemaps``, at most ``duplicates.max_external_pages``)
   are out of scope but explicitly allowed: they are fetched one at a time, in their own
@@ -26,6 +28,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import socket
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
@@ -36,8 +40,9 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.core.engine import ExecutionEngine
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.gz import gunzip
@@ -48,6 +53,7 @@ from w3lib.url import canonicalize_url
 from audit.atomic import atomic_text
 from audit.config import ClientConfig, load
 from audit.sea.landing import landing_pages, read_campaigns
+from spiders.distributed import CLAIMED, SharedCrawl
 from spiders.extract import fill_page, parse_html, strip_fragment
 from spiders.items import PageItem, SitemapEntry
 from spiders.resume import read_done
@@ -79,7 +85,8 @@ class SiteSpider(scrapy.Spider):
     name = "site"
 
     def __init__(self, config: str | None = None, run_dir: str | None = None,
-                 resume: str | bool = False, **kwargs: Any):
+                 resume: str | bool = False, redis_url: str | None = None,
+                 crawl_id: str | None = None, worker: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         if not config:
             raise ValueError("the site spider needs -a config=path/to/client.yaml")
@@ -106,10 +113,23 @@ class SiteSpider(scrapy.Spider):
         self._external_files = contextlib.ExitStack()
         self._external_out: IO[str] | None = None
         self.stylesheets: StylesheetCache | None = None  # set in from_crawler
-        dup = self.cfg.duplicates
-        for url in dup.compare_with:
+        self.shared: SharedCrawl | None = None
+        self.worker = ""
+        if redis_url:
+            if not crawl_id:
+                raise ValueError("a distributed crawl needs -a crawl_id=ID (same for all workers)")
+            self.worker = worker or f"{socket.gethostname()}-{os.getpid()}"
+            self.shared = SharedCrawl(redis_url, crawl_id, self.worker)
+            for host in self.hosts:
+                self.shared.add_host(host)
+            if self.cfg.duplicates.external:
+                self.logger.warning("duplicates.compare_with/compare_sitemaps: external pages "
+                                    "are not fetched by a distributed crawl")
+            self.resume = False  # Redis holds the shared state; no JOBDIR resume
+        dup = self.cfg.duplicates if self.shared is None else None
+        for url in dup.compare_with if dup else ():
             self._queue_external("page", strip_fragment(url), "compare_with")
-        for url in dup.compare_sitemaps:
+        for url in dup.compare_sitemaps if dup else ():
             self._queue_external("sitemap", url, "compare_sitemaps")
 
     @classmethod
@@ -133,11 +153,12 @@ class SiteSpider(scrapy.Spider):
             slots[EXTERNAL_SLOT] = {"concurrency": 1,
                                     "delay": spider.cfg.duplicates.external_delay}
             s.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        suffix = f"-{spider.worker}" if spider.shared else ""  # one file per worker
         s.set("FEEDS", {
-            str(spider.run_dir / "pages.jsonl"): {
+            str(spider.run_dir / f"pages{suffix}.jsonl"): {
                 "format": "jsonlines", "encoding": "utf-8", "overwrite": not spider.resume,
                 "item_classes": [PageItem]},
-            str(spider.run_dir / "sitemaps.jsonl"): {
+            str(spider.run_dir / f"sitemaps{suffix}.jsonl"): {
                 "format": "jsonlines", "encoding": "utf-8", "overwrite": not spider.resume,
                 "item_classes": [SitemapEntry]},
         }, priority="spider")
@@ -146,6 +167,19 @@ class SiteSpider(scrapy.Spider):
             spider.stylesheets = StylesheetCache(
                 lambda request: crawler.engine.download_async(request),
                 spider.robots_meta, site.max_stylesheets)
+        if spider.shared:
+            for name, value in spider.shared.scrapy_settings().items():
+                s.set(name, value, priority="spider")
+            # Scrapy's own DEPTH_LIMIT would drop a claimed request silently (its claim
+            # never released): the spider's max_depth check is the limit here.
+            s.set("DEPTH_LIMIT", 0, priority="spider")
+            middlewares = dict(s.getdict("SPIDER_MIDDLEWARES"))
+            middlewares["spiders.distributed.ReleaseClaims"] = 950
+            s.set("SPIDER_MIDDLEWARES", middlewares, priority="spider")
+            # An idle worker looks for the others' new requests every 0.5 s, not 5 s.
+            ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = 0.5
+            crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+            crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         # After the feed exporters have closed their files (spider_closed), not before.
         crawler.signals.connect(spider.write_summary, signal=signals.engine_stopped)
         crawler.signals.connect(spider._robots_seen, signal=signals.response_received)
@@ -157,11 +191,19 @@ class SiteSpider(scrapy.Spider):
         host = (urlsplit(url).hostname or "").lower()
         if host in self.hosts:
             return True
-        return any(h.startswith(".") and (host.endswith(h) or host == h[1:]) for h in self.hosts)
+        if any(h.startswith(".") and (host.endswith(h) or host == h[1:]) for h in self.hosts):
+            return True
+        shared_hosts = self.shared.hosts() if self.shared else None  # another worker's?
+        if shared_hosts and not shared_hosts <= self.hosts:
+            self.hosts |= shared_hosts
+            return self.in_scope(url)
+        return False
 
     def _claim(self, url: str) -> bool:
         """Reserve a URL for crawling: False if seen already or the page budget is spent."""
         key = canonicalize_url(url)
+        if self.shared:
+            return self.shared.claim(key, self.cfg.site.max_pages)
         if key in self.seen or len(self.seen) >= self.cfg.site.max_pages:
             return False
         self.seen.add(key)
@@ -170,6 +212,8 @@ class SiteSpider(scrapy.Spider):
     def _request(self, url: str, depth: int, found_on: str, **meta: Any) -> scrapy.Request:
         meta = {"depth": depth, "found_on": found_on, "handle_httpstatus_all": True,
                 **self.robots_meta, **meta}
+        if self.shared:
+            meta[CLAIMED] = True
         return scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta,
                               dont_filter=True)
 
@@ -279,15 +323,20 @@ class SiteSpider(scrapy.Spider):
             yield from self._sitemap_request(url)
 
     def _sitemap_request(self, url: str) -> Iterator[scrapy.Request]:
-        if url in self.sitemaps_seen or len(self.sitemaps_seen) >= MAX_SITEMAPS:
+        meta: dict[str, Any] = {"handle_httpstatus_all": True, **self.robots_meta}
+        if self.shared:
+            if not self.shared.claim(url, MAX_SITEMAPS, "sitemaps"):
+                return
+            meta[CLAIMED] = True
+        elif url in self.sitemaps_seen or len(self.sitemaps_seen) >= MAX_SITEMAPS:
             return
         self.sitemaps_seen.add(url)
         yield scrapy.Request(url, callback=self.parse_sitemap, errback=self._sitemap_failed,
-                             priority=-100, dont_filter=True,
-                             meta={"handle_httpstatus_all": True, **self.robots_meta})
+                             priority=-100, dont_filter=True, meta=meta)
 
     def _sitemap_failed(self, failure: Failure) -> None:
         self.logger.info("sitemap not read: %s (%s)", failure.request.url, failure.value)
+        self._release(failure.request)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         if response.status != 200:
@@ -389,6 +438,8 @@ class SiteSpider(scrapy.Spider):
             host = (urlsplit(target).hostname or "").lower()
             if host and target.startswith(("http://", "https://")):
                 self.hosts.add(host)
+                if self.shared:
+                    self.shared.add_host(host)
         if hops > MAX_REDIRECTS or not self.in_scope(target):
             return
         if self._claim(target):
@@ -399,6 +450,22 @@ class SiteSpider(scrapy.Spider):
         item = self._failed_item(failure)
         self._count(item)
         yield item
+        self._release(failure.request)
+
+    # -- distributed (spiders/distributed.py) --------------------------------------------
+
+    def _release(self, request: scrapy.Request) -> None:
+        if self.shared and request.meta.get(CLAIMED):
+            self.shared.release()
+
+    def _dropped(self, request: scrapy.Request, spider: Any) -> None:
+        if spider is self:
+            self._release(request)
+
+    def _idle(self, spider: Any) -> None:
+        """The crawl is over when no worker holds a claimed request and the queue is empty."""
+        if spider is self and self.shared and not self.shared.finished():
+            raise DontCloseSpider
 
     @staticmethod
     def _failed_item(failure: Failure) -> PageItem:
@@ -547,7 +614,8 @@ class SiteSpider(scrapy.Spider):
     # -- end ---------------------------------------------------------------------------
 
     def write_summary(self) -> None:
-        self._external_file()  # an empty external.jsonl still says "nothing could be read"
+        if self.shared is None:
+            self._external_file()  # an empty external.jsonl: "nothing could be read"
         self._external_files.close()
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         reason = stats.get("finish_reason", "unknown")
@@ -562,9 +630,14 @@ class SiteSpider(scrapy.Spider):
             "seconds": round(time.monotonic() - self.started, 2),
             "pages": self.before[0] + stats.get("audit/pages", 0),
             "errors": self.before[1] + stats.get("audit/errors", 0),
-            "budget_reached": len(self.seen) >= self.cfg.site.max_pages,
+            "budget_reached": (self.shared.claimed() if self.shared else len(self.seen))
+            >= self.cfg.site.max_pages,
             "external_pages": len(self.external_claimed),
             "stylesheets": self.stylesheets.summary() if self.stylesheets else None,
         }
-        with atomic_text(self.run_dir / "crawl.json") as fh:
+        name = "crawl.json"
+        if self.shared:  # merged into crawl.json once every worker is done
+            summary.update(worker=self.worker, crawl_id=self.shared.crawl_id)
+            name = f"crawl-{self.worker}.json"
+        with atomic_text(self.run_dir / name) as fh:
             json.dump(summary, fh, indent=2, ensure_ascii=False)

@@ -1,0 +1,138 @@
+"""One crawl split between two real crawler processes through a real redis-server.
+
+The site answers slowly so that both workers take part; the server's request log says
+each page was fetched once, and the merged run reports like a single-process run.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from audit import pipeline
+from audit.cli import main
+from audit.config import load, rule_settings
+from audit.merge import merge_workers
+from audit.rules import all_rules
+from spiders.resume import read_jsonl
+from tests.test_resume import SlowSiteServer, make_site
+
+pytestmark = pytest.mark.crawl
+
+REDIS = shutil.which("redis-server")
+if REDIS is None:
+    pytest.skip("redis-server is not installed (make system-deps, or apt-get install "
+                "redis-server): the distributed-crawl tests need it", allow_module_level=True)
+pytest.importorskip("scrapy_redis", reason="scrapy-redis: pip install -e '.[distributed]'")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private redis-server on 127.0.0.1 (no persistence, a free port)."""
+    home = tmp_path_factory.mktemp("redis")
+    port = _free_port()
+    assert REDIS is not None
+    proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(home)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not start")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def slow_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlowSiteServer]:
+    root = make_site(tmp_path_factory.mktemp("dist") / "site")
+    with SlowSiteServer(root, delay=0.1) as server:
+        yield server
+
+
+def _config(tmp: Path, server: SlowSiteServer) -> Path:
+    path = tmp / "client.yaml"
+    path.write_text(f'client: "Boulangerie Martin"\nsite:\n  start_urls: ["{server.origin}/"]\n'
+                    "  concurrency: 2\n  delay: 0\noutput: {dir: out}\n", encoding="utf-8")
+    return path
+
+
+def _report_pages(run_dir: Path, config: Path, out: Path) -> list[dict]:
+    cfg = load(config)
+    settings = rule_settings(cfg, all_rules())
+    pipeline.check(run_dir, cfg, settings)
+    data = json.loads(pipeline.report(run_dir, cfg, settings, out).json.read_text())
+    for page in data["pages"]:
+        page.pop("response_time", None)
+    return sorted(data["pages"], key=lambda p: p["url"])
+
+
+def test_two_workers_split_one_crawl(redis_url: str, slow_site: SlowSiteServer,
+                                     tmp_path: Path) -> None:
+    config = _config(tmp_path, slow_site)
+    cfg = load(config)
+
+    single = pipeline.new_run_dir(cfg)
+    pipeline.crawl(config, cfg, single)
+
+    run_dir = pipeline.new_run_dir(cfg)
+    before = len(slow_site.requests)
+    summary = pipeline.crawl_distributed(config, cfg, run_dir, redis_url, workers=2)
+
+    assert summary["status"] == "complete"
+    per_worker = {w: [p["url"] for p in read_jsonl(run_dir / f"pages-{w}.jsonl")]
+                  for w in ("w1", "w2")}
+    assert all(per_worker.values()), f"both workers crawled: {per_worker}"
+    fetched = Counter(p for p in slow_site.requests[before:] if p != "/robots.txt")
+    assert [p for p, n in fetched.items() if n > 1] == [], "every page fetched once"
+    merged = [p["url"] for p in read_jsonl(run_dir / "pages.jsonl")]
+    assert len(merged) == len(set(merged)) == summary["pages"]
+    single_urls = {p["url"] for p in read_jsonl(single / "pages.jsonl")}
+    assert set(merged) == single_urls
+    assert _report_pages(run_dir, config, tmp_path / "o1") == \
+        _report_pages(single, config, tmp_path / "o2")
+
+
+def test_page_budget_shared(redis_url: str, slow_site: SlowSiteServer, tmp_path: Path) -> None:
+    config = _config(tmp_path, slow_site)
+    config.write_text(config.read_text().replace("  delay: 0\n", "  delay: 0\n  max_pages: 7\n"))
+    cfg = load(config)
+    run_dir = pipeline.new_run_dir(cfg)
+    summary = pipeline.crawl_distributed(config, cfg, run_dir, redis_url, workers=2)
+    assert summary["pages"] == 7 and summary["budget_reached"] is True
+
+
+def test_merge_refuses_unfinished_workers(tmp_path: Path) -> None:
+    (tmp_path / "pages-w1.jsonl").write_text("")
+    (tmp_path / "pages-w2.jsonl").write_text("")
+    (tmp_path / "crawl-w1.json").write_text(json.dumps({"status": "complete"}))
+    with pytest.raises(pipeline.RunDirError, match="workers not finished: w2"):
+        merge_workers(tmp_path)
+    assert main(["-q", "merge", str(tmp_path)]) == 1
+    assert not (tmp_path / "crawl.json").exists() and not (tmp_path / "pages.jsonl").exists()
+    (tmp_path / "crawl-w2.json").write_text(json.dumps({"status": "complete"}))
+    assert main(["-q", "merge", str(tmp_path)]) == 0
+    assert pipeline.crawl_status(tmp_path) == "complete"
