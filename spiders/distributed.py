@@ -83,6 +83,11 @@ class SharedCrawl:
         self._hosts_loaded = now
         return set(self.redis.smembers(self.key("hosts")))
 
+    def expire(self, seconds: int = 7 * 86400) -> None:
+        """Let the crawl's keys go a while after its end (kept meanwhile to look into)."""
+        for name in ("requests", "dupefilter", "claims", "sitemaps", "hosts", "pending"):
+            self.redis.expire(self.key(name), seconds)
+
     def finished(self) -> bool:
         pending = int(self.redis.get(self.key("pending")) or 0)
         return pending <= 0 and not self.redis.zcard(self.key("requests"))

@@ -638,6 +638,8 @@ class SiteSpider(scrapy.Spider):
         name = "crawl.json"
         if self.shared:  # merged into crawl.json once every worker is done
             summary.update(worker=self.worker, crawl_id=self.shared.crawl_id)
+            if reason == "finished":
+                self.shared.expire()
             name = f"crawl-{self.worker}.json"
         with atomic_text(self.run_dir / name) as fh:
             json.dump(summary, fh, indent=2, ensure_ascii=False)

@@ -136,3 +136,12 @@ def test_merge_refuses_unfinished_workers(tmp_path: Path) -> None:
     (tmp_path / "crawl-w2.json").write_text(json.dumps({"status": "complete"}))
     assert main(["-q", "merge", str(tmp_path)]) == 0
     assert pipeline.crawl_status(tmp_path) == "complete"
+
+
+def test_cli_run_with_redis(redis_url: str, slow_site: SlowSiteServer, tmp_path: Path) -> None:
+    config = _config(tmp_path, slow_site)
+    assert main(["-q", "run", str(config), "--redis", redis_url, "--workers", "2"]) == 0
+    (run_dir,) = (tmp_path / "out" / "runs" / "boulangerie-martin").iterdir()
+    assert {p.name for p in run_dir.glob("crawl*.json")} == {
+        "crawl.json", "crawl-w1.json", "crawl-w2.json"}
+    assert (run_dir / "check.json").exists()
