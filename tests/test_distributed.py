@@ -7,10 +7,6 @@ each page was fetched once, and the merged run reports like a single-process run
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,43 +23,7 @@ from tests.test_resume import SlowSiteServer, make_site
 
 pytestmark = pytest.mark.crawl
 
-REDIS = shutil.which("redis-server")
-if REDIS is None:
-    pytest.skip("redis-server is not installed (make system-deps, or apt-get install "
-                "redis-server): the distributed-crawl tests need it", allow_module_level=True)
 pytest.importorskip("scrapy_redis", reason="scrapy-redis: pip install -e '.[distributed]'")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A private redis-server on 127.0.0.1 (no persistence, a free port)."""
-    home = tmp_path_factory.mktemp("redis")
-    port = _free_port()
-    assert REDIS is not None
-    proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(home)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("redis-server did not start")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

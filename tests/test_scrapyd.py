@@ -108,3 +108,44 @@ def test_spider_runs_on_scrapyd(scrapyd: str, bakery_site: SiteServer, tmp_path:
     assert len(pages) == summary["pages"] == 9
     counts = Counter(bakery_site.requests[before:])
     assert max(counts.values()) == 1, counts
+
+
+def _schedule_and_wait(scrapyd: str, fields: list[dict[str, str]]) -> None:
+    ids = []
+    for extra in fields:
+        job = requests.post(scrapyd + "/schedule.json", timeout=30,
+                            data={"project": "seo_audit", "spider": "site", **extra}).json()
+        assert job["status"] == "ok", job
+        ids.append(job["jobid"])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        jobs = requests.get(scrapyd + "/listjobs.json", params={"project": "seo_audit"},
+                            timeout=30).json()
+        if set(ids) <= {j["id"] for j in jobs["finished"]}:
+            return
+        time.sleep(0.3)
+    pytest.fail("the Scrapyd jobs did not finish")
+
+
+def test_two_scrapyd_jobs_share_a_crawl_through_redis(scrapyd: str, redis_url: str,
+                                                      bakery_site: SiteServer,
+                                                      tmp_path: Path) -> None:
+    pytest.importorskip("scrapy_redis", reason="scrapy-redis: pip install -e '.[distributed]'")
+    from audit.merge import merge_workers
+
+    egg = build_egg(tmp_path)
+    with open(egg, "rb") as fh:
+        requests.post(scrapyd + "/addversion.json", data={"project": "seo_audit",
+                      "version": "2"}, files={"egg": fh}, timeout=30).raise_for_status()
+    config = write_config(tmp_path / "client.yaml", bakery_site.origin + "/")
+    run_dir = tmp_path / "run"
+    before = len(bakery_site.requests)
+    common = {"config": str(config), "run_dir": str(run_dir), "redis_url": redis_url,
+              "crawl_id": "scrapyd-test"}
+    _schedule_and_wait(scrapyd, [{**common, "worker": "a"}, {**common, "worker": "b"}])
+    summary = merge_workers(run_dir)
+    assert summary["status"] == "complete" and set(summary["workers"]) == {"a", "b"}
+    pages = [p["url"] for p in read_jsonl(run_dir / "pages.jsonl")]
+    assert len(pages) == len(set(pages)) == 9
+    counts = Counter(p for p in bakery_site.requests[before:] if p != "/robots.txt")
+    assert max(counts.values()) == 1, counts
