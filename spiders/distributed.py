@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -103,6 +104,15 @@ class ReleaseClaims:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReleaseClaims:
         return cls(crawler)
+
+    def process_spider_input(self, response: Response) -> None:
+        """A page on a host another worker brought into scope: take the shared hosts now,
+        so that its links are judged internal (the periodic reload may not have come)."""
+        spider = self.crawler.spider
+        shared = getattr(spider, "shared", None)
+        host = (urlsplit(response.url).hostname or "").lower()
+        if shared is not None and host not in spider.hosts:
+            spider.hosts |= shared.hosts(force=True) or set()
 
     def process_spider_output(self, response: Response,
                               result: Iterable[Any]) -> Iterable[Any]:

@@ -105,3 +105,26 @@ def test_cli_run_with_redis(redis_url: str, slow_site: SlowSiteServer, tmp_path:
     assert {p.name for p in run_dir.glob("crawl*.json")} == {
         "crawl.json", "crawl-w1.json", "crawl-w2.json"}
     assert (run_dir / "check.json").exists()
+
+
+def test_start_redirect_host_shared_between_workers(redis_url: str, tmp_path: Path) -> None:
+    from audit.demo.server import SiteServer
+
+    www_root = make_site(tmp_path / "www")
+    apex_root = tmp_path / "apex"
+    apex_root.mkdir()
+    with SlowSiteServer(www_root, delay=0.05, host="127.0.0.2") as www:
+        (apex_root / "_redirects").write_text(f"/ {www.origin}/ 301\n")
+        with SiteServer(apex_root) as apex:
+            config = _config(tmp_path, apex)  # type: ignore[arg-type]
+            cfg = load(config)
+            run_dir = pipeline.new_run_dir(cfg)
+            summary = pipeline.crawl_distributed(config, cfg, run_dir, redis_url, workers=2)
+            fetched = Counter(p for p in www.requests if p != "/robots.txt")
+            single = pipeline.new_run_dir(cfg)
+            pipeline.crawl(config, cfg, single)
+    pages = {p["url"]: p["status"] for p in read_jsonl(run_dir / "pages.jsonl")}
+    assert "127.0.0.2" in summary["hosts"]
+    assert pages[www.origin + "/p39.html"] == 200 and pages[www.origin + "/orphan.html"] == 200
+    assert pages == {p["url"]: p["status"] for p in read_jsonl(single / "pages.jsonl")}
+    assert max(fetched.values()) == 1, fetched
