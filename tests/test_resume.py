@@ -215,3 +215,27 @@ def test_cli_resume(slow_site: SlowSiteServer, tmp_path: Path,
     assert main(["-q", "crawl", str(config), "--resume"]) == 1  # nothing left to resume
     assert main(["-q", "crawl", str(config), "--resume", str(run_dir)]) == 1
     assert "nothing to resume" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_external_pages_resumed(slow_site: SlowSiteServer, tmp_path: Path, sig: int) -> None:
+    """The external-page queue (duplicates.compare_with) survives: every page is in
+    external.jsonl once; after a SIGTERM none was fetched twice."""
+    competitor_root = make_site(tmp_path / "competitor")
+    with SlowSiteServer(competitor_root, delay=0.15, host="127.0.0.2") as competitor:
+        compare = [f"{competitor.origin}/p{i}.html" for i in range(1, 13)]
+        config = _config(tmp_path, slow_site)
+        config.write_text(config.read_text() + "duplicates:\n"
+                          f"  compare_with: {json.dumps(compare)}\n  external_delay: 0\n")
+        cfg = load(config)
+        run_dir = pipeline.new_run_dir(cfg)
+        # Once a few external pages are done (they go one at a time, ahead of the site).
+        _interrupt(config, run_dir, slow_site, sig, after=6)
+        done_before = [p for p in competitor.requests if p.endswith(".html")]
+        assert 0 < len(done_before) < len(compare), "interrupted mid-way through the queue"
+        pipeline.crawl(config, cfg, run_dir, resume=True)
+        fetched = Counter(p for p in competitor.requests if p.endswith(".html"))
+    external = [p["url"] for p in read_jsonl(run_dir / "external.jsonl")]
+    assert sorted(external) == sorted(compare)
+    if sig == signal.SIGTERM:
+        assert max(fetched.values()) == 1, fetched
