@@ -256,11 +256,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return _run_one(config_path, cfg, settings, out, args.fail_under, args)
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def _distributed_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--redis", metavar="URL",
                    help="split the crawl between processes through this Redis "
                    "(redis://host:6379/0; docs/scaling.md)")
-    p.add_argument("--workers", type=int, default=2, metavar="N",
+    p.add_argument("--workers", type=_positive, default=2, metavar="N",
                    help="with --redis: crawler processes started here (default 2)")
 
 

@@ -151,10 +151,12 @@ def crawl_distributed(config_path: Path, cfg: ClientConfig, run_dir: Path, redis
         code = child.wait()
         err.close()
         if code != 0:
-            failed.append(f"w{n} (exit {code})")
+            tail = (run_dir / f"crawl-w{n}.stderr").read_text(
+                encoding="utf-8", errors="replace").strip().splitlines()[-1:]
+            failed.append(f"w{n} (exit {code}{': ' + tail[0] if tail else ''})")
     if failed:
-        raise CrawlFailed(f"{run_dir}: crawl workers failed: {', '.join(failed)}; "
-                          "see crawl-<worker>.stderr and .log")
+        raise CrawlFailed(f"{run_dir}: crawl workers failed: {'; '.join(failed)} "
+                          "(see crawl-<worker>.stderr and .log)")
     try:
         summary = merge_workers(run_dir)
     except RunDirError as exc:

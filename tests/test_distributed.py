@@ -7,6 +7,7 @@ each page was fetched once, and the merged run reports like a single-process run
 from __future__ import annotations
 
 import json
+import socket
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,3 +129,14 @@ def test_start_redirect_host_shared_between_workers(redis_url: str, tmp_path: Pa
     assert pages[www.origin + "/p39.html"] == 200 and pages[www.origin + "/orphan.html"] == 200
     assert pages == {p["url"]: p["status"] for p in read_jsonl(single / "pages.jsonl")}
     assert max(fetched.values()) == 1, fetched
+
+
+def test_unreachable_redis_fails_clearly(slow_site: SlowSiteServer, tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = _config(tmp_path, slow_site)
+    cfg = load(config)
+    with pytest.raises(pipeline.CrawlFailed, match=r"w1 \(exit 1: .*Error"):
+        pipeline.crawl_distributed(config, cfg, pipeline.new_run_dir(cfg),
+                                   f"redis://127.0.0.1:{port}/0", workers=1)
