@@ -8,9 +8,11 @@ BIN    := $(VENV)/bin
 
 # Debian packages of the offline checkers: Hunspell dictionaries (spelling; the
 # "comprehensive" French variant accepts both classical and 1990 reformed spellings),
-# Grammalecte (French grammar, pure Python, found by audit/text/grammar.py) and Chromium
-# (site.render: pages rendered headless, driven by Playwright; its tests skip without it).
-SYSTEM_PACKAGES := hunspell-fr-comprehensive hunspell-en-us python3-grammalecte chromium
+# Grammalecte (French grammar, pure Python, found by audit/text/grammar.py), Chromium
+# (site.render: pages rendered headless, driven by Playwright; its tests skip without it)
+# and redis-server (the distributed-crawl tests start their own on 127.0.0.1).
+SYSTEM_PACKAGES := hunspell-fr-comprehensive hunspell-en-us python3-grammalecte chromium \
+                   redis-server
 
 python-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -42,7 +44,7 @@ system-deps:
 	  (apt-get install -y -qq $$missing || (apt-get update -qq && apt-get install -y -qq $$missing)) \
 	    >/dev/null || { echo "apt-get failed for:$$missing"; exit 1; }; \
 	else \
-	  echo "*** Please install these system packages for offline spelling, grammar and rendering:$$missing"; \
+	  echo "*** Please install these system packages (offline spelling and grammar, rendering; Redis for the distributed-crawl tests):$$missing"; \
 	  echo "*** (Debian/Ubuntu: sudo apt-get install$$missing; elsewhere: Hunspell fr/en dictionaries"; \
 	  echo "***  and Grammalecte, then set spelling.dictionaries in the client config; Chromium,"; \
 	  echo "***  then set site.chromium to its path)"; \

@@ -76,16 +76,29 @@ def _run_one(config_path: Path, cfg: ClientConfig, settings: dict, out: Path | N
 
     began = time.monotonic()
     lock = (out or cfg.output_dir) / "runs" / cfg.slug / ".lock"
+    resume = getattr(args, "resume", False)
     try:
         with client_lock(lock):
-            run_dir = pipeline.new_run_dir(cfg, out)
+            try:
+                run_dir = (pipeline.latest_unfinished_run(cfg, out) if resume
+                           else pipeline.new_run_dir(cfg, out))
+            except pipeline.RunDirError as exc:
+                log.error("%s", exc)
+                return EXIT_FAILED
             with _run_log(run_dir / "audit.log"):
-                log.info("audit of %s: %s (run directory %s)", cfg.client,
-                         ", ".join(cfg.site.start_urls), run_dir)
+                log.info("audit of %s: %s (run directory %s%s)", cfg.client,
+                         ", ".join(cfg.site.start_urls), run_dir, ", resumed" if resume else "")
                 try:
-                    crawl = pipeline.crawl_and_check(
-                        config_path, cfg, run_dir, settings,
-                        progress=ProgressLine(sys.stderr, args.quiet), verbose=args.verbose)
+                    if getattr(args, "redis", None):
+                        crawl = pipeline.crawl_distributed(config_path, cfg, run_dir,
+                                                           args.redis, args.workers,
+                                                           verbose=args.verbose)
+                        pipeline.check(run_dir, cfg, settings)
+                    else:  # the check runs while the crawl goes on (both cores)
+                        crawl = pipeline.crawl_and_check(
+                            config_path, cfg, run_dir, settings,
+                            progress=ProgressLine(sys.stderr, args.quiet),
+                            verbose=args.verbose, resume=resume)
                     log.info("crawled and checked %s URLs (crawl %.1fs)", crawl.get("pages"),
                              crawl.get("seconds", 0))
                     paths = pipeline.report(run_dir, cfg, settings, out)
@@ -223,15 +236,64 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from audit import pipeline
 
     cfg, _ = _load_config(args.config)
-    run_dir = Path(args.run_dir) if args.run_dir else pipeline.new_run_dir(
-        cfg, Path(args.out) if args.out else None)
+    out = Path(args.out) if args.out else None
+    resume = args.resume is not None
     try:
-        pipeline.crawl(Path(args.config), cfg, run_dir,
-                       progress=ProgressLine(sys.stderr, args.quiet), verbose=args.verbose)
+        if args.resume:  # --resume RUN_DIR
+            run_dir = Path(args.resume)
+            if not run_dir.is_dir():
+                raise pipeline.RunDirError(f"{run_dir}: no such run directory")
+            if pipeline.crawl_status(run_dir) == "complete":
+                raise pipeline.RunDirError(f"{run_dir}: the crawl is complete: nothing to resume")
+        elif resume:  # --resume alone: the client's last run
+            run_dir = pipeline.latest_unfinished_run(cfg, out)
+        else:
+            run_dir = Path(args.run_dir) if args.run_dir else pipeline.new_run_dir(cfg, out)
+        if args.redis and args.worker:  # one worker of a crawl shared between machines
+            return _crawl_worker(args, run_dir)
+        if args.redis:
+            pipeline.crawl_distributed(Path(args.config), cfg, run_dir, args.redis,
+                                       args.workers, args.crawl_id, verbose=args.verbose)
+        else:
+            pipeline.crawl(Path(args.config), cfg, run_dir,
+                           progress=ProgressLine(sys.stderr, args.quiet),
+                           verbose=args.verbose, resume=resume)
+    except pipeline.RunDirError as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
     except pipeline.CrawlFailed as exc:
         log.error("%s", exc)
         return EXIT_FAILED
     print(run_dir)
+    return EXIT_OK
+
+
+def _crawl_worker(args: argparse.Namespace, run_dir: Path) -> int:
+    import subprocess
+
+    from audit import pipeline
+
+    if not args.crawl_id:
+        log.error("--worker needs --crawl-id: the same id on every worker of the crawl")
+        return EXIT_USAGE
+    cmd = [sys.executable, "-m", "spiders.crawl", args.config, str(run_dir), "--no-progress",
+           "--redis", args.redis, "--crawl-id", args.crawl_id, "--worker", args.worker]
+    code = subprocess.call(cmd, env=pipeline._child_env())
+    print(run_dir)
+    return EXIT_OK if code == 0 else EXIT_FAILED
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from audit.merge import merge_workers
+    from audit.runner import RunDirError
+
+    try:
+        summary = merge_workers(Path(args.run_dir))
+    except RunDirError as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
+    log.info("%d pages from %d workers", summary["pages"], len(summary["workers"]))
+    print(args.run_dir)
     return EXIT_OK
 
 
@@ -301,6 +363,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return _run_one(config_path, cfg, settings, out, args.fail_under, args)
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _distributed_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--redis", metavar="URL",
+                   help="split the crawl between processes through this Redis "
+                   "(redis://host:6379/0; docs/scaling.md)")
+    p.add_argument("--workers", type=_positive, default=2, metavar="N",
+                   help="with --redis: crawler processes started here (default 2)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-q", "--quiet", action="store_true", help="only errors")
@@ -320,6 +397,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: output.dir of the config)")
     p.add_argument("--fail-under", type=float, metavar="SCORE",
                    help="exit 3 when the SEM score is below SCORE")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the client's last interrupted run, then check and report")
+    _distributed_options(p)
     p.set_defaults(func=cmd_run)
 
     p = add("batch", "audit every client of a folder in turn (cron)")
@@ -349,7 +429,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("config")
     p.add_argument("--out", help="output folder (default: output.dir of the config)")
     p.add_argument("--run-dir", help="write into this run directory")
+    p.add_argument("--resume", nargs="?", const="", metavar="RUN_DIR",
+                   help="continue an interrupted crawl (default: the client's last run)")
+    _distributed_options(p)
+    p.add_argument("--crawl-id", help="with --redis: the shared crawl's id "
+                   "(default: <client>-<run directory name>)")
+    p.add_argument("--worker", help="with --redis and --crawl-id: run only this worker "
+                   "(one machine of several; `seo-audit merge RUN_DIR` afterwards)")
     p.set_defaults(func=cmd_crawl)
+
+    p = add("merge", "merge the files of a distributed crawl's workers (check does it too)")
+    p.add_argument("run_dir")
+    p.set_defaults(func=cmd_merge)
 
     for name, func, help in (("check", cmd_check, "run the rules on a crawled run directory"),
                              ("report", cmd_report, "write the workbook and JSON of a run")):
@@ -392,7 +483,9 @@ def _main(args: argparse.Namespace) -> int:
         print(f"seo-audit: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("seo-audit: interrupted", file=sys.stderr)
+        # The crawl child stops cleanly on the same Ctrl-C and keeps its state.
+        print("seo-audit: interrupted (a crawl can be continued with --resume)",
+              file=sys.stderr)
         return 130
 
 

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from audit.config import ClientConfig, RuleSettings
 from audit.history import History, history_path
+from audit.merge import has_workers, merge_workers
 from audit.report.build import build_report
 from audit.report.json_report import write_json
 from audit.report.model import ReportData
@@ -42,6 +43,35 @@ Progress = Callable[[dict[str, Any]], None]
 
 class CrawlFailed(Exception):
     """The crawl produced nothing to audit (start URL unreachable, nothing crawled)."""
+
+
+class CrawlInterrupted(CrawlFailed):
+    """The crawl stopped before the end (signal, killed process): it can be resumed."""
+
+    def __init__(self, run_dir: Path, why: str):
+        super().__init__(f"{run_dir}: the crawl was interrupted ({why}); continue it with "
+                         f"`seo-audit crawl CONFIG --resume {run_dir}` (or `run CONFIG --resume`)")
+        self.run_dir = run_dir
+
+
+def crawl_status(run_dir: Path) -> str:
+    """"complete", "interrupted", or "missing" (still running, killed, never started)."""
+    try:
+        return str(json.loads((run_dir / "crawl.json").read_text(encoding="utf-8"))["status"])
+    except (OSError, ValueError, KeyError):
+        return "missing"
+
+
+def latest_unfinished_run(cfg: ClientConfig, out_dir: Path | None = None) -> Path:
+    """The newest run directory of this client, if its crawl did not complete."""
+    base = (out_dir or cfg.output_dir) / "runs" / cfg.slug
+    runs = sorted((p for p in base.glob("*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    if not runs:
+        raise RunDirError(f"{base}: no run to resume")
+    last = runs[-1]
+    if crawl_status(last) == "complete":
+        raise RunDirError(f"{last}: the last crawl of {cfg.client} is complete: nothing to resume")
+    return last
 
 
 def new_run_dir(cfg: ClientConfig, out_dir: Path | None = None) -> Path:
@@ -58,14 +88,14 @@ def new_run_dir(cfg: ClientConfig, out_dir: Path | None = None) -> Path:
 
 def crawl_and_check(config_path: Path, cfg: ClientConfig, run_dir: Path,
                     settings: dict[str, RuleSettings], progress: Progress | None = None,
-                    verbose: bool = False) -> dict[str, Any]:
+                    verbose: bool = False, resume: bool = False) -> dict[str, Any]:
     """The crawl (a child process, one core) and the check (this process, the other core)
     at the same time: pages are checked as the crawl writes them. Returns crawl.json;
     raises CrawlFailed, and then leaves no check result behind."""
     children: list[subprocess.Popen[str]] = []
     with ThreadPoolExecutor(1, thread_name_prefix="crawl") as pool:
         crawling = pool.submit(crawl, config_path, cfg, run_dir, progress, verbose,
-                               children.append)
+                               resume, children.append)
         try:
             run_checks(run_dir, cfg, build_rules(cfg, settings), crawl_done=crawling.done)
         except BaseException:
@@ -81,19 +111,19 @@ def crawl_and_check(config_path: Path, cfg: ClientConfig, run_dir: Path,
 
 def crawl(config_path: Path, cfg: ClientConfig, run_dir: Path,
           progress: Progress | None = None, verbose: bool = False,
+          resume: bool = False,
           started: Callable[[subprocess.Popen[str]], None] | None = None) -> dict[str, Any]:
-    """Run the spider in a child process; return crawl.json. Raises CrawlFailed.
-    ``started`` is given the child process (to stop it from another thread)."""
+    """Run the spider in a child process; return crawl.json. Raises CrawlFailed
+    (CrawlInterrupted when it stopped early: ``resume=True`` continues it). ``started``
+    is given the child process (to stop it from another thread)."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(config_path, run_dir / "config.yaml")  # what this run was made with
+    if not resume or not (run_dir / "config.yaml").exists():
+        shutil.copyfile(config_path, run_dir / "config.yaml")  # what this run was made with
     cmd = [sys.executable, "-m", "spiders.crawl", str(config_path), str(run_dir),
-           "--log-level", "DEBUG" if verbose else "INFO"]
-    env = dict(os.environ)
-    # The child must import this very checkout of spiders/ and audit/.
-    root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH", "")]))
+           "--log-level", "DEBUG" if verbose else "INFO"] + (["--resume"] if resume else [])
+    env = _child_env()
     stderr_path = run_dir / "crawl.stderr"
-    with open(stderr_path, "w", encoding="utf-8") as err:
+    with open(stderr_path, "a" if resume else "w", encoding="utf-8") as err:
         child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env)
         if started is not None:
             started(child)
@@ -114,10 +144,58 @@ def crawl(config_path: Path, cfg: ClientConfig, run_dir: Path,
         finally:
             code = child.wait()
     summary_path = run_dir / "crawl.json"
+    if code < 0:  # killed by a signal
+        raise CrawlInterrupted(run_dir, f"crawl process killed by signal {-code}")
     if code != 0 or not summary_path.exists():
         tail = stderr_path.read_text(encoding="utf-8", errors="replace").strip()[-2000:]
         raise CrawlFailed(f"the crawl process failed (exit {code}). {tail}".strip())
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    if summary.get("status") != "complete":
+        raise CrawlInterrupted(run_dir, str(summary.get("finish_reason")))
+    _check_crawl_outcome(cfg, run_dir, summary)
+    return summary
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # The child must import this very checkout of spiders/ and audit/.
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH", "")]))
+    return env
+
+
+def crawl_distributed(config_path: Path, cfg: ClientConfig, run_dir: Path, redis_url: str,
+                      workers: int, crawl_id: str | None = None,
+                      verbose: bool = False) -> dict[str, Any]:
+    """Crawl with ``workers`` local processes sharing the crawl through Redis, then merge
+    their files (docs/scaling.md). Workers on other machines join with the same
+    ``crawl_id`` (``seo-audit crawl --redis URL --crawl-id ID --worker NAME``)."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(config_path, run_dir / "config.yaml")
+    crawl_id = crawl_id or f"{cfg.slug}-{run_dir.name}"
+    children = []
+    for n in range(1, workers + 1):
+        cmd = [sys.executable, "-m", "spiders.crawl", str(config_path), str(run_dir),
+               "--log-level", "DEBUG" if verbose else "INFO", "--no-progress",
+               "--redis", redis_url, "--crawl-id", crawl_id, "--worker", f"w{n}"]
+        err = open(run_dir / f"crawl-w{n}.stderr", "w", encoding="utf-8")  # noqa: SIM115
+        children.append((subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err,
+                                          env=_child_env()), err))
+    failed = []
+    for n, (child, err) in enumerate(children, 1):
+        code = child.wait()
+        err.close()
+        if code != 0:
+            tail = (run_dir / f"crawl-w{n}.stderr").read_text(
+                encoding="utf-8", errors="replace").strip().splitlines()[-1:]
+            failed.append(f"w{n} (exit {code}{': ' + tail[0] if tail else ''})")
+    if failed:
+        raise CrawlFailed(f"{run_dir}: crawl workers failed: {'; '.join(failed)} "
+                          "(see crawl-<worker>.stderr and .log)")
+    try:
+        summary = merge_workers(run_dir)
+    except RunDirError as exc:
+        raise CrawlFailed(str(exc)) from exc
     _check_crawl_outcome(cfg, run_dir, summary)
     return summary
 
@@ -143,9 +221,17 @@ def _check_crawl_outcome(cfg: ClientConfig, run_dir: Path, summary: dict[str, An
 
 
 def check(run_dir: Path, cfg: ClientConfig, settings: dict[str, RuleSettings]) -> None:
-    crawl_json = run_dir / "crawl.json"
-    if not crawl_json.exists():
-        raise RunDirError(f"{run_dir}: no crawl.json: the crawl did not finish")
+    status = crawl_status(run_dir)
+    if status == "missing" and has_workers(run_dir):  # a distributed crawl: merge first
+        merge_workers(run_dir)
+        status = crawl_status(run_dir)
+    if status == "missing":
+        raise RunDirError(f"{run_dir}: no crawl.json: the crawl did not finish "
+                          "(still running, or killed: resume it with `seo-audit crawl CONFIG "
+                          f"--resume {run_dir}`)")
+    if status != "complete":
+        raise RunDirError(f"{run_dir}: crawl.json: the crawl is {status}, not complete: "
+                          f"resume it with `seo-audit crawl CONFIG --resume {run_dir}`")
     run_checks(run_dir, cfg, build_rules(cfg, settings))
 
 

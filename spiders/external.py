@@ -80,6 +80,33 @@ class ExternalFetcher:
         self.written: dict[str, int] = {k.name: 0 for k in kinds}
         self._files = contextlib.ExitStack()
         self._out: dict[str, IO[str]] = {}
+        # Resumed crawl: kinds whose file already holds records of the earlier process
+        # (kept, the new ones appended).
+        self.keep_earlier: set[str] = set()
+
+    # -- resume (spiders/resume.py, SiteSpider._restore) --------------------------------
+
+    def state(self) -> dict[str, Any]:
+        """The live queue and sets, saved in Scrapy's spider state (JOBDIR) at close."""
+        return {"queue": self.queue, "claimed": self.claimed, "netlocs": self.netlocs,
+                "written": self.written}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """After a graceful stop: carry on where the earlier process stopped."""
+        self.queue = state["queue"]
+        self.claimed = state["claimed"]
+        self.netlocs = state["netlocs"]
+        self.written = state["written"]
+        self.keep_earlier = set(self.kinds)
+
+    def restart(self, compared: set[str]) -> None:
+        """After a kill (no saved state): compared pages already written are kept and not
+        fetched again; other kinds (referring pages, feeds: few) start over."""
+        self.queue.clear()
+        self.claimed = {k: set() for k in self.kinds}
+        if "compare" in self.kinds:
+            self.claimed["compare"] = set(compared)
+            self.keep_earlier = {"compare"}
 
     @property
     def active(self) -> bool:
@@ -121,10 +148,12 @@ class ExternalFetcher:
         meta = {"download_slot": EXTERNAL_SLOT, "autothrottle_dont_adjust_delay": True,
                 "handle_httpstatus_all": True, "depth": 0, "found_on": e.found_on,
                 "redirect_hops": e.hops, "external_kind": e.kind, "external_asked": e.asked}
-        callback = self._parse_sitemap if self.kinds[e.kind].mode == "sitemap" \
-            else self._parse_page
-        return scrapy.Request(e.url, callback=callback, errback=self._failed, meta=meta,
-                              priority=100, dont_filter=True)
+        # Callbacks are the spider's own methods (which hand over to this object): a
+        # request kept in the JOBDIR queue at a graceful stop must be picklable.
+        callback = self.spider.external_sitemap if self.kinds[e.kind].mode == "sitemap" \
+            else self.spider.external_page
+        return scrapy.Request(e.url, callback=callback, errback=self.spider.external_failed,
+                              meta=meta, priority=100, dont_filter=True)
 
     def _fetch_next(self) -> None:
         request = self.next_request()
@@ -246,8 +275,11 @@ class ExternalFetcher:
 
     def _file(self, kind: str) -> IO[str]:
         if kind not in self._out:
-            self._out[kind] = self._files.enter_context(
-                atomic_text(self.run_dir / self.kinds[kind].file))
+            path = self.run_dir / self.kinds[kind].file
+            earlier = path.read_text(encoding="utf-8") \
+                if kind in self.keep_earlier and path.exists() else ""
+            self._out[kind] = self._files.enter_context(atomic_text(path))
+            self._out[kind].write(earlier)  # resumed: what the earlier process fetched
         return self._out[kind]
 
     def close(self) -> None:

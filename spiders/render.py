@@ -21,6 +21,8 @@ import asyncio
 import contextlib
 import shutil
 from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,11 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync")
-SCRIPT = (Path(__file__).with_name("render_hidden.js")).read_text(encoding="utf-8")
+@lru_cache(maxsize=1)
+def _script() -> str:
+    """render_hidden.js, read on first use through importlib.resources: the spider is
+    imported from eggs too (Scrapyd), where modules live in a zip file."""
+    return (resources.files("spiders") / "render_hidden.js").read_text(encoding="utf-8")
 SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
 # After "load", scripts may still fetch content: wait for QUIET_S without a request in
 # flight (timers that add content right after load run meanwhile), at most SETTLE_S.
@@ -157,18 +163,18 @@ class Renderer:
             await page.goto(url, wait_until="load")
             await _settle(in_flight)
             # Hidden at every screen width, the verdict of the first (phone) one.
-            remaining = await page.evaluate(SCRIPT, "start")
+            remaining = await page.evaluate(_script(), "start")
             for vp in VIEWPORTS[1:]:
                 if not remaining:
                     break
                 if vp.print:
                     continue
                 await page.set_viewport_size({"width": vp.width, "height": vp.height})
-                remaining = await page.evaluate(SCRIPT, "again")
+                remaining = await page.evaluate(_script(), "again")
             if remaining:
                 await page.emulate_media(media="print")
-                await page.evaluate(SCRIPT, "print")
-            await page.evaluate(SCRIPT, "mark")
+                await page.evaluate(_script(), "print")
+            await page.evaluate(_script(), "mark")
             return str(await page.content())
         finally:
             await context.close()

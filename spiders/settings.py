@@ -50,3 +50,7 @@ EXTENSIONS = {"spiders.progress.Progress": 500}
 # The Progress extension prints one JSON line per second on stdout when this is set
 # (the seo-audit command reads them to draw its progress line).
 AUDIT_PROGRESS = False
+
+# Feeds written unbuffered: a killed crawl keeps every record it produced (resume).
+FEED_STORAGES = {"": "spiders.resume.LineFileFeedStorage",
+                 "file": "spiders.resume.LineFileFeedStorage"}

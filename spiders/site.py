@@ -19,11 +19,18 @@
   ``backlinks.jsonl`` and ``feeds.jsonl``.
 - Each page's ``og:image`` is fetched once per URL (spiders/og_images.py) into
   ``images.jsonl``: does the share image load?
+- ``-a resume=1`` continues an interrupted crawl of the same run directory (feeds
+  appended; the spider's state from ``spider.state``, or rebuilt from the outputs after
+  a kill: see spiders/resume.py).
+- ``-a redis_url=... -a crawl_id=... -a worker=...`` makes this process one worker of a
+  crawl shared through Redis (spiders/distributed.py).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -33,8 +40,9 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.core.engine import ExecutionEngine
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import deferred_from_coro
@@ -48,11 +56,13 @@ from audit.atomic import atomic_text
 from audit.backlinks import expected_links, referring_pages
 from audit.config import ClientConfig, is_walled, load
 from audit.sea.landing import landing_pages, read_campaigns
+from spiders.distributed import CLAIMED, SharedCrawl
 from spiders.external import EXTERNAL_SLOT, MAX_EXTERNAL_SITEMAPS, ExternalFetcher, Kind
 from spiders.extract import fill_page, parse_html, strip_fragment, visible_words
 from spiders.items import PageItem, SitemapEntry
 from spiders.og_images import OgImageChecker
 from spiders.render import Renderer, RenderError, chromium_path
+from spiders.resume import read_done
 from spiders.stylesheets import StylesheetCache
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -78,13 +88,19 @@ def _now() -> str:
 class SiteSpider(scrapy.Spider):
     name = "site"
 
-    def __init__(self, config: str | None = None, run_dir: str | None = None, **kwargs: Any):
+    def __init__(self, config: str | None = None, run_dir: str | None = None,
+                 resume: str | bool = False, redis_url: str | None = None,
+                 crawl_id: str | None = None, worker: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         if not config:
             raise ValueError("the site spider needs -a config=path/to/client.yaml")
         self.cfg = load(config)
         self.config_path = str(config)
         self.run_dir = Path(run_dir) if run_dir else default_run_dir(self.cfg)
+        # Scrapy passes -a values as strings.
+        self.resume = resume not in (False, None, "", "0", "false", "no")
+        self.before = (0, 0)  # pages, errors written by the earlier processes of this run
+        self.written_entries: set[tuple[str, str]] | None = None  # sitemap entries (resume)
         self.hosts: set[str] = set(self.cfg.allowed_hosts())
         self.seen: set[str] = set()
         self.seen_raw: set[str] = set()  # URLs as written that were claimed or refused
@@ -109,25 +125,51 @@ class SiteSpider(scrapy.Spider):
         self.og_images = OgImageChecker(
             self.run_dir, lambda url: self.robots_meta if self.in_scope(url) else {},
             lambda failure: self._failed_item(failure).error, _now)
-        # Pages of other sites (competitors, referring pages): one queue, one at a time.
+        self.shared: SharedCrawl | None = None
+        self.worker = ""
+        if redis_url:
+            if not crawl_id:
+                raise ValueError("a distributed crawl needs -a crawl_id=ID (same for all workers)")
+            self.worker = worker or f"{socket.gethostname()}-{os.getpid()}"
+            self.shared = SharedCrawl(redis_url, crawl_id, self.worker)
+            for host in self.hosts:
+                self.shared.add_host(host)
+            if self.cfg.duplicates.external or self.cfg.backlinks.expected or \
+                    self.cfg.backlinks.imports or self._feeds():
+                self.logger.warning("pages of other sites (duplicates.compare_with, backlinks, "
+                                    "feeds) are not fetched by a distributed crawl")
+            self.resume = False  # Redis holds the shared state; no JOBDIR resume
+        # Pages of other sites (competitors, referring pages, feeds): one queue, one at a
+        # time; none in a distributed crawl (each worker would fetch them again).
         origins = {urlsplit(u).netloc.lower() for u in self.cfg.site.start_urls}
-        dup, links = self.cfg.duplicates, self.cfg.backlinks
-        expected, self.backlink_import_errors = expected_links(self.cfg)
-        for error in self.backlink_import_errors:
-            self.logger.warning("backlinks import skipped: %s", error)
-        referring = referring_pages(expected, links.max_pages)
-        kinds = []
-        if dup.external:
-            kinds += [Kind("compare", "external.jsonl", dup.max_external_pages),
-                      Kind("compare-sitemap", "", MAX_EXTERNAL_SITEMAPS, mode="sitemap")]
-        if links.expected or links.imports:
-            kinds.append(Kind("backlink", "backlinks.jsonl", links.max_pages,
-                              keep_asked_url=True))
-        feeds = self._feeds()
-        if feeds:
-            kinds.append(Kind("feed", "feeds.jsonl", len(feeds), keep_asked_url=True,
-                              mode="feed", own_site=True))
-        self.external = ExternalFetcher(self, self.run_dir, kinds, origins)
+        self.backlink_import_errors: list[Exception] = []
+        self._external_seeds: tuple[list[tuple[str, str]], list[str]] = ([], [])
+        if self.shared is not None:
+            self.external = ExternalFetcher(self, self.run_dir, [], origins)
+        else:
+            dup, links = self.cfg.duplicates, self.cfg.backlinks
+            expected, self.backlink_import_errors = expected_links(self.cfg)
+            for error in self.backlink_import_errors:
+                self.logger.warning("backlinks import skipped: %s", error)
+            referring = referring_pages(expected, links.max_pages)
+            kinds = []
+            if dup.external:
+                kinds += [Kind("compare", "external.jsonl", dup.max_external_pages),
+                          Kind("compare-sitemap", "", MAX_EXTERNAL_SITEMAPS, mode="sitemap")]
+            if links.expected or links.imports:
+                kinds.append(Kind("backlink", "backlinks.jsonl", links.max_pages,
+                                  keep_asked_url=True))
+            feeds = self._feeds()
+            if feeds:
+                kinds.append(Kind("feed", "feeds.jsonl", len(feeds), keep_asked_url=True,
+                                  mode="feed", own_site=True))
+            self.external = ExternalFetcher(self, self.run_dir, kinds, origins)
+            self._external_seeds = (feeds, referring)
+            self._seed_externals()
+
+    def _seed_externals(self) -> None:
+        feeds, referring = self._external_seeds
+        dup = self.cfg.duplicates
         for network, url in feeds:
             self.external.add("feed", url, network)
         for url in dup.compare_with:
@@ -136,6 +178,17 @@ class SiteSpider(scrapy.Spider):
             self.external.add("compare-sitemap", url, "compare_sitemaps")
         for url in referring:
             self.external.add("backlink", strip_fragment(url), "backlinks")
+
+    # Callbacks of the external requests (spiders/external.py): spider methods, so that
+    # a request saved in the JOBDIR queue can be pickled.
+    def external_page(self, response: Response) -> None:
+        self.external._parse_page(response)
+
+    def external_sitemap(self, response: Response) -> None:
+        self.external._parse_sitemap(response)
+
+    def external_failed(self, failure: Failure) -> None:
+        self.external._failed(failure)
 
     def _feeds(self) -> list[tuple[str, str]]:
         """(network, feed URL) of the social profiles; never Facebook's or Instagram's
@@ -174,12 +227,13 @@ class SiteSpider(scrapy.Spider):
                 delays.append(1.0)
             slots[EXTERNAL_SLOT] = {"concurrency": 1, "delay": max(delays)}
             s.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        suffix = f"-{spider.worker}" if spider.shared else ""  # one file per worker
         s.set("FEEDS", {
-            str(spider.run_dir / "pages.jsonl"): {
-                "format": "pagelines", "encoding": "utf-8", "overwrite": True,
+            str(spider.run_dir / f"pages{suffix}.jsonl"): {
+                "format": "pagelines", "encoding": "utf-8", "overwrite": not spider.resume,
                 "item_classes": [PageItem]},
-            str(spider.run_dir / "sitemaps.jsonl"): {
-                "format": "pagelines", "encoding": "utf-8", "overwrite": True,
+            str(spider.run_dir / f"sitemaps{suffix}.jsonl"): {
+                "format": "pagelines", "encoding": "utf-8", "overwrite": not spider.resume,
                 "item_classes": [SitemapEntry]},
         }, priority="spider")
         if site.fetch_stylesheets and site.max_stylesheets:
@@ -189,6 +243,19 @@ class SiteSpider(scrapy.Spider):
                 spider.robots_meta, site.max_stylesheets)
         if spider.renderer is not None:
             crawler.signals.connect(spider._close_renderer, signal=signals.spider_closed)
+        if spider.shared:
+            for name, value in spider.shared.scrapy_settings().items():
+                s.set(name, value, priority="spider")
+            # Scrapy's own DEPTH_LIMIT would drop a claimed request silently (its claim
+            # never released): the spider's max_depth check is the limit here.
+            s.set("DEPTH_LIMIT", 0, priority="spider")
+            middlewares = dict(s.getdict("SPIDER_MIDDLEWARES"))
+            middlewares["spiders.distributed.ReleaseClaims"] = 950
+            s.set("SPIDER_MIDDLEWARES", middlewares, priority="spider")
+            # An idle worker looks for the others' new requests every 0.5 s, not 5 s.
+            ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = 0.5
+            crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+            crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         # After the feed exporters have closed their files (spider_closed), not before.
         crawler.signals.connect(spider.write_summary, signal=signals.engine_stopped)
         crawler.signals.connect(spider._robots_seen, signal=signals.response_received)
@@ -200,7 +267,13 @@ class SiteSpider(scrapy.Spider):
         host = (urlsplit(url).hostname or "").lower()
         if host in self.hosts:
             return True
-        return any(h.startswith(".") and (host.endswith(h) or host == h[1:]) for h in self.hosts)
+        if any(h.startswith(".") and (host.endswith(h) or host == h[1:]) for h in self.hosts):
+            return True
+        shared_hosts = self.shared.hosts() if self.shared else None  # another worker's?
+        if shared_hosts and not shared_hosts <= self.hosts:
+            self.hosts |= shared_hosts
+            return self.in_scope(url)
+        return False
 
     def _claim(self, url: str) -> bool:
         """Reserve a URL for crawling: False if seen already or the page budget is spent."""
@@ -208,6 +281,8 @@ class SiteSpider(scrapy.Spider):
             return False
         self.seen_raw.add(url)
         key = canonicalize_url(url)
+        if self.shared:
+            return self.shared.claim(key, self.cfg.site.max_pages)
         if key in self.seen or len(self.seen) >= self.cfg.site.max_pages:
             return False
         self.seen.add(key)
@@ -216,12 +291,18 @@ class SiteSpider(scrapy.Spider):
     def _request(self, url: str, depth: int, found_on: str, **meta: Any) -> scrapy.Request:
         meta = {"depth": depth, "found_on": found_on, "handle_httpstatus_all": True,
                 **self.robots_meta, **meta}
+        if self.shared:
+            meta[CLAIMED] = True
         return scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta,
                               dont_filter=True)
 
     # -- start -------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        pending = self._restore()
+        for url, depth, found_on, meta in pending:
+            if self.in_scope(url) and self._claim(url):
+                yield self._request(url, depth, found_on, **meta)
         for url in self.cfg.site.start_urls:
             url = strip_fragment(url)
             if self._claim(url):
@@ -237,9 +318,49 @@ class SiteSpider(scrapy.Spider):
                                      errback=self._sitemap_failed, priority=-100,
                                      meta={"dont_obey_robotstxt": True,
                                            "handle_httpstatus_all": True}, dont_filter=True)
-        first_external = self.external.next_request()
+        # After a graceful stop the external request in flight is in Scrapy's queue.
+        first_external = None if self.state_restored else self.external.next_request()
         if first_external is not None:
             yield first_external
+
+    # -- resume ------------------------------------------------------------------------
+
+    state_restored = False
+
+    def _restore(self) -> list[tuple[str, int, str, dict[str, Any]]]:
+        """On resume, take the state back; return the requests to rebuild (after a kill).
+
+        ``self.state`` is Scrapy's SpiderState (with a JOBDIR): saved when the spider
+        closes, loaded before start(). It holds the live sets, so it is current when saved.
+        """
+        state: dict[str, Any] | None = getattr(self, "state", None)
+        pending: list[tuple[str, int, str, dict[str, Any]]] = []
+        if self.resume:
+            graceful = bool(state and "seen" in state)
+            site = self.cfg.site
+            done = read_done(self.run_dir, site.start_urls, site.max_depth, rebuild=not graceful)
+            self.before = (done.pages, done.errors)
+            if graceful:
+                assert state is not None
+                self.state_restored = True
+                self.seen, self.sitemaps_seen = state["seen"], state["sitemaps_seen"]
+                self.hosts = state["hosts"]
+                self.external.restore(state["external"])
+            else:  # killed: Scrapy's queue is lost; rebuilt from what was written
+                self.logger.info("resume without saved state: %d pages done, %d to fetch",
+                                 done.pages, len(done.pending))
+                self.seen = set(done.keys)
+                self.hosts |= done.hosts
+                self.written_entries = done.sitemap_entries
+                # Compared pages already written are kept; referring pages and feeds (few)
+                # are fetched again.
+                self.external.restart(done.external_keys)
+                self._seed_externals()
+                pending = done.pending
+        if state is not None:
+            state.update(seen=self.seen, sitemaps_seen=self.sitemaps_seen, hosts=self.hosts,
+                         external=self.external.state())
+        return pending
 
     def _landing_pages(self) -> list[str]:
         """The paid-search landing pages of the site (sea.landing_pages and the final URLs
@@ -272,15 +393,20 @@ class SiteSpider(scrapy.Spider):
             yield from self._sitemap_request(url)
 
     def _sitemap_request(self, url: str) -> Iterator[scrapy.Request]:
-        if url in self.sitemaps_seen or len(self.sitemaps_seen) >= MAX_SITEMAPS:
+        meta: dict[str, Any] = {"handle_httpstatus_all": True, **self.robots_meta}
+        if self.shared:
+            if not self.shared.claim(url, MAX_SITEMAPS, "sitemaps"):
+                return
+            meta[CLAIMED] = True
+        elif url in self.sitemaps_seen or len(self.sitemaps_seen) >= MAX_SITEMAPS:
             return
         self.sitemaps_seen.add(url)
         yield scrapy.Request(url, callback=self.parse_sitemap, errback=self._sitemap_failed,
-                             priority=-100, dont_filter=True,
-                             meta={"handle_httpstatus_all": True, **self.robots_meta})
+                             priority=-100, dont_filter=True, meta=meta)
 
     def _sitemap_failed(self, failure: Failure) -> None:
         self.logger.info("sitemap not read: %s (%s)", failure.request.url, failure.value)
+        self._release(failure.request)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         if response.status != 200:
@@ -311,7 +437,9 @@ class SiteSpider(scrapy.Spider):
             if not loc:
                 continue
             url = strip_fragment(urljoin(response.url, loc.strip()))
-            yield SitemapEntry(url=url, sitemap=response.url, lastmod=entry.get("lastmod", ""))
+            if self.written_entries is None or (url, response.url) not in self.written_entries:
+                yield SitemapEntry(url=url, sitemap=response.url,
+                                   lastmod=entry.get("lastmod", ""))
             if self.in_scope(url) and self._claim(url):
                 yield self._request(url, 1, f"sitemap:{response.url}", priority=-50)
 
@@ -447,6 +575,8 @@ class SiteSpider(scrapy.Spider):
             host = (urlsplit(target).hostname or "").lower()
             if host and target.startswith(("http://", "https://")):
                 self.hosts.add(host)
+                if self.shared:
+                    self.shared.add_host(host)
         if hops > MAX_REDIRECTS or not self.in_scope(target):
             return
         if self._claim(target):
@@ -457,6 +587,22 @@ class SiteSpider(scrapy.Spider):
         item = self._failed_item(failure)
         self._count(item)
         yield item
+        self._release(failure.request)
+
+    # -- distributed (spiders/distributed.py) --------------------------------------------
+
+    def _release(self, request: scrapy.Request) -> None:
+        if self.shared and request.meta.get(CLAIMED):
+            self.shared.release()
+
+    def _dropped(self, request: scrapy.Request, spider: Any) -> None:
+        if spider is self:
+            self._release(request)
+
+    def _idle(self, spider: Any) -> None:
+        """The crawl is over when no worker holds a claimed request and the queue is empty."""
+        if spider is self and self.shared and not self.shared.finished():
+            raise DontCloseSpider
 
     @staticmethod
     def _failed_item(failure: Failure) -> PageItem:
@@ -498,9 +644,10 @@ class SiteSpider(scrapy.Spider):
             "hosts": sorted(self.hosts),
             "finished_at": _now(),
             "seconds": round(time.monotonic() - self.started, 2),
-            "pages": stats.get("audit/pages", 0),
-            "errors": stats.get("audit/errors", 0),
-            "budget_reached": len(self.seen) >= self.cfg.site.max_pages,
+            "pages": self.before[0] + stats.get("audit/pages", 0),
+            "errors": self.before[1] + stats.get("audit/errors", 0),
+            "budget_reached": (self.shared.claimed() if self.shared else len(self.seen))
+            >= self.cfg.site.max_pages,
             "external_pages": len(self.external.claimed.get("compare", ())),
             "external": self.external.summary(),
             "og_images": len(self.og_images.seen),
@@ -509,5 +656,11 @@ class SiteSpider(scrapy.Spider):
             "render": self.renderer.summary() if self.renderer else (
                 {"error": self.render_problem} if self.render_problem else None),
         }
-        with atomic_text(self.run_dir / "crawl.json") as fh:
+        name = "crawl.json"
+        if self.shared:  # merged into crawl.json once every worker is done
+            summary.update(worker=self.worker, crawl_id=self.shared.crawl_id)
+            if reason == "finished":
+                self.shared.expire()
+            name = f"crawl-{self.worker}.json"
+        with atomic_text(self.run_dir / name) as fh:
             json.dump(summary, fh, indent=2, ensure_ascii=False)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +15,7 @@ from audit.demo.server import SiteServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
+REDIS = shutil.which("redis-server")
 
 
 @pytest.fixture(scope="module")
@@ -32,3 +37,38 @@ def write_config(path: Path, start_url: str, extra: str = "") -> Path:
         f'client: "Boulangerie Martin"\nsite:\n  start_urls: ["{start_url}"]\n'
         f"  concurrency: 4\n{extra}output: {{dir: out}}\n", encoding="utf-8")
     return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private redis-server on 127.0.0.1 (no persistence, a free port)."""
+    if REDIS is None:
+        pytest.skip("redis-server is not installed (make system-deps, or apt-get install "
+                    "redis-server): the distributed-crawl tests need it")
+    home = tmp_path_factory.mktemp("redis")
+    port = _free_port()
+    assert REDIS is not None
+    proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(home)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not start")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
