@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
 from audit.atomic import atomic_text
+from spiders.encoding import decode_html
 from spiders.extract import fill_page, parse_html, strip_fragment
 from spiders.feeds import feed_dates
 from spiders.items import PageItem
@@ -181,7 +182,7 @@ class ExternalFetcher:
             item.is_html = isinstance(response, TextResponse) and (
                 any(t in ctype for t in HTML_TYPES) or not ctype)
             if item.is_html and isinstance(response, TextResponse):
-                root = parse_html(response.text)
+                root = parse_html(decode_html(item.content_type, response.body)[1])
                 if root is not None:
                     host = urlsplit(response.url).hostname
                     fill_page(item, root, lambda u: urlsplit(u).hostname == host)

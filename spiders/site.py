@@ -42,7 +42,7 @@ import scrapy
 from scrapy import signals
 from scrapy.core.engine import ExecutionEngine
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import deferred_from_coro
@@ -57,6 +57,7 @@ from audit.backlinks import expected_links, referring_pages
 from audit.config import ClientConfig, is_walled, load
 from audit.sea.landing import landing_pages, read_campaigns
 from spiders.distributed import CLAIMED, SharedCrawl
+from spiders.encoding import decode_html
 from spiders.external import EXTERNAL_SLOT, MAX_EXTERNAL_SITEMAPS, ExternalFetcher, Kind
 from spiders.extract import fill_page, parse_html, strip_fragment, visible_words
 from spiders.items import PageItem, SitemapEntry
@@ -64,11 +65,21 @@ from spiders.og_images import OgImageChecker
 from spiders.render import Renderer, RenderError, chromium_path
 from spiders.resume import read_done
 from spiders.stylesheets import StylesheetCache
+from spiders.urls import crawl_key
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_SITEMAPS = 200  # sitemap files read per crawl (an index pointing at itself stops here)
 MAX_REDIRECTS = 10
 CLOAKING_WORDS_KEPT = 50  # words only one view has, the most frequent, kept per page
+
+
+# Twisted and Scrapy errors that come without a message: what they mean, for the report.
+_WHY = {
+    "ResponseDataLossError": "the connection closed before the announced Content-Length "
+                             "was received",
+    "ConnectionLost": "the connection was lost during the answer",
+    "ConnectionDone": "the server closed the connection without answering",
+}
 
 
 def default_run_dir(cfg: ClientConfig) -> Path:
@@ -105,6 +116,7 @@ class SiteSpider(scrapy.Spider):
         self.seen: set[str] = set()
         self.seen_raw: set[str] = set()  # URLs as written that were claimed or refused
         self.sitemaps_seen: set[str] = set()
+        self.sitemap_problems: list[dict[str, str]] = []  # unreadable sitemaps, in crawl.json
         self.started = time.monotonic()
         # Client requests skip the robots middleware when the client said so; the
         # middleware stays on for external pages (robots.txt of other sites is obeyed).
@@ -275,12 +287,14 @@ class SiteSpider(scrapy.Spider):
             return self.in_scope(url)
         return False
 
-    def _claim(self, url: str) -> bool:
-        """Reserve a URL for crawling: False if seen already or the page budget is spent."""
-        if url in self.seen_raw:  # as written: skips canonicalising the menu on every page
-            return False
-        self.seen_raw.add(url)
-        key = canonicalize_url(url)
+    def _claim(self, url: str, exact: bool = False) -> bool:
+        """Reserve a URL for crawling: False if seen already or the page budget is spent.
+        Session ids do not count (spiders/urls.py) unless ``exact``."""
+        if not exact:
+            if url in self.seen_raw:  # as written: skips canonicalising the menu each page
+                return False
+            self.seen_raw.add(url)
+        key = canonicalize_url(url) if exact else crawl_key(url)
         if self.shared:
             return self.shared.claim(key, self.cfg.site.max_pages)
         if key in self.seen or len(self.seen) >= self.cfg.site.max_pages:
@@ -405,24 +419,31 @@ class SiteSpider(scrapy.Spider):
                              priority=-100, dont_filter=True, meta=meta)
 
     def _sitemap_failed(self, failure: Failure) -> None:
-        self.logger.info("sitemap not read: %s (%s)", failure.request.url, failure.value)
+        self._sitemap_problem(failure.request.url, str(failure.value) or failure.type.__name__)
         self._release(failure.request)
+
+    def _sitemap_problem(self, url: str, why: str) -> None:
+        """A sitemap (or robots.txt) that could not be read: logged and kept for crawl.json,
+        so a gzip bomb or a broken file is not silently an empty sitemap."""
+        self.logger.warning("sitemap not read: %s (%s)", url, why)
+        if len(self.sitemap_problems) < 50:
+            self.sitemap_problems.append({"url": url, "error": why[:300]})
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         if response.status != 200:
-            self.logger.info("sitemap %s answered %s", response.url, response.status)
+            self._sitemap_problem(response.url, f"HTTP {response.status}")
             return
         body = response.body
         if body[:2] == b"\x1f\x8b":  # gzip, bounded against gzip bombs
             try:
                 body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
             except (OSError, ValueError) as exc:
-                self.logger.warning("sitemap %s: bad gzip (%s)", response.url, exc)
+                self._sitemap_problem(response.url, f"bad gzip: {exc}")
                 return
         try:
             sitemap = Sitemap(body)  # lxml with entity expansion and network access off
         except Exception as exc:  # lxml raises several types on garbage
-            self.logger.warning("sitemap %s: not XML (%s)", response.url, exc)
+            self._sitemap_problem(response.url, f"not XML: {exc}")
             return
         if sitemap.type == "sitemapindex":
             for entry in sitemap:
@@ -509,7 +530,9 @@ class SiteSpider(scrapy.Spider):
             fill_page(item, root, self.in_scope, rendered=True)
             item.rendered = True
             return
-        root = parse_html(response.text)
+        # Decoded by our rules (spiders/encoding.py): a French page in windows-1252 without
+        # a declaration, or declared UTF-8 wrongly, still reads right.
+        root = parse_html(decode_html(item.content_type, response.body)[1])
         if root is not None:
             sheets = None
             if self.stylesheets is not None:
@@ -554,7 +577,8 @@ class SiteSpider(scrapy.Spider):
             return None
         try:
             html = await self.renderer.render(
-                response.url, response.text, response.status,
+                response.url, decode_html(item.content_type, response.body)[1],
+                response.status,
                 {"content-type": "text/html; charset=utf-8"})  # the body goes as UTF-8 text
         except RenderError as exc:
             item.render_error = str(exc)
@@ -579,7 +603,10 @@ class SiteSpider(scrapy.Spider):
                     self.shared.add_host(host)
         if hops > MAX_REDIRECTS or not self.in_scope(target):
             return
-        if self._claim(target):
+        # A redirect that only hands out a session id (/p → /p;jsessionid=1) leads to the
+        # page itself: claimed by its exact URL, else the page would never be fetched.
+        exact = crawl_key(target) == crawl_key(response.url)
+        if self._claim(target, exact=exact):
             yield self._request(target, depth, response.url, redirect_hops=hops,
                                 start=meta.get("start", False))
 
@@ -615,8 +642,12 @@ class SiteSpider(scrapy.Spider):
         elif failure.check(IgnoreRequest):
             item.error = str(failure.value) or "ignored"
         else:
-            item.error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
-        if "maxsize" in item.error.lower() or "larger than" in item.error.lower():
+            why = failure.getErrorMessage() or _WHY.get(failure.type.__name__, "no detail")
+            item.error = f"{failure.type.__name__}: {why}"[:500]
+        if failure.check(DownloadCancelledError) and not str(failure.value):
+            # Scrapy cancels a body without Content-Length silently once past DOWNLOAD_MAXSIZE.
+            item.error = "too-large: body cut at the download max size"
+        elif "maxsize" in item.error.lower() or "larger than" in item.error.lower():
             item.error = f"too-large: {item.error}"
         return item
 
@@ -652,6 +683,7 @@ class SiteSpider(scrapy.Spider):
             "external": self.external.summary(),
             "og_images": len(self.og_images.seen),
             "backlink_import_errors": [str(e) for e in self.backlink_import_errors],
+            "sitemap_problems": self.sitemap_problems,
             "stylesheets": self.stylesheets.summary() if self.stylesheets else None,
             "render": self.renderer.summary() if self.renderer else (
                 {"error": self.render_problem} if self.render_problem else None),

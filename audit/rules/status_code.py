@@ -48,10 +48,14 @@ class StatusCode(PageRule):
         found_on = [page.found_on] if page.found_on.startswith("http") else []
         if page.status is None:
             if page.error.startswith("too-large"):
+                # Name the limit: the consultant raises site.max_page_mb or the site slims.
+                limit = f"{ctx.config.site.max_page_mb:g} MB"
                 yield self.finding(page.url, "too-large", Msg(
-                    "Page trop lourde : téléchargement interrompu à la limite configurée.",
-                    "Page too large: download stopped at the configured limit."),
-                    evidence=page.error)
+                    "Page trop lourde : téléchargement interrompu à la limite de {limit} "
+                    "(site.max_page_mb).",
+                    "Page too large: download stopped at the limit of {limit} "
+                    "(site.max_page_mb).").format(limit=limit),
+                    evidence=page.error, related=found_on)
                 return
             yield self.finding(page.url, "unreachable", Msg(
                 "URL injoignable : {err}.", "URL unreachable: {err}.").format(err=page.error),

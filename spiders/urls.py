@@ -1,0 +1,39 @@
+"""The key under which the crawl claims a URL: one fetch per page, whatever its session id.
+
+Sites that keep sessions in the URL (PHP's trans_sid, Java's ``;jsessionid=``) give
+every visit — and, with cookies off, every page the crawler fetches — fresh ids on all
+their links: the same page under endless URLs, a crawl trap. Well-known session
+parameters are left out of the key, so each page is fetched once (under the first URL
+met); the URL itself is fetched and reported as the site wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+# Lower-case names; parameters of session-tracking frameworks, never of content.
+SESSION_PARAMS = frozenset({
+    "phpsessid", "jsessionid", "sid", "sessionid", "session_id", "sessid", "aspsessionid",
+    "cfid", "cftoken", "oscsid", "zenid", "ps_session",
+})
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/?#;]*", re.IGNORECASE)
+
+
+def strip_session(url: str) -> str:
+    """``url`` without ``;jsessionid=`` path parameters and session query parameters."""
+    parts = urlsplit(url)
+    path = _PATH_SESSION.sub("", parts.path)
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if k.lower() not in SESSION_PARAMS]
+        if len(kept) != len(pairs):
+            query = urlencode(kept)
+    return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+
+
+def crawl_key(url: str) -> str:
+    return canonicalize_url(strip_session(url))
