@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from audit import __version__
 from audit.config import ClientConfig, ConfigError, load, rule_settings
 from audit.rules import all_rules
+from audit.scoring import score_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNDER = 0, 1, 2, 3
 
@@ -139,7 +140,7 @@ def _run_log(path: Path) -> Iterator[None]:
 
 def _print_result(paths: Any, began: float) -> None:
     s = paths.data.summary
-    scores = "  ".join(f"{k.upper()} {'—' if v is None else f'{v:.0f}'}"
+    scores = "  ".join(f"{k.upper()} {score_text(v)}"
                        for k, v in s.scores.items())
     log.info("%d URLs, %d HTML pages, %s findings; %s (%.1fs)", s.pages, s.html_pages,
              sum(s.findings.values()), scores, time.monotonic() - began)
@@ -216,7 +217,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     print(f"{cfg.client} — {len(points)} run(s) ({path})")
     print(f"{'date':<20} {'SEM':>5} {'SEO':>5} {'SEA':>5} {'SMO':>5}  SEM trend")
     for p in points:
-        cells = " ".join(f"{'—' if v is None else f'{v:.0f}':>5}"
+        cells = " ".join(f"{score_text(v):>5}"
                          for v in (p.scores.get(k) for k in ("sem", "seo", "sea", "smo")))
         sem = p.scores.get("sem")
         bar = "█" * round((sem or 0) / 5)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 CATEGORIES = ("seo", "sea", "smo")
 
@@ -94,3 +95,11 @@ def sem_score(categories: Mapping[str, float | None], weights: Mapping[str, floa
 
 def round_score(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
+
+
+def score_text(value: float | None) -> str:
+    """A score as a whole number, rounded half up as Excel shows it (70.5 → 71, where
+    Python's round-half-even would print 70 and disagree with the workbook)."""
+    if value is None:
+        return "—"
+    return str(int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit.scoring import ScoreBoard, page_score, sem_score, weighted_mean
+from audit.scoring import ScoreBoard, page_score, score_text, sem_score, weighted_mean
 
 
 def test_page_score_is_the_weighted_mean_of_rule_scores() -> None:
@@ -56,3 +56,9 @@ def test_docs_worked_example_uses_the_real_rule_weights() -> None:
               "meta-description": 100, "image-alt": 100, "keyword-cannibalization": 100,
               "spelling": 93.75, "grammar": 100, "readability": 100}
     assert page_score(scores, weights) == pytest.approx(1443.75 / 16)
+
+
+def test_score_text_rounds_like_the_workbook_shows() -> None:
+    # The workbook shows 70.5 with the "0" format as 71: the log and `history` must agree.
+    assert [score_text(v) for v in (70.5, 70.4, 89.3, 99.5, 0.0, None)] == [
+        "71", "70", "89", "100", "0", "—"]
