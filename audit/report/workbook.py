@@ -348,10 +348,21 @@ def _severity_formatting(ws: WriteOnlyWorksheet, col: int, last_row: int, lang: 
             **_solid_dxf(colours)))
 
 
+# Widths of characters in Calibri 11 relative to "0" (Excel's column width unit): a row
+# is sized from the text's estimated width, so short lines of narrow letters stay on one
+# line and lines of capitals or "m"/"w" still get the room they need.
+_NARROW = frozenset("iljft.,;:!'’|()[] I")
+_WIDE = frozenset("mwMW@%ABCDEGHKNOQRUVXYZ")
+
+
+def _text_width(text: str) -> float:
+    return sum(0.5 if c in _NARROW else 1.35 if c in _WIDE else 0.9 for c in text)
+
+
 def _lines(text: str, width: float) -> int:
     """Roughly how many lines ``text`` takes when wrapped in a column ``width`` wide."""
-    per_line = max(int(width * 1.15), 1)  # average text is narrower than the width unit "0"
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+    usable = max(width - 1.0, 1.0)  # cell padding
+    return sum(max(1, math.ceil(_text_width(part) / usable)) for part in text.split("\n"))
 
 
 def _header(ws: WriteOnlyWorksheet, st: _Styles, titles: Iterable[str],
