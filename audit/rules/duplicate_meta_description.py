@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from audit.context import Context
-from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
-from audit.text.duplicates import LabelGroups, indexable
+from audit.rule import Code, Msg, Severity
+from audit.rules._shared_label import SharedLabelRule
 from spiders.items import PageItem
 
 
-class DuplicateMetaDescription(SiteRule):
+class DuplicateMetaDescription(SharedLabelRule):
     """Every indexable page has a meta description of its own.
 
     **Why it matters**: the description is often the snippet under the search result,
@@ -41,24 +38,12 @@ class DuplicateMetaDescription(SiteRule):
                                                 "Meta description shared by several pages")),
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.groups = LabelGroups()
+    def label(self, page: PageItem) -> str | None:
+        return page.meta_description
 
-    def applies(self, page: PageItem) -> bool:
-        return page.ok and indexable(page)
-
-    def collect(self, page: PageItem, ctx: Context) -> None:
-        self.groups.add(page.url, page.meta_description)
-
-    def finish(self, ctx: Context) -> Iterator[Outcome]:
-        for text, urls in self.groups.shared():
-            yield self.finding(urls[0], "duplicate", Msg(
-                "{n} pages portent la même meta description : rédigez pour chacune un résumé "
-                "de son propre contenu.",
-                "{n} pages carry the same meta description: write for each one a summary of "
-                "its own content.").format(n=len(urls)),
-                evidence=text, related=urls[1:])
-            for url in urls:
-                yield Score(url, 50.0)
-        self.groups.clear()
+    def message(self, pages: int, label: str) -> Msg:
+        return Msg(
+            "{n} pages portent la même meta description : rédigez pour chacune un résumé "
+            "de son propre contenu.",
+            "{n} pages carry the same meta description: write for each one a summary of "
+            "its own content.").format(n=pages)

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from audit.context import Context
-from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
-from audit.text.duplicates import LabelGroups, indexable
+from audit.rule import Code, Msg, Severity
+from audit.rules._shared_label import SharedLabelRule
 from spiders.items import PageItem
 
 
-class DuplicateTitle(SiteRule):
+class DuplicateTitle(SharedLabelRule):
     """Every indexable page has a title of its own.
 
     **Why it matters**: the title is the blue link of the search result and the
@@ -41,24 +38,12 @@ class DuplicateTitle(SiteRule):
                                                 "Title shared by several pages")),
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.groups = LabelGroups()
+    def label(self, page: PageItem) -> str | None:
+        return page.title
 
-    def applies(self, page: PageItem) -> bool:
-        return page.ok and indexable(page)
-
-    def collect(self, page: PageItem, ctx: Context) -> None:
-        self.groups.add(page.url, page.title)
-
-    def finish(self, ctx: Context) -> Iterator[Outcome]:
-        for text, urls in self.groups.shared():
-            yield self.finding(urls[0], "duplicate", Msg(
-                "{n} pages portent le même titre « {t} » : donnez à chacune un titre qui "
-                "décrit ce qu’elle seule propose.",
-                "{n} pages carry the same title '{t}': give each one a title describing "
-                "what it alone offers.").format(n=len(urls), t=text),
-                evidence=text, related=urls[1:])
-            for url in urls:
-                yield Score(url, 50.0)
-        self.groups.clear()
+    def message(self, pages: int, label: str) -> Msg:
+        return Msg(
+            "{n} pages portent le même titre « {t} » : donnez à chacune un titre qui "
+            "décrit ce qu’elle seule propose.",
+            "{n} pages carry the same title '{t}': give each one a title describing "
+            "what it alone offers.").format(n=pages, t=label)
