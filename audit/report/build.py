@@ -200,6 +200,17 @@ def build_report(run_dir: Path, cfg: ClientConfig,
             "Limite de pages atteinte ({n}) : le site n’a pas été parcouru en entier.",
             "Page limit reached ({n}): the site was not crawled entirely.").format(
                 n=cfg.site.max_pages))
+    problems = crawl.get("sitemap_problems") or []
+    if problems:  # an unreadable sitemap hides pages: the consultant should know which
+        first = problems[0]
+        notes.append(Msg(
+            "Plan de site illisible : {u} ({e}){more}.",
+            "Sitemap not read: {u} ({e}){more_en}.").format(
+                u=first.get("url", "?"), e=first.get("error", "?"),
+                more=f" et {len(problems) - 1} autre(s), voir crawl.json"
+                if len(problems) > 1 else "",
+                more_en=f" and {len(problems) - 1} more, see crawl.json"
+                if len(problems) > 1 else ""))
     if crawl.get("status") != "complete":
         notes.append(Msg("Exploration interrompue ({r}) : résultats partiels.",
                          "Crawl interrupted ({r}): partial results.").format(

@@ -9,9 +9,13 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 
 import pytest
 
+from audit import pipeline
+from audit.config import load, rule_settings
+from audit.rules import all_rules
 from tests.reliability.crawling import Crawl, crawl
 from tests.reliability.server import HostileServer, Reply, html_page
 
@@ -103,7 +107,7 @@ def test_no_entity_expanded_nor_external_entity_read(crawled: Crawl, site: Hosti
     assert site.counts["/sonde-entite"] == 0 and site.counts["/sonde-dtd"] == 0
 
 
-def test_gzip_bombs_bounded(crawled: Crawl, site: HostileServer) -> None:
+def test_gzip_bombs_bounded(crawled: Crawl, site: HostileServer, tmp_path: Path) -> None:
     assert len(gzip_bomb()) < 2 * 1024 * 1024  # a small download...
     assert site.counts["/bombe.xml.gz"] >= 1 and site.counts["/bombe-encodee.xml"] >= 1
     # ...that never became 1 GB in the crawl process.
@@ -113,3 +117,9 @@ def test_gzip_bombs_bounded(crawled: Crawl, site: HostileServer) -> None:
     assert set(problems) == {site.origin + "/bombe.xml.gz", site.origin + "/bombe-encodee.xml"}
     assert problems[site.origin + "/bombe.xml.gz"].startswith("bad gzip")
     assert "exceeded DOWNLOAD_MAXSIZE" in problems[site.origin + "/bombe-encodee.xml"]
+    # ...and the Summary's notes tell the consultant.
+    crawled.check()
+    cfg = load(crawled.config)
+    paths = pipeline.report(crawled.run_dir, cfg, rule_settings(cfg, all_rules()), tmp_path)
+    notes = [n.fr for n in paths.data.summary.notes if n.fr.startswith("Plan de site illisible")]
+    assert len(notes) == 1 and "/bombe" in notes[0] and "1 autre(s)" in notes[0], notes
