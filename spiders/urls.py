@@ -35,5 +35,18 @@ def strip_session(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
 
 
+def session_param(url: str) -> str | None:
+    """The name of the session parameter ``url`` carries (``jsessionid``, ``PHPSESSID``…),
+    as written, or None."""
+    parts = urlsplit(url)
+    found = _PATH_SESSION.search(parts.path)
+    if found:
+        return found.group(0)[1:].split("=", 1)[0]
+    for key, _ in parse_qsl(parts.query, keep_blank_values=True):
+        if key.lower() in SESSION_PARAMS:
+            return key
+    return None
+
+
 def crawl_key(url: str) -> str:
     return canonicalize_url(strip_session(url))
