@@ -77,6 +77,9 @@ class PageItem:
     fetched_at: str = ""  # ISO-8601 UTC
     is_html: bool = False
     # --- HTML only ---
+    charset: str = ""  # the encoding the page was read in (spiders/encoding.py)
+    charset_declared: str = ""  # as the Content-Type header or the page declares it
+    charset_problem: str = ""  # "" | "contradicted" | "undeclared" (encoding.charset_problem)
     lang: str = ""
     title: str | None = None  # None: no <title>; "": an empty one
     title_count: int = 0

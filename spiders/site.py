@@ -57,7 +57,7 @@ from audit.backlinks import expected_links, referring_pages
 from audit.config import ClientConfig, is_walled, load
 from audit.sea.landing import landing_pages, read_campaigns
 from spiders.distributed import CLAIMED, SharedCrawl
-from spiders.encoding import decode_html
+from spiders.encoding import charset_problem, declared_charset, decode_html
 from spiders.external import EXTERNAL_SLOT, MAX_EXTERNAL_SITEMAPS, ExternalFetcher, Kind
 from spiders.extract import fill_page, parse_html, strip_fragment, visible_words
 from spiders.items import PageItem, SitemapEntry
@@ -525,14 +525,18 @@ class SiteSpider(scrapy.Spider):
 
     async def _fill(self, item: PageItem, response: TextResponse) -> None:
         """The HTML fields of the item: from Chromium's DOM (site.render) or the HTML."""
-        root = await self._rendered(item, response) if self.renderer is not None else None
+        # Decoded by our rules (spiders/encoding.py): a French page in windows-1252 without
+        # a declaration, or declared UTF-8 wrongly, still reads right.
+        item.charset, text = decode_html(item.content_type, response.body)
+        item.charset_declared = declared_charset(item.content_type, response.body)
+        item.charset_problem = charset_problem(item.content_type, response.body, item.charset)
+        root = (await self._rendered(item, response, text) if self.renderer is not None
+                else None)
         if root is not None:
             fill_page(item, root, self.in_scope, rendered=True)
             item.rendered = True
             return
-        # Decoded by our rules (spiders/encoding.py): a French page in windows-1252 without
-        # a declaration, or declared UTF-8 wrongly, still reads right.
-        root = parse_html(decode_html(item.content_type, response.body)[1])
+        root = parse_html(text)
         if root is not None:
             sheets = None
             if self.stylesheets is not None:
@@ -571,14 +575,13 @@ class SiteSpider(scrapy.Spider):
             only_visitor_total=sum(only_visitor.values()))
         return out
 
-    async def _rendered(self, item: PageItem, response: TextResponse) -> Any:
+    async def _rendered(self, item: PageItem, response: TextResponse, text: str) -> Any:
         """The page's DOM as Chromium built it (hidden text marked), or None (static)."""
         if not (200 <= response.status < 300) or self.renderer is None:
             return None
         try:
             html = await self.renderer.render(
-                response.url, decode_html(item.content_type, response.body)[1],
-                response.status,
+                response.url, text, response.status,
                 {"content-type": "text/html; charset=utf-8"})  # the body goes as UTF-8 text
         except RenderError as exc:
             item.render_error = str(exc)

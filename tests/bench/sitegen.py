@@ -20,6 +20,8 @@ from typing import Any
 
 from lxml import html as lxml_html
 
+from spiders.encoding import decode_html
+
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 SECTIONS = ("conseils", "guides", "actualites", "produits", "services", "ateliers",
@@ -55,7 +57,8 @@ def paragraphs() -> tuple[str, ...]:
     """French paragraphs of at least 12 words: the demo site's, and the shared corpus."""
     out: list[str] = []
     for path in sorted((ROOT / "audit" / "demo" / "site").rglob("*.html")):
-        tree = lxml_html.fromstring(path.read_bytes())
+        # Read as the crawl reads it: /mentions-legales.html is windows-1252 (a demo defect).
+        tree = lxml_html.fromstring(decode_html("text/html; charset=utf-8", path.read_bytes())[1])
         for p in tree.iter("p", "li"):
             text = " ".join(p.text_content().split())
             if len(text.split()) >= 12:

@@ -126,6 +126,12 @@ def test_french_text_decoded_right(crawled: Crawl, site: HostileServer, path: st
     assert page.title == TITLE
     assert page.h(1) == [FRENCH]
     assert FRENCH in [b.text for b in page.text_blocks]
+    # What a browser, trusting the declaration, would show: the charset rule's input.
+    assert page.charset_problem == CHARSET_PROBLEM.get(path, ""), page.charset_declared
+
+
+CHARSET_PROBLEM = {"/cp1252-sans-declaration": "undeclared",
+                   "/faux-utf8-entete": "contradicted", "/faux-utf8-meta": "contradicted"}
 
 
 def test_check_and_report_survive_the_hostile_site(crawled: Crawl, site: HostileServer,

@@ -19,6 +19,7 @@ from audit.config import loads, rule_settings
 from audit.rule import Finding
 from audit.rules import all_rules
 from audit.runner import build_rules, run_checks
+from spiders.encoding import charset_problem, declared_charset, decode_html
 from spiders.extract import fill_page, parse_html
 from spiders.items import PageItem
 
@@ -28,17 +29,24 @@ SITE = "https://www.exemple.fr/"
 def make_page(spec: dict[str, Any]) -> PageItem:
     """A PageItem from a case: ``url`` (relative to SITE), ``html``, other fields override.
 
-    ``external: true`` makes it a page of another site, fetched for comparison (its
-    ``url`` is then absolute): it goes to the run's external.jsonl; ``referring: true``
-    a page linking to the site (backlinks.jsonl).
+    ``saved_as: cp1252`` writes the HTML in that encoding, read back like the crawl
+    reads it (``content_type`` sets the header). ``external: true`` makes it a page of
+    another site, fetched for comparison (its ``url`` is then absolute): it goes to the
+    run's external.jsonl; ``referring: true`` a page linking to the site (backlinks.jsonl).
     """
     spec = dict(spec)
     url = urljoin(SITE, spec.pop("url", "/"))
     html = spec.pop("html", None)
-    page = PageItem(url=url, status=200, content_type="text/html; charset=utf-8",
+    saved_as = spec.pop("saved_as", "utf-8")  # the bytes' encoding, read back as the crawl does
+    page = PageItem(url=url, status=200,
+                    content_type=spec.pop("content_type", "text/html; charset=utf-8"),
                     is_html=html is not None or spec.get("is_html", False))
     if html is not None:
-        root = parse_html(html)
+        body = html.encode(saved_as)
+        page.charset, text = decode_html(page.content_type, body)
+        page.charset_declared = declared_charset(page.content_type, body)
+        page.charset_problem = charset_problem(page.content_type, body, page.charset)
+        root = parse_html(text)
         assert root is not None, f"case HTML for {url} did not parse"
         fill_page(page, root, lambda u: u.startswith(SITE))
     for key, value in spec.items():
