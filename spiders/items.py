@@ -71,6 +71,7 @@ class PageItem:
     content_type: str = ""
     size: int = 0  # bytes of body received
     response_time: float | None = None  # seconds, download latency
+    retries: int = 0  # failed attempts before this answer (timeout, 5xx, dropped connection)
     depth: int = 0
     redirect_to: str = ""  # for 3xx: the absolute Location target
     found_on: str = ""  # the first page that linked here ("" for a start URL)

@@ -475,6 +475,7 @@ class SiteSpider(scrapy.Spider):
             content_type=ctype,
             size=len(response.body),
             response_time=round(meta.get("download_latency", 0.0), 4),
+            retries=meta.get("retry_times", 0),  # set by Scrapy's RetryMiddleware
             depth=meta.get("depth", 0),
             found_on=meta.get("found_on", ""),
             fetched_at=_now(),

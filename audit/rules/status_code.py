@@ -20,7 +20,9 @@ class StatusCode(PageRule):
     closest replacement, or answering 410 on purpose and no longer linked.
 
     Redirects are not judged here but on the pages linking to them (``broken-link``);
-    URLs excluded by robots.txt are not scored.
+    URLs excluded by robots.txt are not scored. A page that answered only after a
+    timeout or a 5xx (the crawl retries twice) is a notice: an unstable server, which
+    engines meet too.
     """
 
     id = "status-code"
@@ -36,6 +38,8 @@ class StatusCode(PageRule):
         "server-error": Code(Severity.ERROR, Msg("Erreur serveur (5xx)", "Server error (5xx)")),
         "unreachable": Code(Severity.ERROR, Msg("URL injoignable", "URL unreachable")),
         "too-large": Code(Severity.WARNING, Msg("Page trop lourde", "Page too large")),
+        "flaky": Code(Severity.NOTICE, Msg("Page servie après un nouvel essai",
+                                           "Page served only on a retry")),
     }
 
     def applies(self, page: PageItem) -> bool:
@@ -72,3 +76,11 @@ class StatusCode(PageRule):
                 "La page répond {status} : erreur du serveur.",
                 "The page answers {status}: server error.").format(status=page.status),
                 evidence=f"HTTP {page.status}", related=found_on)
+        elif page.retries and 200 <= page.status < 300:
+            yield self.finding(page.url, "flaky", Msg(
+                "La page n’a répondu qu’après {n} échec(s) (délai dépassé, erreur 5xx ou "
+                "connexion coupée) : serveur instable, les moteurs le rencontrent aussi.",
+                "The page answered only after {n} failure(s) (timeout, 5xx or dropped "
+                "connection): an unstable server, which engines meet too.").format(
+                    n=page.retries),
+                evidence=f"HTTP {page.status} after {page.retries} retry(ies)")

@@ -71,8 +71,10 @@ def test_server_errors_retried(crawled: Crawl, site: HostileServer) -> None:
     assert site.counts["/instable"] == ATTEMPTS
     assert crawled.page(site.origin, "/panne").status == 500
     assert site.counts["/panne"] == ATTEMPTS
+    assert flaky_page.retries == ATTEMPTS - 1
     codes = {(f.url, f.code) for f in crawled.check()}
     assert (site.origin + "/panne", "server-error") in codes
+    assert (site.origin + "/instable", "flaky") in codes  # an unstable server, a notice
 
 
 def test_dropped_connection_reported(crawled: Crawl, site: HostileServer) -> None:
