@@ -25,6 +25,8 @@ from openpyxl.styles import Alignment, Border, Fill, Font
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from audit.report.fast_rows import LightCell, fast_rows
+
 MAX_CELL_CHARS = 32_767  # Excel's limit, counted in UTF-16 code units
 MAX_URL_CHARS = 2_000  # longer links are refused or truncated by Excel
 # First characters that make Excel or LibreOffice read a typed value as a formula
@@ -79,21 +81,26 @@ def make_style(ws: WriteOnlyWorksheet, *, font: Font | None = None, fill: Fill |
     return probe._style if probe._style is not None else StyleArray()
 
 
-def text_cell(ws: WriteOnlyWorksheet, value: Any, style: StyleArray | None = None) -> Cell:
-    """A cell that shows ``value`` as inert text, whatever it starts with."""
-    text = clean(value)
-    cell = WriteOnlyCell(ws)
-    # Bypass openpyxl's type guessing, which turns "=..." into a formula and "#N/A"
-    # into an error value. An empty string stays an empty cell (only its style is kept).
-    cell._value = text or None
-    cell.data_type = "s"
-    if is_risky(text):
+_QUOTED: dict[int, tuple[StyleArray | None, StyleArray]] = {}  # style -> with quotePrefix
+
+
+def _quoted(style: StyleArray | None) -> StyleArray:
+    known = _QUOTED.get(id(style))
+    if known is None or known[0] is not style:
         quoted = StyleArray(style if style is not None else StyleArray())
         quoted.quotePrefix = 1
-        cell._style = quoted
-    elif style is not None:
-        cell._style = style
-    return cell
+        known = _QUOTED[id(style)] = (style, quoted)
+    return known[1]
+
+
+def text_cell(ws: WriteOnlyWorksheet, value: Any, style: StyleArray | None = None
+              ) -> LightCell:
+    """A cell that shows ``value`` as inert text, whatever it starts with."""
+    text = clean(value)
+    # Typed "s" here, bypassing openpyxl's type guessing, which turns "=..." into a
+    # formula and "#N/A" into an error value. An empty string stays an empty cell (only
+    # its style is kept).
+    return LightCell(text or None, "s", _quoted(style) if is_risky(text) else style)
 
 
 def link_cell(ws: WriteOnlyWorksheet, url: str, style: StyleArray | None = None,
@@ -106,7 +113,7 @@ def link_cell(ws: WriteOnlyWorksheet, url: str, style: StyleArray | None = None,
     if not (linked and text == url and is_linkable(text)):
         return text_cell(ws, text, style)
     cell = text_cell(ws, text, link_style if link_style is not None else style)
-    cell.hyperlink = quote(text, safe=_URI_SAFE)
+    cell.link = quote(text, safe=_URI_SAFE)
     return cell
 
 
@@ -126,35 +133,40 @@ def num_cell(ws: WriteOnlyWorksheet, value: float | int | None,
     """A styled number cell, or None (an empty cell) when there is no value."""
     if value is None:
         return None
-    cell = WriteOnlyCell(ws, value)
+    if isinstance(value, bool):
+        return LightCell(value, "b", style)
+    if isinstance(value, int | float):
+        return LightCell(value, "n", style)
+    cell = WriteOnlyCell(ws, value)  # dates: openpyxl's conversion
     if style is not None:
         cell._style = style
     return cell
 
 
-def _cells_to_row(ws: WriteOnlyWorksheet, values: Iterable[Any], row_idx: int) -> Iterator[Cell]:
+def _cells_to_row(ws: WriteOnlyWorksheet, values: Iterable[Any], row_idx: int
+                  ) -> Iterator[LightCell | Cell]:
     """Stand-in for ``WriteOnlyWorksheet._values_to_row`` (openpyxl 3.1).
 
     openpyxl first tries each appended Cell as a plain value, which fails with an
     exception whose message holds the cell's repr: half the cost of a big sheet. Here
-    Cells pass straight through, numbers and dates become cells, and a bare string is
+    cells pass straight through, numbers and dates become cells, and a bare string is
     refused, so that no text can skip :func:`text_cell`.
     """
-    plain = WriteOnlyCell(ws)  # reused for bare values: each is written before the next
     for col_idx, value in enumerate(values, 1):
         if value is None:
             continue
-        if isinstance(value, Cell):
+        if isinstance(value, LightCell | Cell):
             cell = value
         elif isinstance(value, str):
             raise TypeError("write text with text_cell(), never as a bare string")
+        elif isinstance(value, bool):
+            cell = LightCell(value, "b")
+        elif isinstance(value, int | float):
+            cell = LightCell(value, "n")
         else:
-            cell = plain
-            cell.value = value
+            cell = WriteOnlyCell(ws, value)
         cell.column = col_idx
         cell.row = row_idx
-        if cell.hyperlink is not None:
-            cell.hyperlink.ref = cell.coordinate
         yield cell
 
 
@@ -166,4 +178,5 @@ def strict_rows(ws: WriteOnlyWorksheet) -> WriteOnlyWorksheet:
     """
     if hasattr(ws, "_values_to_row"):
         ws._values_to_row = types.MethodType(_cells_to_row, ws)  # type: ignore[method-assign]
+        fast_rows(ws)
     return ws

@@ -8,12 +8,14 @@ report language; the full bilingual findings stay in the run's findings.jsonl.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
 from audit.atomic import atomic_text
-from audit.report.model import ReportData
+from audit.report.model import PageRow, ReportData
+
+PAGE_FIELDS = tuple(f.name for f in fields(PageRow))  # flat values, dicts of flat values
 
 
 def _dump(value: Any) -> str:
@@ -75,7 +77,8 @@ def write_json(data: ReportData, path: Path) -> Path:
         fh.write(_dump(head)[:-1])  # reopen the object to stream the big arrays into it
         fh.write(', "pages": [')
         for i, page in enumerate(data.pages()):
-            row = asdict(page)
+            # Not dataclasses.asdict: its deep copy was half the time of the JSON report.
+            row = {name: getattr(page, name) for name in PAGE_FIELDS}
             fh.write(("," if i else "") + "\n" + _dump(row))
         fh.write('\n], "findings": [')
         for i, f in enumerate(data.findings()):
