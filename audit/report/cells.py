@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -143,40 +143,22 @@ def num_cell(ws: WriteOnlyWorksheet, value: float | int | None,
     return cell
 
 
-def _cells_to_row(ws: WriteOnlyWorksheet, values: Iterable[Any], row_idx: int
-                  ) -> Iterator[LightCell | Cell]:
-    """Stand-in for ``WriteOnlyWorksheet._values_to_row`` (openpyxl 3.1).
-
-    openpyxl first tries each appended Cell as a plain value, which fails with an
-    exception whose message holds the cell's repr: half the cost of a big sheet. Here
-    cells pass straight through, numbers and dates become cells, and a bare string is
-    refused, so that no text can skip :func:`text_cell`.
-    """
-    for col_idx, value in enumerate(values, 1):
-        if value is None:
-            continue
-        if isinstance(value, LightCell | Cell):
-            cell = value
-        elif isinstance(value, str):
-            raise TypeError("write text with text_cell(), never as a bare string")
-        elif isinstance(value, bool):
-            cell = LightCell(value, "b")
-        elif isinstance(value, int | float):
-            cell = LightCell(value, "n")
-        else:
-            cell = WriteOnlyCell(ws, value)
-        cell.column = col_idx
-        cell.row = row_idx
-        yield cell
+def _as_appended(ws: WriteOnlyWorksheet, values: Iterable[Any], row_idx: int) -> Any:
+    """Stand-in for ``WriteOnlyWorksheet._values_to_row`` (openpyxl 3.1), which turns
+    each value into a cell first, trying every cell as a plain value (an exception
+    carrying the cell's repr each time: half the cost of a big sheet). The row goes as
+    it is to ``fast_rows``, which writes LightCells and numbers itself and refuses a
+    bare string, so that no text can skip :func:`text_cell`."""
+    return values if isinstance(values, list | tuple) else list(values)
 
 
 def strict_rows(ws: WriteOnlyWorksheet) -> WriteOnlyWorksheet:
-    """Make ``ws.append`` fast for rows of cells and refuse bare strings (see _cells_to_row).
+    """Make ``ws.append`` fast for rows of cells and refuse bare strings (see _as_appended).
 
     Relies on a private openpyxl method (pinned to 3.1.x in pyproject.toml); on a
     version without it the sheet keeps openpyxl's own, slower, path.
     """
     if hasattr(ws, "_values_to_row"):
-        ws._values_to_row = types.MethodType(_cells_to_row, ws)  # type: ignore[method-assign]
+        ws._values_to_row = types.MethodType(_as_appended, ws)  # type: ignore[method-assign]
         fast_rows(ws)
     return ws

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from openpyxl.cell import WriteOnlyCell
@@ -30,8 +30,6 @@ from openpyxl.xml.constants import PKG_REL_NS, REL_NS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring, xmlfile
 
 _NEEDS_ESCAPE = re.compile("[&<>\r]")
-_ATTR_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
-_FAST_TYPES = frozenset("snb")
 
 
 class LightCell:
@@ -56,6 +54,10 @@ class LightCell:
     @property
     def value(self) -> Any:
         return self._value
+
+
+# Types of appended values written here; the rest (dates, openpyxl cells) by openpyxl.
+_FAST_VALUES: frozenset[type] = frozenset({LightCell, int, float, bool})
 
 
 def _escape(text: str) -> str:
@@ -104,6 +106,30 @@ def _attr(value: str) -> str:
             .replace('"', "&quot;"))
 
 
+def to_cells(ws: WriteOnlyWorksheet, values: Iterable[Any], row_idx: int) -> Iterator[Cell]:
+    """openpyxl cells of an appended row: LightCells converted, numbers and dates made
+    cells, a bare string refused (no text may skip ``cells.text_cell``)."""
+    for col_idx, value in enumerate(values, 1):
+        if value is None:
+            continue
+        if type(value) is LightCell:
+            cell = WriteOnlyCell(ws)
+            cell._value, cell.data_type, cell._style = value._value, value.data_type, \
+                value._style
+            cell.column, cell.row = col_idx, row_idx
+            if value.link:
+                cell.hyperlink = value.link
+        elif isinstance(value, Cell):
+            cell = value
+            cell.column, cell.row = col_idx, row_idx
+        elif isinstance(value, str):
+            raise TypeError("write text with text_cell(), never as a bare string")
+        else:
+            cell = WriteOnlyCell(ws, value)
+            cell.column, cell.row = col_idx, row_idx
+        yield cell
+
+
 class FastRowWriter(WorksheetWriter):
     """A ``WorksheetWriter`` whose ``write_row`` writes plain rows as text."""
 
@@ -134,26 +160,32 @@ class FastRowWriter(WorksheetWriter):
                 pass
 
     def write_row(self, xf: Any, row: Iterable[Any], row_idx: int) -> None:
-        cells = list(row)  # LightCells (cells.py), or openpyxl cells for dates
-        if any(c.data_type not in _FAST_TYPES or c._comment is not None for c in cells):
-            super().write_row(xf, [self._openpyxl_cell(c) for c in cells], row_idx)
-            self._flushed = False
-            return
-        if not self._flushed:
-            xf.flush()
-            self._flushed = True
+        """Write one appended row: LightCells and bare numbers as text here; a row with
+        anything else (a date, an openpyxl cell) through openpyxl."""
+        links_before = len(self._links)
         parts = [f'<row r="{row_idx}"']
         dims = self.ws.row_dimensions.get(row_idx)
         if dims is not None:
-            parts += [f' {k}="{str(v).translate(_ATTR_ESCAPE)}"' for k, v in dims]
+            parts += [f' {k}="{v}"' for k, v in dims]  # numbers and flags only
         parts.append(">")
-        for cell in cells:
-            value = cell._value
-            style = cell._style
+        for col, value in enumerate(row, 1):
+            if value is None:
+                continue
+            kind_of = type(value)
+            if kind_of is LightCell and LightCell in _FAST_VALUES:
+                kind, style, value, link = (value.data_type, value._style, value._value,
+                                            value.link)
+            elif kind_of in _FAST_VALUES:
+                kind, style, link = ("b" if kind_of is bool else "n"), None, None
+            elif kind_of is str:
+                raise TypeError("write text with text_cell(), never as a bare string")
+            else:
+                del self._links[links_before:]
+                self._openpyxl_row(xf, row, row_idx)
+                return
             if value is None and style is None:
                 continue
-            kind = cell.data_type
-            ref = f"{get_column_letter(cell.column)}{row_idx}"
+            ref = f"{get_column_letter(col)}{row_idx}"
             head = f'<c r="{ref}" s="{self._style_id(style)}"' if style is not None \
                 else f'<c r="{ref}"'
             if value is None or value == "":
@@ -168,23 +200,18 @@ class FastRowWriter(WorksheetWriter):
             else:  # what openpyxl's safe_string writes, without its checks per call
                 number = str(value) if type(value) is int and abs(value) < 10**15 \
                     else safe_string(value)
-                parts.append(f'{head} t="{kind}"><v>{number}</v></c>')
-            link = cell.link if type(cell) is LightCell else None
+                parts.append(f'{head} t="n"><v>{number}</v></c>')
             if link:
                 self._links.append((ref, link))
         parts.append("</row>")
+        if not self._flushed:
+            xf.flush()
+            self._flushed = True
         self._fh.write("".join(parts).encode("ascii", "xmlcharrefreplace"))  # as lxml does
 
-    def _openpyxl_cell(self, cell: Any) -> Cell:
-        if type(cell) is not LightCell:
-            return cell  # type: ignore[no-any-return]
-        real = WriteOnlyCell(self.ws)
-        real._value, real.data_type = cell._value, cell.data_type
-        real._style = cell._style
-        real.column, real.row = cell.column, cell.row
-        if cell.link:
-            real.hyperlink = cell.link
-        return real
+    def _openpyxl_row(self, xf: Any, row: Iterable[Any], row_idx: int) -> None:
+        super().write_row(xf, list(to_cells(self.ws, row, row_idx)), row_idx)
+        self._flushed = False
 
     def write_hyperlinks(self) -> None:
         # openpyxl's Hyperlink objects (rows it wrote), then ours, as text: one

@@ -51,7 +51,7 @@ def _sheet(path: Path) -> bytes:
 def test_fast_rows_write_what_openpyxl_writes(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     fast = _sheet(tmp_path / "rapide.xlsx")
-    monkeypatch.setattr(fast_rows, "_FAST_TYPES", frozenset())  # every row to openpyxl
+    monkeypatch.setattr(fast_rows, "_FAST_VALUES", frozenset())  # every row to openpyxl
     slow = _sheet(tmp_path / "lent.xlsx")
     assert b"<sheetData>" in fast and b"&lt;sociaux&gt;" in fast
     assert fast == slow
