@@ -120,7 +120,7 @@ class History:
         self.db.executemany(
             "INSERT OR IGNORE INTO findings VALUES (?,?,?,?,?)",
             ((run_id, f.rule, f.code, self._key(f.url), str(f.severity))
-             for f in data.findings() if f.code != "rule-failed"))
+             for f in (data.finding_keys or data.findings)() if f.code != "rule-failed"))
         return run_id
 
     def _key(self, url: str) -> str:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from audit import __version__
 from audit.config import ClientConfig, RuleSettings, rule_settings
@@ -29,7 +29,7 @@ from audit.report.model import (
 from audit.rule import RULE_FAILED, SEVERITY_WEIGHT, Finding, Msg, Rule, Severity
 from audit.rules import all_rules
 from audit.runner import RunDirError
-from audit.scoring import ScoreBoard, round_score, sem_score
+from audit.scoring import ScoreBoard, page_score, round_score, sem_score
 
 TOP_ISSUES = 10
 
@@ -50,8 +50,47 @@ def iter_findings(path: Path) -> Iterator[Finding]:
                 yield Finding.from_dict(json.loads(line))
 
 
+class FindingKey(NamedTuple):
+    """What the Summary's counts need of a finding (no message, no evidence)."""
+
+    rule: str
+    code: str
+    url: str
+    severity: Severity
+
+
+_SEVERITIES = {s.value: s for s in Severity}
+
+
+def iter_finding_keys(path: Path) -> Iterator[FindingKey]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                d = json.loads(line)
+                yield FindingKey(d["rule"], d.get("code", ""), d.get("url", ""),
+                                 _SEVERITIES[d["severity"]])
+
+
 MAX_ANCHORS = 5  # anchor texts shown on the Summary
 LOST_STATES = ("lost", "page-gone")
+
+
+def _result_rows(path: Path) -> Iterator[dict[str, Any]]:
+    """The check stage's per-page results (and its site scores line), one by one."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _page_records(path: Path) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except ValueError:
+                    continue  # reported by the check stage already
 
 
 def iter_table(path: Path, table: str) -> Iterator[dict[str, Any]]:
@@ -95,7 +134,7 @@ OG_INCOMPLETE = ("no-open-graph", "missing-tag", "relative-image", "broken-image
                  "url-mismatch")
 
 
-def smo_summary(rows: Iterator[dict[str, Any]], results: dict[str, dict[str, Any]],
+def smo_summary(rows: Iterator[dict[str, Any]], og: list[str],
                 og_incomplete: set[str]) -> SmoSummary | None:
     """Social networks (rows of social-profiles and social-activity merged per network)
     and the pages whose Open Graph tags are complete (title, description, an image that
@@ -106,7 +145,6 @@ def smo_summary(rows: Iterator[dict[str, Any]], results: dict[str, dict[str, Any
         for key in ("declared", "linked", "source", "last_post", "per_month", "active"):
             if key in row and row[key] not in (None, ""):
                 setattr(net, key, row[key])
-    og = [url for url, r in results.items() if "open-graph" in r["scores"]]
     if not networks and not og:
         return None
     order = sorted(networks.values(), key=lambda n: (not n.declared, n.network))
@@ -135,19 +173,6 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     board = ScoreBoard(rule_weights={r: weight(r) for r in checked_ids},
                        rule_categories={r: registry[r].category for r in registry})
 
-    # Pass 1 over the small per-page results: scores, depth and inlinks.
-    results: dict[str, dict[str, Any]] = {}
-    with open(run_dir / "page_results.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if "site" in row:
-                board.site_scores.update(row["site"])
-                continue
-            row["score"] = round_score(board.add_page(row["scores"]))
-            results[row["url"]] = row
-
     # One pass over the findings: counts and the top issues.
     counts = {s.value: 0 for s in Severity}
     per_rule: dict[str, int] = {}
@@ -157,7 +182,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     og_incomplete: set[str] = set()
     findings_path = run_dir / "findings.jsonl"
     fix = FixFirst()
-    for f in iter_findings(findings_path):
+    for f in iter_finding_keys(findings_path):
         if f.code == RULE_FAILED:
             failures += 1
             continue
@@ -171,6 +196,29 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         if SEVERITY_WEIGHT[f.severity] > SEVERITY_WEIGHT[severities.get(key, Severity.NOTICE)]:
             severities[key] = f.severity
         severities.setdefault(key, f.severity)
+
+    # Then one pass over the per-page results: rule tallies and counts. Pages are not
+    # kept (100,000 rows would be half a gigabyte): the Pages sheet and the JSON read
+    # them again; only the scores the "fix first" estimate needs stay.
+    results_path = run_dir / "page_results.jsonl"
+    pages_count = html_pages = 0
+    og_pages: list[str] = []
+    fix_scores: dict[str, dict[str, float]] = {}
+    with_titles = True  # page_results.jsonl carries what the Pages sheet shows
+    for row in _result_rows(results_path):
+        if "site" in row:
+            board.site_scores.update(row["site"])
+            continue
+        board.add_page(row["scores"])
+        url = row["url"]
+        pages_count += 1
+        html_pages += bool(row.get("ok"))
+        with_titles = with_titles and "title" in row
+        if "open-graph" in row["scores"]:
+            og_pages.append(url)
+        for rule, value in row["scores"].items():
+            if (url, rule) in fix.codes:
+                fix_scores.setdefault(url, {})[rule] = value
 
     top: list[TopIssue] = []
     for (rule_id, code), urls in groups.items():
@@ -227,26 +275,20 @@ def build_report(run_dir: Path, cfg: ClientConfig,
 
     pages_path = run_dir / "pages.jsonl"
 
-    def records() -> Iterator[dict[str, Any]]:
-        """What the Pages sheet shows of each page: from page_results.jsonl (the check
-        stage copies it there), else from pages.jsonl (runs checked by older versions)."""
-        if all("title" in r for r in results.values()):
-            yield from results.values()
-            return
-        with open(pages_path, encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    try:
-                        yield json.loads(line)
-                    except ValueError:
-                        continue  # reported by the check stage already
-
     def pages() -> Iterator[PageRow]:
-        for page in records():
-            url = page.get("url", "")
-            res = results.get(url, {})
-            yield PageRow(url=url, status=page.get("status"), score=res.get("score"),
-                          scores=res.get("scores", {}), title=page.get("title") or "",
+        results = _result_rows(results_path)
+        if with_titles:
+            pairs: Iterator[tuple[dict[str, Any], dict[str, Any]]] = (
+                (r, r) for r in results if "site" not in r)
+        else:  # runs checked by older versions: the page fields are in pages.jsonl
+            by_url = {r["url"]: r for r in results if "site" not in r}
+            pairs = ((p, by_url.get(p.get("url", ""), {})) for p in _page_records(pages_path))
+        for page, res in pairs:
+            scores = res.get("scores", {})
+            yield PageRow(url=page.get("url", ""), status=page.get("status"),
+                          score=round_score(page_score(scores, board.rule_weights)) if res
+                          else None,
+                          scores=scores, title=page.get("title") or "",
                           word_count=page.get("word_count", 0), depth=res.get("depth"),
                           content_type=page.get("content_type", ""),
                           response_time=page.get("response_time"),
@@ -260,8 +302,8 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         tool_version=__version__,
         start_urls=list(cfg.site.start_urls),
-        pages=len(results),
-        html_pages=sum(1 for r in results.values() if r.get("ok")),
+        pages=pages_count,
+        html_pages=html_pages,
         scores=scores,
         weights=weights,
         weights_used={c: round(w, 3) for c, w in used.items()},
@@ -270,10 +312,9 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         rule_failures=failures,
         crawl_seconds=crawl.get("seconds"),
         notes=notes,
-        fix_first=fix.actions(board, {u: r.get("scores", {}) for u, r in results.items()},
-                              registry),
+        fix_first=fix.actions(board, fix_scores, registry),
         backlinks=backlink_summary(iter_table(run_dir / "tables.jsonl", "backlinks")),
-        smo=smo_summary(iter_table(run_dir / "tables.jsonl", "social"), results,
+        smo=smo_summary(iter_table(run_dir / "tables.jsonl", "social"), og_pages,
                         og_incomplete),
     )
     data_columns = [(key, header) for r in checked_ids
@@ -282,6 +323,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
                       pages=pages,
                       findings=lambda: (f.localised(cfg.report.language)
                                         for f in iter_findings(findings_path)),
+                      finding_keys=lambda: iter_finding_keys(findings_path),
                       data_columns=data_columns,
                       tables=read_tables(run_dir / "tables.jsonl", registry, checked_ids,
                                          cfg.report.language),

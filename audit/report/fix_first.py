@@ -17,9 +17,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from audit.rule import SEVERITY_WEIGHT, Finding, Msg, Rule, Severity
 from audit.scoring import ScoreBoard
+
+if TYPE_CHECKING:
+    from audit.report.build import FindingKey
 
 ACTIONS_PER_CATEGORY = 3
 
@@ -44,7 +48,7 @@ class FixFirst:
         self.count: dict[tuple[str, str], int] = defaultdict(int)
         self.severity: dict[tuple[str, str], Severity] = {}
 
-    def add(self, f: Finding) -> None:
+    def add(self, f: Finding | FindingKey) -> None:
         key = (f.rule, f.code)
         self.codes[(f.url, f.rule)].add(f.code)
         self.pages[key].add(f.url)

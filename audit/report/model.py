@@ -142,6 +142,9 @@ class ReportData:
     # One row per expected backlink (the rule's table rows), None when there are none.
     backlinks: Callable[[], Iterator[dict[str, Any]]] | None = None
     tables: list[RuleTable] = field(default_factory=list)  # sheets of the rules' own
+    # (rule, code, url, severity) of each finding, read faster than whole findings
+    # (the history needs no message); None: taken from ``findings``.
+    finding_keys: Callable[[], Iterator[Any]] | None = None
     # From the run history (audit/history.py), when the output folder has one:
     changes: Changes | None = None  # since the client's previous run
     trend: list[TrendPoint] = field(default_factory=list)  # scores of the last runs, oldest first
