@@ -434,7 +434,7 @@ def _write_pages(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Link
               11, 11, 12, 12, 24, 50, 30]
     # Rule ids are written vertically to keep 30+ rule columns narrow.
     longest = max((len(r) for r in rule_ids), default=0)
-    _setup_table(ws, widths, min(max(32.0, longest * 6.5 + 12), 160.0))
+    _setup_table(ws, widths, min(max(32.0, longest * 7.0 + 12), 220.0))  # never clipped
     _header(ws, st, titles, rotated=range(first_rule - 1, last_rule))
 
     links = _Links(label("sheet_pages", lang))
