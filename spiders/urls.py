@@ -10,6 +10,7 @@ met); the URL itself is fetched and reported as the site wrote it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -35,9 +36,18 @@ def strip_session(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
 
 
+# Every session parameter name above contains one of these: most URLs are ruled out
+# without being parsed (the session-id rule asks about every link of every page).
+_SESSION_HINTS = ("sid", "sess", "cfid", "cftoken", "zenid")
+
+
+@lru_cache(maxsize=1 << 16)  # menus and footers repeat the same links on every page
 def session_param(url: str) -> str | None:
     """The name of the session parameter ``url`` carries (``jsessionid``, ``PHPSESSID``…),
     as written, or None."""
+    lower = url.lower()
+    if not any(hint in lower for hint in _SESSION_HINTS):
+        return None
     parts = urlsplit(url)
     found = _PATH_SESSION.search(parts.path)
     if found:
