@@ -23,8 +23,16 @@ SESSION_PARAMS = frozenset({
 _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/?#;]*", re.IGNORECASE)
 
 
+# Every session parameter name above contains one of these: most URLs are ruled out
+# without being parsed (the session-id rule asks about every link of every page).
+_SESSION_HINTS = ("sid", "sess", "cfid", "cftoken", "zenid")
+
+
 def strip_session(url: str) -> str:
     """``url`` without ``;jsessionid=`` path parameters and session query parameters."""
+    lower = url.lower()
+    if not any(hint in lower for hint in _SESSION_HINTS):
+        return url
     parts = urlsplit(url)
     path = _PATH_SESSION.sub("", parts.path)
     query = parts.query
@@ -34,11 +42,6 @@ def strip_session(url: str) -> str:
         if len(kept) != len(pairs):
             query = urlencode(kept)
     return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
-
-
-# Every session parameter name above contains one of these: most URLs are ruled out
-# without being parsed (the session-id rule asks about every link of every page).
-_SESSION_HINTS = ("sid", "sess", "cfid", "cftoken", "zenid")
 
 
 @lru_cache(maxsize=1 << 16)  # menus and footers repeat the same links on every page
