@@ -841,7 +841,7 @@ def _select(sel: css.Selector, index: dict[str, dict[str, list[Any]]], root: Any
             if len(chain) == 1:
                 compound = chain[0][1]
                 return [e for e in candidates if compound.matches(e)]
-            return [e for e in candidates if css.chain_matches(chain, e)]
+            return css.chain_select(chain, candidates)
         xp = sel.xpath()  # self::..., one compound
         try:
             return [e for e in candidates if xp(e)]
