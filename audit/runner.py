@@ -237,28 +237,36 @@ def _failure(rule: Rule, url: str, exc: BaseException) -> Finding:
 def follow_pages(path: Path, done: Callable[[], bool], on_bad_line: Callable[[int, str], None]
                  | None = None, poll: float = 0.05) -> Iterator[PageItem]:
     """Stream PageItems from a pages.jsonl that the crawl is still writing: complete lines
-    as they come, until ``done()`` says the crawl ended and the file is drained."""
+    as they come, until ``done()`` says the crawl ended and the file is drained.
+
+    Read as bytes and decoded line by line: a reader that reaches the end of the file in
+    the middle of a record may stop inside a multi-byte character (« é » is two bytes),
+    which a text-mode read would try to decode at once and fail on."""
     while not path.exists():
         if done():
             return
         time.sleep(poll)
     number = 0
-    pending = ""
-    with open(path, encoding="utf-8") as fh:
+    pending = b""
+
+    def parsed(line: bytes) -> Iterator[PageItem]:
+        if line.strip():
+            try:
+                yield page_from_dict(json.loads(line.decode("utf-8")))
+            except (ValueError, TypeError) as exc:
+                if on_bad_line:
+                    on_bad_line(number, str(exc))
+
+    with open(path, "rb") as fh:
         while True:
             chunk = fh.readline()
             if chunk:
                 pending += chunk
-                if not pending.endswith("\n"):
+                if not pending.endswith(b"\n"):
                     continue  # the writer's buffer cut the line: wait for its end
-                line, pending = pending, ""
+                line, pending = pending, b""
                 number += 1
-                if line.strip():
-                    try:
-                        yield page_from_dict(json.loads(line))
-                    except (ValueError, TypeError) as exc:
-                        if on_bad_line:
-                            on_bad_line(number, str(exc))
+                yield from parsed(line)
                 continue
             if done():
                 rest = fh.read()  # written between the last read and the end of the crawl
@@ -267,12 +275,7 @@ def follow_pages(path: Path, done: Callable[[], bool], on_bad_line: Callable[[in
                 pending += rest
                 for line in pending.splitlines():
                     number += 1
-                    if line.strip():
-                        try:
-                            yield page_from_dict(json.loads(line))
-                        except (ValueError, TypeError) as exc:
-                            if on_bad_line:
-                                on_bad_line(number, str(exc))
+                    yield from parsed(line)
                 return
             time.sleep(poll)
 
