@@ -374,6 +374,8 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
         pages = (follow_pages(pages_path, crawl_done, bad_line) if crawl_done is not None
                  else read_pages(pages_path, bad_line))
         try:
+            for rule in rules:
+                guarded(rule, "", lambda r=rule: r.prepare(ctx))
             for page in pages:
                 summary.pages += 1
                 urls_in_order.append(page.url)
