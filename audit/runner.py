@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
+
 from audit.atomic import atomic_text
 from audit.config import ClientConfig, RuleSettings, rule_settings
 from audit.context import Context, UrlInfo
@@ -206,19 +208,26 @@ class _Graph:
         out = [[index[f] for f in (final(t) for t in self.edges[n]) if f in index]
                for n in pages]
         size = len(pages)
-        rank = [1.0 / size] * size
+        # Vectorised with the same floating-point operations in the same order as the
+        # plain loop (np.add.at adds in array order; the dangling sum stays sequential),
+        # so the ranks are identical to the last bit: 40 passes over every link in
+        # Python took ~1 s at 1,000 pages, after the last page was checked.
+        src = np.fromiter((i for i, targets in enumerate(out) for _ in targets), dtype=np.intp)
+        dst = np.fromiter((t for targets in out for t in targets), dtype=np.intp)
+        degree = np.array([len(targets) for targets in out], dtype=np.float64)
+        sinks = [i for i, targets in enumerate(out) if not targets]
+        rank_arr = np.full(size, 1.0 / size)
         for _ in range(iterations):
-            nxt = [(1.0 - damping) / size] * size
+            nxt = np.full(size, (1.0 - damping) / size)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = damping * rank_arr / degree  # sinks divide by 0: never used
+            np.add.at(nxt, dst, share[src])
             dangling = 0.0
-            for i, targets in enumerate(out):
-                if targets:
-                    share = damping * rank[i] / len(targets)
-                    for t in targets:
-                        nxt[t] += share
-                else:
-                    dangling += rank[i]
+            for i in sinks:
+                dangling += float(rank_arr[i])
             spread = damping * dangling / size
-            rank = [r + spread for r in nxt]
+            rank_arr = nxt + spread
+        rank = rank_arr.tolist()
         top = max(rank)
         names = {i: u for u, i in self.ids.items()}
         return {names[n]: round(100.0 * rank[index[n]] / top, 1) for n in pages}
