@@ -62,6 +62,8 @@ bench: $(VENV)/.installed system-deps
 	$(BIN)/python -m tests.bench.bench_content --pages 1000 --no-grammar
 	$(BIN)/python -m tests.bench.bench_content --pages 100
 	$(BIN)/python -m tests.bench.bench_duplicates
+	$(BIN)/python -m tests.bench.bench_audit --pages 1000 --repeat 3
+	$(BIN)/python -m tests.bench.bench_report --pages 100000
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check audit spiders tests

@@ -232,6 +232,11 @@ class Rule:
         """Whether the page is scored by this rule (default: HTML pages answering 2xx)."""
         return page.ok
 
+    def prepare(self, ctx: Context) -> None:
+        """Called once before the first page: open what every run needs anyway (a slow
+        import, an index). With the check overlapping the crawl this runs while the crawl
+        process starts, instead of delaying the first page checked."""
+
 
 class PageRule(Rule):
     """Checks one page at a time; sees nothing of the others."""

@@ -8,16 +8,20 @@ the run goes on, as Lighthouse does; a failed rule leaves no score.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+
+import numpy as np
 
 from audit.atomic import atomic_text
 from audit.config import ClientConfig, RuleSettings, rule_settings
@@ -206,19 +210,26 @@ class _Graph:
         out = [[index[f] for f in (final(t) for t in self.edges[n]) if f in index]
                for n in pages]
         size = len(pages)
-        rank = [1.0 / size] * size
+        # Vectorised with the same floating-point operations in the same order as the
+        # plain loop (np.add.at adds in array order; the dangling sum stays sequential),
+        # so the ranks are identical to the last bit: 40 passes over every link in
+        # Python took ~1 s at 1,000 pages, after the last page was checked.
+        src = np.fromiter((i for i, targets in enumerate(out) for _ in targets), dtype=np.intp)
+        dst = np.fromiter((t for targets in out for t in targets), dtype=np.intp)
+        degree = np.array([len(targets) for targets in out], dtype=np.float64)
+        sinks = [i for i, targets in enumerate(out) if not targets]
+        rank_arr = np.full(size, 1.0 / size)
         for _ in range(iterations):
-            nxt = [(1.0 - damping) / size] * size
+            nxt = np.full(size, (1.0 - damping) / size)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = damping * rank_arr / degree  # sinks divide by 0: never used
+            np.add.at(nxt, dst, share[src])
             dangling = 0.0
-            for i, targets in enumerate(out):
-                if targets:
-                    share = damping * rank[i] / len(targets)
-                    for t in targets:
-                        nxt[t] += share
-                else:
-                    dangling += rank[i]
+            for i in sinks:
+                dangling += float(rank_arr[i])
             spread = damping * dangling / size
-            rank = [r + spread for r in nxt]
+            rank_arr = nxt + spread
+        rank = rank_arr.tolist()
         top = max(rank)
         names = {i: u for u, i in self.ids.items()}
         return {names[n]: round(100.0 * rank[index[n]] / top, 1) for n in pages}
@@ -237,28 +248,36 @@ def _failure(rule: Rule, url: str, exc: BaseException) -> Finding:
 def follow_pages(path: Path, done: Callable[[], bool], on_bad_line: Callable[[int, str], None]
                  | None = None, poll: float = 0.05) -> Iterator[PageItem]:
     """Stream PageItems from a pages.jsonl that the crawl is still writing: complete lines
-    as they come, until ``done()`` says the crawl ended and the file is drained."""
+    as they come, until ``done()`` says the crawl ended and the file is drained.
+
+    Read as bytes and decoded line by line: a reader that reaches the end of the file in
+    the middle of a record may stop inside a multi-byte character (« é » is two bytes),
+    which a text-mode read would try to decode at once and fail on."""
     while not path.exists():
         if done():
             return
         time.sleep(poll)
     number = 0
-    pending = ""
-    with open(path, encoding="utf-8") as fh:
+    pending = b""
+
+    def parsed(line: bytes) -> Iterator[PageItem]:
+        if line.strip():
+            try:
+                yield page_from_dict(json.loads(line.decode("utf-8")))
+            except (ValueError, TypeError) as exc:
+                if on_bad_line:
+                    on_bad_line(number, str(exc))
+
+    with open(path, "rb") as fh:
         while True:
             chunk = fh.readline()
             if chunk:
                 pending += chunk
-                if not pending.endswith("\n"):
+                if not pending.endswith(b"\n"):
                     continue  # the writer's buffer cut the line: wait for its end
-                line, pending = pending, ""
+                line, pending = pending, b""
                 number += 1
-                if line.strip():
-                    try:
-                        yield page_from_dict(json.loads(line))
-                    except (ValueError, TypeError) as exc:
-                        if on_bad_line:
-                            on_bad_line(number, str(exc))
+                yield from parsed(line)
                 continue
             if done():
                 rest = fh.read()  # written between the last read and the end of the crawl
@@ -267,12 +286,7 @@ def follow_pages(path: Path, done: Callable[[], bool], on_bad_line: Callable[[in
                 pending += rest
                 for line in pending.splitlines():
                     number += 1
-                    if line.strip():
-                        try:
-                            yield page_from_dict(json.loads(line))
-                        except (ValueError, TypeError) as exc:
-                            if on_bad_line:
-                                on_bad_line(number, str(exc))
+                    yield from parsed(line)
                 return
             time.sleep(poll)
 
@@ -289,6 +303,27 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
     if crawl_done is None and not pages_path.exists():
         raise RunDirError(f"{pages_path}: no pages file (has the crawl run?)")
     began = time.monotonic()
+    with _fewer_collections():
+        return _run_checks(run_dir, cfg, pages_path, began, rules, start_urls, crawl_done)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """The check makes thousands of short-lived objects per page while it keeps growing
+    site-wide state (link graph, keyword statistics, signatures): with the default
+    thresholds the cyclic collector took ~10 % of the stage, mostly re-scanning that
+    state. It runs less often here (cycles are rare; memory stays bounded)."""
+    previous = gc.get_threshold()
+    gc.set_threshold(10_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
+def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float,
+                rules: list[Rule] | None, start_urls: list[str] | None,
+                crawl_done: Callable[[], bool] | None) -> CheckSummary:
     rules = rules if rules is not None else build_rules(cfg)
     page_rules = [r for r in rules if isinstance(r, PageRule)]
     site_rules = [r for r in rules if isinstance(r, SiteRule)]
@@ -371,6 +406,8 @@ def run_checks(run_dir: Path, cfg: ClientConfig, rules: list[Rule] | None = None
         pages = (follow_pages(pages_path, crawl_done, bad_line) if crawl_done is not None
                  else read_pages(pages_path, bad_line))
         try:
+            for rule in rules:
+                guarded(rule, "", lambda r=rule: r.prepare(ctx))
             for page in pages:
                 summary.pages += 1
                 urls_in_order.append(page.url)

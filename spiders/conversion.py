@@ -115,6 +115,9 @@ def _label(el: etree._Element) -> str:
     return " ".join((text or el.get("aria-label") or "").split())[:200]
 
 
+# Only these can be buttons: selected by libxml2 (in document order) rather than by a
+# Python loop over every element of the page.
+_BUTTON_CANDIDATES = etree.XPath("//button | //input | //*[@role] | //a[@class]")
 _BUTTON_CLASS = re.compile(r"(?:^|[\s_-])(?:btn|button|bouton|cta)(?:$|[\s_-])")
 
 
@@ -122,14 +125,11 @@ def buttons(root: etree._Element) -> list[str]:
     """The labels of buttons: <button>, input submit/button, elements with role=button,
     links styled as buttons (class btn, button, bouton, cta: wp-block-button__link...)."""
     out = []
-    for el in root.iter("button", "input", "*"):
-        if not isinstance(el.tag, str):
-            continue
+    for el in _BUTTON_CANDIDATES(root):
         if el.tag == "input" and (el.get("type") or "").lower() not in ("submit", "button"):
             continue
-        classes = (el.get("class") or "").lower()
         if el.tag not in ("button", "input") and (el.get("role") or "").lower() != "button" \
-                and not (el.tag == "a" and _BUTTON_CLASS.search(classes)):
+                and not (el.tag == "a" and _BUTTON_CLASS.search((el.get("class") or "").lower())):
             continue
         label = _label(el)
         if label:

@@ -17,12 +17,15 @@ shared through Redis (spiders/distributed.py); it writes ``crawl-NAME.json`` ins
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
 import socket
 import sys
 from pathlib import Path
+
+GC_THRESHOLDS = (10_000, 50, 100)  # generation 0 every 10,000 allocations, not 700
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,6 +49,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from spiders.resume import RUNNING, trim_torn_line
     from spiders.site import SiteSpider
+
+    # Every page makes thousands of short-lived objects (lxml proxies, items, requests):
+    # the collector's default thresholds ran it ~10 % of the time, scanning again and
+    # again the long-lived objects of Scrapy and Twisted. Those are frozen out of its
+    # scans once imported; it runs less often (memory still bounded: cycles are rare).
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
     run_dir = Path(args.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)

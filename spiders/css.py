@@ -917,28 +917,61 @@ def _compound(node: Any) -> tuple[Compound | None, set[tuple[str, str]], bool, b
     return compound, keys, never, is_root
 
 
-def chain_matches(chain: tuple[tuple[str | None, Compound], ...], el: Any) -> bool:
+def chain_matches(chain: tuple[tuple[str | None, Compound], ...], el: Any,
+                  memo: dict[tuple[int, Any], bool] | None = None) -> bool:
     """Right-to-left matching of compounds joined by descendant (" ") and child (">")
-    combinators, with backtracking."""
+    combinators, with backtracking.
+
+    ``memo``: shared by the calls matching one selector against the elements of one page
+    (see :func:`chain_select`), so that ``.pied a`` walks up from the 140 links of a page
+    once per distinct ancestor, not once per link."""
     if not chain[0][1].matches(el):
         return False
     if len(chain) == 1:
         return True
-    return _match_left(chain, 1, el, chain[0][0])
+    return _match_left(chain, 1, el, chain[0][0], memo)
 
 
-def _match_left(chain: Any, i: int, el: Any, combinator: str | None) -> bool:
+def chain_select(chain: tuple[tuple[str | None, Compound], ...], candidates: Iterable[Any]
+                 ) -> list[Any]:
+    """The candidates a chain matches (:func:`chain_matches` with one memo for all)."""
+    memo: dict[tuple[int, Any], bool] = {}
+    return [e for e in candidates if chain_matches(chain, e, memo)]
+
+
+def _match_left(chain: Any, i: int, el: Any, combinator: str | None,
+                memo: dict[tuple[int, Any], bool] | None = None) -> bool:
     compound = chain[i][1]
+    last = i + 1 == len(chain)
     if combinator == ">":
         parent = el.getparent()
         if parent is None or not compound.matches(parent):
             return False
-        return i + 1 == len(chain) or _match_left(chain, i + 1, parent, chain[i][0])
-    for anc in el.iterancestors():
-        if compound.matches(anc) and (i + 1 == len(chain)
-                                      or _match_left(chain, i + 1, anc, chain[i][0])):
-            return True
-    return False
+        return last or _match_left(chain, i + 1, parent, chain[i][0], memo)
+    if memo is None:
+        for anc in el.iterancestors():
+            if compound.matches(anc) and (last or _match_left(chain, i + 1, anc, chain[i][0])):
+                return True
+        return False
+    # memo[(i, node)]: node or one of its ancestors matches chain[i:]. Iterative: a page
+    # nested 100,000 levels deep must not exhaust the recursion limit.
+    path = []
+    result = False
+    node = el.getparent()
+    while node is not None:
+        got = memo.get((i, node))  # keyed by the element itself: it stays alive, ids too
+        if got is not None:
+            result = got
+            break
+        path.append(node)
+        if compound.matches(node) and (last or _match_left(chain, i + 1, node, chain[i][0],
+                                                           memo)):
+            result = True
+            break
+        node = node.getparent()
+    for n in path:
+        memo[(i, n)] = result
+    return result
 
 
 # ---------------------------------------------------------------------------

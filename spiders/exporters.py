@@ -23,7 +23,7 @@ def plain(item: Any) -> dict[str, Any]:
     out = dict(vars(item))
     for key, value in out.items():
         if isinstance(value, list) and value and is_dataclass(value[0]):
-            out[key] = [dict(vars(v)) for v in value]
+            out[key] = [vars(v) for v in value]  # read-only here: no copy needed
     return out
 
 

@@ -149,6 +149,21 @@ _NESTED = {"headings": Heading, "links": Link, "images": Image, "text_blocks": T
 _PAGE_FIELDS = {f.name for f in fields(PageItem)}
 
 
+# Each nested class's field names: a record carrying exactly these (what the crawler
+# writes) becomes its object without the generated __init__ (hundreds per page).
+_NESTED_FIELDS = {cls: frozenset(f.name for f in fields(cls)) for cls in _NESTED.values()}
+
+
+def _nested(cls: type, v: Any) -> Any:
+    if not isinstance(v, dict):
+        return v
+    if v.keys() == _NESTED_FIELDS[cls]:  # the same attributes __init__ would set
+        obj = object.__new__(cls)
+        obj.__dict__ = v
+        return obj
+    return cls(**v)  # older or newer record: defaults, or the TypeError of a bad line
+
+
 def page_from_dict(data: dict[str, Any]) -> PageItem:
     """Rebuild a PageItem from its JSON form; unknown keys (newer crawler) are ignored."""
     kwargs: dict[str, Any] = {}
@@ -157,6 +172,6 @@ def page_from_dict(data: dict[str, Any]) -> PageItem:
             continue
         nested = _NESTED.get(key)
         if nested is not None and isinstance(value, list):
-            value = [nested(**v) if isinstance(v, dict) else v for v in value]
+            value = [_nested(nested, v) for v in value]
         kwargs[key] = value
     return PageItem(**kwargs)

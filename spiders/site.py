@@ -34,6 +34,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -90,6 +91,11 @@ def default_run_dir(cfg: ClientConfig) -> Path:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+@lru_cache(maxsize=131_072)  # every page links to the same menus: ~100 lookups a page
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
 
 
 def _now() -> str:
@@ -276,7 +282,7 @@ class SiteSpider(scrapy.Spider):
     # -- scope -------------------------------------------------------------------------
 
     def in_scope(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
+        host = _host(url)
         if host in self.hosts:
             return True
         if any(h.startswith(".") and (host.endswith(h) or host == h[1:]) for h in self.hosts):

@@ -28,7 +28,7 @@ from what this module writes into ``TextBlock.hidden`` / ``hidden_context`` and
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urljoin
 
@@ -794,12 +794,15 @@ class PageStyles:
         return self._toggles
 
 
+_TOGGLERS = etree.XPath(  # compiled once, not per page
+    "//*[@aria-controls or @data-target or @data-bs-target or @aria-haspopup "
+    "or @data-toggle or @data-bs-toggle or @aria-expanded or @popovertarget]")
+
+
 def find_toggles(root: Any) -> dict[str, str]:
     """id → kind of control that shows it (tab, accordion, modal, menu, disclosure)."""
     out: dict[str, str] = {}
-    expr = ("//*[@aria-controls or @data-target or @data-bs-target or @aria-haspopup "
-            "or @data-toggle or @data-bs-toggle or @aria-expanded or @popovertarget]")
-    for el in root.xpath(expr):
+    for el in _TOGGLERS(root):
         toggle = (el.get("data-bs-toggle") or el.get("data-toggle") or "").lower()
         role = (el.get("role") or "").lower()
         if role == "tab" or toggle in ("tab", "pill", "list"):
@@ -838,7 +841,7 @@ def _select(sel: css.Selector, index: dict[str, dict[str, list[Any]]], root: Any
             if len(chain) == 1:
                 compound = chain[0][1]
                 return [e for e in candidates if compound.matches(e)]
-            return [e for e in candidates if css.chain_matches(chain, e)]
+            return css.chain_select(chain, candidates)
         xp = sel.xpath()  # self::..., one compound
         try:
             return [e for e in candidates if xp(e)]
@@ -1329,7 +1332,9 @@ def recognise(el: Any, technique: str, styles: PageStyles | None = None) -> str:
             comp = styles.memo.get(e) if e is not None else None
             if comp is not None and comp.vs[0].bg_image:
                 return IMAGE_REPLACEMENT
-    toggles = styles.toggles() if styles is not None else {}
+    # The toggles index (an XPath over the whole page) only matters for an element with
+    # an id: built on first need, not for every hidden element.
+    toggles = styles.toggles if styles is not None else dict
     chain = [el]
     for anc in el.iterancestors():
         if anc.tag in ("body", "html") or len(chain) > 4:
@@ -1371,7 +1376,8 @@ def _skip_link(el: Any) -> bool:
     return False
 
 
-def _element_context(e: Any, technique: str, toggles: dict[str, str], depth: int) -> str:
+def _element_context(e: Any, technique: str, toggles: Callable[[], dict[str, str]],
+                     depth: int) -> str:
     words, names = _tokens(e)
     if any(n in _SR_EXACT or any(s in n for s in _SR_NAMES) for n in names):
         return SR_ONLY
@@ -1383,8 +1389,8 @@ def _element_context(e: Any, technique: str, toggles: dict[str, str], depth: int
     if role in _ROLES and (_ROLES[role] != MENU or _has_link(e)):
         return _ROLES[role]
     ident = e.get("id")
-    if ident and ident in toggles:
-        kind = _TOGGLE_KINDS[toggles[ident]]
+    if ident and ident in toggles():
+        kind = _TOGGLE_KINDS[toggles()[ident]]
         if kind == ACCORDION and words & _MENU_WORDS and _has_link(e):
             return MENU  # a navigation opened by a button
         return kind

@@ -110,3 +110,32 @@ def test_follow_pages_reads_a_file_being_written(tmp_path: Path) -> None:
     urls = [p.url for p in follow_pages(path, finished.is_set, poll=0.001)]
     thread.join()
     assert urls == [f"https://www.exemple.fr/pain-{i}.html" for i in range(50)]
+
+
+def test_follow_pages_survives_a_write_cut_inside_a_character(tmp_path: Path) -> None:
+    """The reader can reach the end of the file between the two bytes of « é »: it must
+    wait for the rest of the line, not fail to decode (seen on the 1,000-page benchmark)."""
+    import threading
+    import time
+
+    from audit.runner import follow_pages
+    from spiders.items import PageItem as Item
+
+    path = tmp_path / "pages.jsonl"
+    record = (json.dumps(Item(url="https://www.exemple.fr/b.html", title="Pâtisserie élégante")
+                         .to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
+    cut = record.index("é".encode()) + 1  # inside the two bytes of « é »
+    path.write_bytes(record[:cut])
+    finished = threading.Event()
+
+    def writer() -> None:
+        time.sleep(0.05)  # the reader has met the end of the file inside the character
+        with open(path, "ab") as fh:
+            fh.write(record[cut:])
+        finished.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    titles = [p.title for p in follow_pages(path, finished.is_set, poll=0.001)]
+    thread.join()
+    assert titles == ["Pâtisserie élégante"]

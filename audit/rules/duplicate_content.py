@@ -58,6 +58,9 @@ class DuplicateContent(SiteRule):
         "near_duplicates": Msg("Quasi-doublons", "Near duplicates"),
     }
 
+    def prepare(self, ctx: Context) -> None:
+        duplicate_index(ctx)  # imports datasketch and scipy: 1.5–2 s
+
     def collect(self, page: PageItem, ctx: Context) -> None:
         duplicate_index(ctx).add(page)
 

@@ -19,13 +19,15 @@ import re
 from array import array
 from collections import deque
 from collections.abc import Iterator
-
-from datasketch import LeanMinHash
+from typing import TYPE_CHECKING
 
 from audit.config import DuplicatesConfig
 from audit.context import Context
 from audit.text.maincontent import WINDOW, Block, TemplateModel, TemplateStats, page_blocks
 from audit.text.similarity import NearIndex, Signer, exact_hash, hash64, label_key
+
+if TYPE_CHECKING:  # datasketch imports scipy (~1.5 s): loaded when a page is signed
+    from datasketch import LeanMinHash
 from spiders.items import PageItem
 
 log = logging.getLogger(__name__)

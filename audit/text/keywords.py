@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -148,11 +149,12 @@ def read_keywords_csv(path: Path) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------
 
 def candidates(body: Iterable[str], title: str, h1: Iterable[str], h2: Iterable[str],
-               max_n: int = 3) -> tuple[Counter[tuple[str, ...]], dict[tuple[str, ...], str]]:
+               max_n: int = 3) -> tuple[Counter[tuple[str, ...]], Mapping[tuple[str, ...], str]]:
     """Weighted counts of candidate phrases of 1 to ``max_n`` terms, and how each phrase
     was first written (« réseaux sociaux » for the key ('reseau', 'social'))."""
-    counts: Counter[tuple[str, ...]] = Counter()
-    surface: dict[tuple[str, ...], str] = {}
+    counts: dict[tuple[str, ...], float] = {}
+    firsts: dict[tuple[str, ...], tuple[list[str], int]] = {}
+    get = counts.get
 
     def add(text: str, weight: float) -> None:
         toks = words(text)
@@ -166,12 +168,13 @@ def candidates(body: Iterable[str], title: str, h1: Iterable[str], h2: Iterable[
             for n in range(1, min(max_n, size - i) + 1):
                 if not edge[i + n - 1]:
                     continue
-                key = tuple(ts[i:i + n])
-                if key in counts:
-                    counts[key] += weight
-                else:
-                    surface[key] = " ".join([unelide(toks[i]), *toks[i + 1:i + n]]).lower()
+                key = (ts[i],) if n == 1 else tuple(ts[i:i + n])
+                old = get(key)
+                if old is None:
+                    firsts[key] = (toks, i)  # written out only if the phrase is kept
                     counts[key] = weight
+                else:
+                    counts[key] = old + weight
 
     add(title, TITLE_BOOST)
     for h in h1:
@@ -180,7 +183,28 @@ def candidates(body: Iterable[str], title: str, h1: Iterable[str], h2: Iterable[
         add(h, H2_BOOST)
     for block in body:
         add(block, 1.0)
-    return counts, surface
+    return Counter(counts), _Surfaces(firsts)
+
+
+class _Surfaces(Mapping[tuple[str, ...], str]):
+    """Phrase → how it was first written, built on demand: a page has thousands of
+    candidate phrases and only its top few are ever shown."""
+
+    def __init__(self, firsts: dict[tuple[str, ...], tuple[list[str], int]]):
+        self._firsts = firsts
+
+    def __getitem__(self, key: tuple[str, ...]) -> str:
+        toks, i = self._firsts[key]
+        return " ".join([unelide(toks[i]), *toks[i + 1:i + len(key)]]).lower()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._firsts
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return iter(self._firsts)
+
+    def __len__(self) -> int:
+        return len(self._firsts)
 
 
 @dataclass
@@ -209,14 +233,17 @@ class KeywordStats:
         self.df: Counter[tuple[str, ...]] = Counter()
         self._focus: dict[str, Focus | None] | None = None
 
-    def add(self, url: str, counts: Counter[tuple[str, ...]], surface: dict[tuple[str, ...], str]
-            ) -> None:
+    def add(self, url: str, counts: Counter[tuple[str, ...]],
+            surface: Mapping[tuple[str, ...], str]) -> None:
         if url in self.pages:
             return  # both keyword rules feed the same stats: count each page once
         self.df.update(counts.keys())
         # Prefer multi-word phrases slightly: they name a topic better than one word.
-        ranked = sorted(counts.items(), key=lambda kv: -kv[1] * (1 + 0.5 * (len(kv[0]) - 1)))
-        top = dict(ranked[:CANDIDATES_PER_PAGE])
+        # nsmallest is sorted(...)[:n], ties in insertion order included, without sorting
+        # the thousands of candidates of a page.
+        ranked = heapq.nsmallest(CANDIDATES_PER_PAGE, counts.items(),
+                                 key=lambda kv: -kv[1] * (1 + 0.5 * (len(kv[0]) - 1)))
+        top = dict(ranked)
         self.pages[url] = top
         for phrase in top:
             if phrase not in self.labels and phrase in surface:

@@ -10,9 +10,11 @@ hyphenation dictionaries (shipped in the wheel), as textstat does for French.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
+from pathlib import Path
 
 import pyphen
 
@@ -21,8 +23,20 @@ from audit.text.tokens import sentences, words
 
 @lru_cache(maxsize=1)
 def lang_configs() -> dict[str, dict[str, float]]:
-    """textstat's per-language Flesch constants. Imported on first use: importing
-    textstat takes about 3 s (its English backend), which every stage would pay."""
+    """textstat's per-language Flesch constants. Read from textstat's constants module
+    alone: importing textstat (its package __init__, nltk with it) takes 1.5–3 s, which
+    the check stage would pay for one dictionary of numbers."""
+    spec = importlib.util.find_spec("textstat")  # locates the package, runs nothing
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "backend" / "utils" / "constants.py"
+        alone = importlib.util.spec_from_file_location("_textstat_constants", path)
+        if path.is_file() and alone is not None and alone.loader is not None:
+            module = importlib.util.module_from_spec(alone)
+            try:
+                alone.loader.exec_module(module)
+                return dict(module.LANG_CONFIGS)
+            except (ImportError, AttributeError, SyntaxError):
+                break  # another layout of textstat: import it the usual way
     from textstat.backend.utils.constants import LANG_CONFIGS
 
     return dict(LANG_CONFIGS)

@@ -15,11 +15,16 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
-from datasketch.storage import DictSetStorage
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
+
+# datasketch is imported where it is used, not here: its LSH module imports
+# scipy.integrate (1.5–2 s), which the report stage and the config validation that
+# precedes every crawl would pay for nothing (they import the rules, never sign a page).
 
 SHINGLE_WORDS = 3  # word 3-grams: robust to common phrases, sensitive to rewritten sentences
 NUM_PERM = 128  # signature length: ± 2.7 points of Jaccard (1 σ) around 0.90
@@ -99,14 +104,17 @@ class Signer:
     """MinHash signatures of texts (all with the same permutations, so comparable)."""
 
     def __init__(self, num_perm: int = NUM_PERM, seed: int = SEED):
+        from datasketch import LeanMinHash, MinHash
+
         self.num_perm = num_perm
+        self._lean = LeanMinHash
         # Shingles arrive already hashed to 32 bits: the identity is the hash function.
         self._base = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
 
     def sign(self, tokens: Sequence[str]) -> LeanMinHash:
         m = self._base.copy()
         m.update_batch(shingle_hashes(tokens).tolist())  # Python ints: the fastest to iterate
-        return LeanMinHash(m)
+        return self._lean(m)
 
 
 def similarity(a: LeanMinHash, b: LeanMinHash) -> float:
@@ -147,34 +155,41 @@ def lsh_params(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
     return best[1], best[2]
 
 
-class _Buckets(DictSetStorage):
-    """One LSH band's buckets, lean: a bucket of one key keeps the key itself.
+@functools.lru_cache(maxsize=1)
+def _buckets_class() -> type:
+    """The lean bucket storage, a datasketch class: defined on first use (lazy import)."""
+    from datasketch.storage import DictSetStorage
 
-    datasketch's in-memory storage keeps a ``set`` per bucket (≈ 220 bytes even for one
-    key): with 14 bands that is most of the index's memory, and nearly every bucket of a
-    site holds one page. Same interface for what MinHashLSH calls on a band table
-    (insert, get, itemcounts).
-    """
+    class _Buckets(DictSetStorage):
+        """One LSH band's buckets, lean: a bucket of one key keeps the key itself.
 
-    def __init__(self) -> None:
-        self._dict: dict[Hashable, Any] = {}
+        datasketch's in-memory storage keeps a ``set`` per bucket (≈ 220 bytes even for one
+        key): with 14 bands that is most of the index's memory, and nearly every bucket of a
+        site holds one page. Same interface for what MinHashLSH calls on a band table
+        (insert, get, itemcounts).
+        """
 
-    def insert(self, key: Hashable, *vals: Hashable, **kwargs: Any) -> None:
-        current = self._dict.get(key, _EMPTY)
-        if current is _EMPTY and len(vals) == 1:
-            self._dict[key] = vals[0]
-            return
-        bucket = self.get(key)
-        self._dict[key] = {*bucket, *vals}
+        def __init__(self) -> None:
+            self._dict: dict[Hashable, Any] = {}
 
-    def get(self, key: Hashable) -> Any:
-        value = self._dict.get(key, _EMPTY)
-        if value is _EMPTY:
-            return ()
-        return value if isinstance(value, set) else (value,)
+        def insert(self, key: Hashable, *vals: Hashable, **kwargs: Any) -> None:
+            current = self._dict.get(key, _EMPTY)
+            if current is _EMPTY and len(vals) == 1:
+                self._dict[key] = vals[0]
+                return
+            bucket = self.get(key)
+            self._dict[key] = {*bucket, *vals}
 
-    def itemcounts(self, **kwargs: Any) -> dict[Hashable, int]:
-        return {k: len(self.get(k)) for k in self._dict}
+        def get(self, key: Hashable) -> Any:
+            value = self._dict.get(key, _EMPTY)
+            if value is _EMPTY:
+                return ()
+            return value if isinstance(value, set) else (value,)
+
+        def itemcounts(self, **kwargs: Any) -> dict[Hashable, int]:
+            return {k: len(self.get(k)) for k in self._dict}
+
+    return _Buckets
 
 
 _EMPTY = object()
@@ -190,11 +205,15 @@ class NearIndex:
     """A MinHash LSH index whose answers are confirmed by estimated Jaccard similarity."""
 
     def __init__(self, threshold: float, num_perm: int = NUM_PERM):
+        from datasketch import MinHashLSH
+        from datasketch.storage import DictSetStorage
+
         self.threshold = threshold
         self.lsh = MinHashLSH(num_perm=num_perm, params=lsh_params(threshold, num_perm),
                               hashfunc=_band_key)
         if all(type(t) is DictSetStorage for t in self.lsh.hashtables):
-            self.lsh.hashtables = [_Buckets() for _ in self.lsh.hashtables]
+            buckets = _buckets_class()
+            self.lsh.hashtables = [buckets() for _ in self.lsh.hashtables]
         self.signatures: dict[Hashable, LeanMinHash] = {}
 
     def __len__(self) -> int:
