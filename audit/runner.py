@@ -13,6 +13,7 @@ import json
 import logging
 import time
 import traceback
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -144,7 +145,9 @@ class _Graph:
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
-        self.edges: dict[int, list[int]] = {}
+        # Targets as arrays of 4-byte ids rather than lists of 8-byte pointers: half the
+        # graph's memory (~140 links a page, 14 million at 100,000 pages).
+        self.edges: dict[int, array[int]] = {}
         self.redirects: dict[int, int] = {}
 
     def _id(self, url: str) -> int:
@@ -157,7 +160,7 @@ class _Graph:
         if page.ok:
             targets = {self._id(link.url) for link in page.links if link.internal}
             targets.discard(src)
-            self.edges[src] = list(targets)
+            self.edges[src] = array("i", targets)
 
     def metrics(self, start_urls: Iterable[str]) -> tuple[dict[str, int], dict[str, int]]:
         inlinks: dict[int, int] = {}
