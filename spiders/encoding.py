@@ -12,6 +12,8 @@ report when a browser, which believes the declaration, would show the accents wr
 
 from __future__ import annotations
 
+import re
+
 from w3lib.encoding import (
     html_body_declared_encoding,
     html_to_unicode,
@@ -54,24 +56,26 @@ def decode_html(content_type: str, body: bytes) -> tuple[str, str]:
     return encoding, text
 
 
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([^\s;"']+)""", re.IGNORECASE)
+
+
 def declared_charset(content_type: str, body: bytes) -> str:
     """The charset the server or the page declares (header first, as browsers do), as
     written; "" when neither does."""
-    header = content_type.split("charset=", 1)[1].split(";")[0].strip(" \"'") \
-        if "charset=" in content_type.lower().replace("charset =", "charset=") else ""
+    found = _HEADER_CHARSET.search(content_type)
+    header = found.group(1) if found else ""
     if header and http_content_type_encoding(content_type):
         return header
     return html_body_declared_encoding(body[:4096]) or header
 
 
-def charset_problem(content_type: str, body: bytes, used: str) -> str:
+def charset_problem(declared: str, body: bytes, used: str) -> str:
     """Why a browser may show this page's accents wrong: "contradicted" (the declared
     charset is not the one the bytes are in, e.g. windows-1252 text served as UTF-8:
     « Ã© » or « � » on screen), "undeclared" (non-ASCII text and no charset declared
-    nor BOM: the browser guesses), or "" (fine)."""
+    nor BOM: the browser guesses), or "" (fine). ``declared``: from declared_charset."""
     if read_bom(body)[0] is not None:
         return ""
-    declared = declared_charset(content_type, body)
     if declared:
         resolved = resolve_encoding(declared)
         if resolved is None:

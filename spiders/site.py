@@ -536,7 +536,7 @@ class SiteSpider(scrapy.Spider):
         # a declaration, or declared UTF-8 wrongly, still reads right.
         item.charset, text = decode_html(item.content_type, response.body)
         item.charset_declared = declared_charset(item.content_type, response.body)
-        item.charset_problem = charset_problem(item.content_type, response.body, item.charset)
+        item.charset_problem = charset_problem(item.charset_declared, response.body, item.charset)
         root = (await self._rendered(item, response, text) if self.renderer is not None
                 else None)
         if root is not None:

@@ -28,10 +28,14 @@ _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/?#;]*", 
 _SESSION_HINTS = ("sid", "sess", "cfid", "cftoken", "zenid")
 
 
+def _may_carry_session(url: str) -> bool:
+    lower = url.lower()
+    return any(hint in lower for hint in _SESSION_HINTS)
+
+
 def strip_session(url: str) -> str:
     """``url`` without ``;jsessionid=`` path parameters and session query parameters."""
-    lower = url.lower()
-    if not any(hint in lower for hint in _SESSION_HINTS):
+    if not _may_carry_session(url):
         return url
     parts = urlsplit(url)
     path = _PATH_SESSION.sub("", parts.path)
@@ -48,8 +52,7 @@ def strip_session(url: str) -> str:
 def session_param(url: str) -> str | None:
     """The name of the session parameter ``url`` carries (``jsessionid``, ``PHPSESSID``…),
     as written, or None."""
-    lower = url.lower()
-    if not any(hint in lower for hint in _SESSION_HINTS):
+    if not _may_carry_session(url):
         return None
     parts = urlsplit(url)
     found = _PATH_SESSION.search(parts.path)

@@ -45,7 +45,7 @@ def make_page(spec: dict[str, Any]) -> PageItem:
         body = html.encode(saved_as)
         page.charset, text = decode_html(page.content_type, body)
         page.charset_declared = declared_charset(page.content_type, body)
-        page.charset_problem = charset_problem(page.content_type, body, page.charset)
+        page.charset_problem = charset_problem(page.charset_declared, body, page.charset)
         root = parse_html(text)
         assert root is not None, f"case HTML for {url} did not parse"
         fill_page(page, root, lambda u: u.startswith(SITE))
