@@ -214,21 +214,18 @@ class FastRowWriter(WorksheetWriter):
         self._flushed = False
 
     def write_hyperlinks(self) -> None:
-        # openpyxl's Hyperlink objects (rows it wrote), then ours, as text: one
-        # <hyperlink> and one relationship per link, the same XML openpyxl writes.
-        super().write_hyperlinks()
-        if not self._links:
+        # The links of rows openpyxl wrote (to_cells makes them, always with a target),
+        # then ours, as text: one <hyperlink> and one relationship per link, the XML
+        # openpyxl writes.
+        links = [(link.ref, link.target) for link in self.ws._hyperlinks] + self._links
+        if not links:
             return
-        items = []
-        for ref, target in self._links:
+        items = ["<hyperlinks>"]
+        for ref, target in links:
             rel = _LinkRel(target, f"rId{len(self._rels) + 1}")
             self._rels.append(rel)
             items.append(f'<hyperlink xmlns:r="{REL_NS}" ref="{ref}" r:id="{rel.Id}"/>')
-        if not self.ws._hyperlinks:
-            items.insert(0, "<hyperlinks>")
-            items.append("</hyperlinks>")
-        else:  # openpyxl wrote its own list: ours would need merging; rare, keep it simple
-            raise RuntimeError("links in both openpyxl and fast rows of one sheet")
+        items.append("</hyperlinks>")
         self._lxml.flush()
         self._fh.write("".join(items).encode("ascii", "xmlcharrefreplace"))
 
