@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import math
 import time
 import traceback
 from array import array
@@ -88,54 +89,78 @@ class CheckSummary:
 
 
 class _Scores:
-    """Per page and rule: explicit scores, or the worst finding's default score."""
+    """Per page and rule: explicit scores, or the worst finding's default score.
 
-    def __init__(self) -> None:
-        self.applies: dict[str, set[str]] = {}
-        self.explicit: dict[tuple[str, str], float] = {}
-        self.worst: dict[tuple[str, str], float] = {}
-        self.failed: set[tuple[str, str]] = set()
-        self.withdrawn: set[tuple[str, str]] = set()
+    Kept for every page until the end, so kept small: per page, two arrays with a slot
+    per rule (explicit score, worst finding's score; NaN when none) and a byte of flags
+    per rule, rather than sets and dicts keyed by (url, rule) (≈ 4 KB a page)."""
+
+    APPLIES, FAILED, WITHDRAWN = 1, 2, 4
+
+    def __init__(self, rule_ids: Iterable[str] = ()) -> None:
+        self.index: dict[str, int] = {}
+        for rule_id in rule_ids:
+            self.index.setdefault(rule_id, len(self.index))
+        self.pages: dict[str, tuple[array[float], array[float], bytearray]] = {}
         self.site: dict[str, float] = {}
         self.data: dict[str, dict[str, Any]] = {}
 
+    def _slot(self, url: str, rule_id: str) -> tuple[array[float], array[float], bytearray, int]:
+        i = self.index.setdefault(rule_id, len(self.index))
+        page = self.pages.get(url)
+        if page is None or len(page[2]) <= i:
+            size = len(self.index)
+            old = page or (array("d"), array("d"), bytearray())
+            grow = size - len(old[2])
+            page = (old[0] + array("d", [math.nan]) * grow, old[1] + array("d", [math.nan]) * grow,
+                    old[2] + bytes(grow))
+            self.pages[url] = page
+        return page[0], page[1], page[2], i
+
     def mark(self, url: str, rule_id: str) -> None:
-        self.applies.setdefault(url, set()).add(rule_id)
+        _, _, flags, i = self._slot(url, rule_id)
+        flags[i] |= self.APPLIES
 
     def finding(self, f: Finding) -> None:
-        key = (f.url, f.rule)
+        _, worst, flags, i = self._slot(f.url, f.rule)
         if f.code == RULE_FAILED:
-            self.failed.add(key)
+            flags[i] |= self.FAILED
             return
-        self.worst[key] = min(self.worst.get(key, 100.0), SEVERITY_SCORE[f.severity])
+        value = SEVERITY_SCORE[f.severity]
+        if math.isnan(worst[i]) or value < worst[i]:
+            worst[i] = value
 
     def score(self, rule_id: str, s: Score) -> None:
-        if s.value is None:
-            if s.url is None:
+        if s.url is None:
+            if s.value is None:
                 self.site.pop(rule_id, None)
             else:
-                self.applies.get(s.url, set()).discard(rule_id)
-                self.explicit.pop((s.url, rule_id), None)
-                self.withdrawn.add((s.url, rule_id))
+                self.site[rule_id] = max(0.0, min(100.0, float(s.value)))
             return
-        value = max(0.0, min(100.0, float(s.value)))
-        if s.url is None:
-            self.site[rule_id] = value
-        else:
-            self.explicit[(s.url, rule_id)] = value
-            self.mark(s.url, rule_id)
+        explicit, _, flags, i = self._slot(s.url, rule_id)
+        if s.value is None:
+            explicit[i] = math.nan
+            flags[i] = (flags[i] & ~self.APPLIES) | self.WITHDRAWN
+            return
+        explicit[i] = max(0.0, min(100.0, float(s.value)))
+        flags[i] |= self.APPLIES
 
     def page_data(self, d: PageData) -> None:
         value = d.value.to_dict() if isinstance(d.value, Msg) else d.value
         self.data.setdefault(d.url, {})[d.key] = value
 
     def for_page(self, url: str) -> dict[str, float]:
+        page = self.pages.get(url)
+        if page is None:
+            return {}
+        explicit, worst, flags = page
         out = {}
-        for rule_id in sorted(self.applies.get(url, ())):
-            key = (url, rule_id)
-            if key in self.failed or key in self.withdrawn:
+        for rule_id in sorted(self.index):
+            i = self.index[rule_id]
+            if i >= len(flags) or flags[i] != self.APPLIES:  # not applied, failed, withdrawn
                 continue
-            value = self.explicit.get(key, self.worst.get(key, 100.0))
+            value = explicit[i] if not math.isnan(explicit[i]) else \
+                worst[i] if not math.isnan(worst[i]) else 100.0
             out[rule_id] = round(value, 1)
         return out
 
@@ -361,7 +386,7 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
             ctx.backlink_pages = lambda: read_pages(referring)
 
     summary = CheckSummary()
-    scores = _Scores()
+    scores = _Scores(r.id for r in rules)
     graph = _Graph()
     urls_in_order: list[str] = []
     shown: dict[str, tuple[str, int, str, float | None]] = {}

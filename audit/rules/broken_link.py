@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import sys
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -52,26 +52,41 @@ class BrokenLink(SiteRule):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        # page url -> [(target, anchor)], strings interned: nav links repeat on every page.
-        self.links: dict[str, list[tuple[str, str]]] = {}
+        # Kept until finish, so kept small (~140 links a page, 100,000 pages): per page,
+        # only the links whose target was not yet known to answer 200, as numbers into
+        # two tables (targets and anchors repeat: menus, footers).
+        self._urls = _Table()
+        self._anchors = _Table()
+        self.links: dict[str, tuple[array[int], array[int]]] = {}
 
     def collect(self, page: PageItem, ctx: Context) -> None:
         seen: dict[str, str] = {}
+        known = ctx.urls
         for link in page.links:
-            if link.internal and link.url != page.url and link.url not in seen:
-                seen[link.url] = link.text
-        self.links[page.url] = [(sys.intern(u), sys.intern(t[:200])) for u, t in seen.items()]
+            url = link.url
+            if link.internal and url != page.url and url not in seen:
+                info = known.get(url)
+                # Answered 200 already: nothing to report however the crawl goes on.
+                if info is None or info.status is None or not 200 <= info.status < 300:
+                    seen[url] = link.text
+        if seen:
+            self.links[page.url] = (array("i", map(self._urls.id, seen)),
+                                    array("i", (self._anchors.id(t[:200])
+                                                for t in seen.values())))
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
-        for source, links in self.links.items():
-            broken = chains = 0
-            for target, anchor in links:
+        for source, (targets, anchors) in self.links.items():
+            broken = chains = found = 0
+            for target_id, anchor_id in zip(targets, anchors, strict=True):
+                target = self._urls.values[target_id]
+                anchor = self._anchors.values[anchor_id]
                 if target not in ctx.urls:
                     continue  # never fetched (page budget): unknown, not broken
                 status, final, hops = ctx.final_status(target)
                 shown_anchor = anchor or "—"
                 if hops and final in hops:
                     broken += 1
+                    found += 1
                     yield self.finding(source, "redirect-loop", Msg(
                         "Le lien « {a} » mène à une boucle de redirections.",
                         "The link '{a}' leads into a redirect loop.").format(a=shown_anchor),
@@ -82,23 +97,42 @@ class BrokenLink(SiteRule):
                 if failed or (status is not None and status >= 400):
                     broken += 1
                     code = f"HTTP {status}" if status else (info.error if info else "")
+                    found += 1
                     yield self.finding(source, "broken", Msg(
                         "Lien cassé « {a} » vers {t} ({c}).",
                         "Broken link '{a}' to {t} ({c}).").format(a=shown_anchor, t=final, c=code),
                         evidence=f"{shown_anchor} → {target} ({code})", related=[target])
                 elif len(hops) >= 2:
                     chains += 1
+                    found += 1
                     yield self.finding(source, "redirect-chain", Msg(
                         "Le lien « {a} » passe par {n} redirections avant {t}.",
                         "The link '{a}' goes through {n} redirects before {t}.").format(
                             a=shown_anchor, n=len(hops), t=final),
                         evidence=" → ".join([*hops, final]), related=[target])
                 elif hops:
+                    found += 1
                     yield self.finding(source, "redirect", Msg(
                         "Le lien « {a} » pointe vers une URL redirigée : visez {t}.",
                         "The link '{a}' points at a redirected URL: link to {t}.").format(
                             a=shown_anchor, t=final),
                         evidence=" → ".join([*hops, final]), related=[target])
             penalty = broken * self.options.broken_penalty + chains * self.options.chain_penalty
-            yield Score(source, max(0.0, 100.0 - penalty))
+            if found:  # a page without findings keeps the default 100
+                yield Score(source, max(0.0, 100.0 - penalty))
         self.links.clear()
+
+
+class _Table:
+    """Distinct strings numbered in order of arrival."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.values: list[str] = []
+
+    def id(self, value: str) -> int:
+        number = self.ids.get(value)
+        if number is None:
+            number = self.ids[value] = len(self.values)
+            self.values.append(value)
+        return number

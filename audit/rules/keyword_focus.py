@@ -178,7 +178,7 @@ class KeywordFocus(SiteRule):
             yield PageData(url, "focus_keyword", Msg(f"{focus.label} (détecté)",
                                                      f"{focus.label} (detected)"))
             if not focus.clear and focus.runner_up is not None:
-                other = svc.stats.labels.get(focus.runner_up, " ".join(focus.runner_up))
+                other = svc.stats.label(focus.runner_up)
                 yield self.finding(url, "no-clear-focus", Msg(
                     "Pas de sujet principal net : « {a} » et « {b} » se disputent la page.",
                     "No clear focus: '{a}' and '{b}' compete on this page.").format(

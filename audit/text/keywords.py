@@ -18,6 +18,8 @@ import csv
 import fnmatch
 import heapq
 import math
+import sys
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -225,30 +227,50 @@ class Focus:
 
 
 class KeywordStats:
-    """Site-wide phrase statistics, fed page by page, judged at the end."""
+    """Site-wide phrase statistics, fed page by page, judged at the end.
+
+    Kept until the last page, so kept small: a page's top phrases as numbers into one
+    table of the site's phrases (menus and topics repeat), and document frequencies of
+    single terms only: a phrase's specificity is that of its least specific word, so the
+    document frequency of longer phrases (millions of distinct ones on a large site) is
+    never read."""
 
     def __init__(self) -> None:
-        self.pages: dict[str, dict[tuple[str, ...], float]] = {}
-        self.labels: dict[tuple[str, ...], str] = {}
-        self.df: Counter[tuple[str, ...]] = Counter()
+        self.pages: dict[str, tuple[array[int], array[float]]] = {}
+        self._ids: dict[tuple[str, ...], int] = {}
+        self._phrases: list[tuple[str, ...]] = []
+        self._labels: list[str | None] = []
+        self.df: Counter[str] = Counter()
         self._focus: dict[str, Focus | None] | None = None
 
     def add(self, url: str, counts: Counter[tuple[str, ...]],
             surface: Mapping[tuple[str, ...], str]) -> None:
         if url in self.pages:
             return  # both keyword rules feed the same stats: count each page once
-        self.df.update(counts.keys())
+        self.df.update(key[0] for key in counts if len(key) == 1)
         # Prefer multi-word phrases slightly: they name a topic better than one word.
         # nsmallest is sorted(...)[:n], ties in insertion order included, without sorting
         # the thousands of candidates of a page.
         ranked = heapq.nsmallest(CANDIDATES_PER_PAGE, counts.items(),
                                  key=lambda kv: -kv[1] * (1 + 0.5 * (len(kv[0]) - 1)))
-        top = dict(ranked)
-        self.pages[url] = top
-        for phrase in top:
-            if phrase not in self.labels and phrase in surface:
-                self.labels[phrase] = surface[phrase]
+        ids = array("i")
+        for phrase, _ in ranked:
+            number = self._ids.get(phrase)
+            if number is None:
+                number = self._ids[phrase] = len(self._phrases)
+                self._phrases.append(tuple(sys.intern(t) for t in phrase))
+                self._labels.append(None)
+            if self._labels[number] is None and phrase in surface:
+                self._labels[number] = surface[phrase]
+            ids.append(number)
+        self.pages[url] = (ids, array("d", (tf for _, tf in ranked)))
         self._focus = None
+
+    def label(self, phrase: tuple[str, ...]) -> str:
+        """How a phrase was first written on the site (its terms joined when unknown)."""
+        number = self._ids.get(phrase)
+        label = self._labels[number] if number is not None else None
+        return label if label is not None else " ".join(phrase)
 
     def focus(self, url: str) -> Focus | None:
         if self._focus is None:
@@ -259,24 +281,27 @@ class KeywordStats:
 
     def _compute(self, url: str) -> Focus | None:
         top = self.pages.get(url)
-        if not top:
+        if not top or not top[0]:
             return None
         n_pages = len(self.pages)
 
-        def idf(key: tuple[str, ...]) -> float:
-            return math.log((n_pages + 1) / (self.df[key] + 1)) + 1.0
+        def idf(term_: str) -> float:
+            return math.log((n_pages + 1) / (self.df[term_] + 1)) + 1.0
 
         scored = []
-        for phrase, tf in top.items():
+        for number, tf in zip(*top, strict=True):
+            phrase = self._phrases[number]
             # A phrase is as specific as its least specific word: « naturel à Lyon » on a
             # site where every page says Lyon is weaker than « référencement naturel ».
-            words = [t for t in phrase if t not in STOP_TERMS and len(t) >= 3]
-            specificity = min((idf((t,)) for t in words), default=idf(phrase))
+            # (Candidates start and end with such a word; the phrase's own first term
+            # stands in for any other phrase.)
+            words = [t for t in phrase if t not in STOP_TERMS and len(t) >= 3] or phrase[:1]
+            specificity = min(idf(t) for t in words)
             scored.append((tf * specificity * (1 + 0.5 * (len(phrase) - 1)), phrase))
         scored.sort(key=lambda x: (-x[0], x[1]))
         best_score, best = scored[0]
         runner = next(((s, p) for s, p in scored[1:] if not (set(p) <= set(best))), None)
-        return Focus(best, self.labels.get(best, " ".join(best)), best_score,
+        return Focus(best, self.label(best), best_score,
                      runner[1] if runner else None, runner[0] if runner else 0.0)
 
 
