@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from sys import intern
 from typing import IO, Any
 
 import numpy as np
@@ -438,6 +439,12 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
                 guarded(rule, "", lambda r=rule: r.prepare(ctx))
             for page in pages:
                 summary.pages += 1
+                # One string per URL however many structures keep it (scores, link
+                # graph, site rules' records): ~100 bytes a URL and a structure at scale.
+                page.url = intern(page.url)
+                for link in page.links:
+                    if link.internal:
+                        link.url = intern(link.url)
                 urls_in_order.append(page.url)
                 ctx.urls[page.url] = UrlInfo(page.status, page.error, page.redirect_to,
                                              page.is_html)

@@ -66,29 +66,34 @@ class OpenGraph(SiteRule):
         self._pages: list[_Tags] = []
 
     def collect(self, page: PageItem, ctx: Context) -> None:
-        self._pages.append(_Tags(page.url, page.open_graph, page.canonical, page.twitter))
+        og = page.open_graph
+        self._pages.append(_Tags(page.url, bool(og), bool(og.get("og:title")),
+                                 bool(og.get("og:description")), og.get("og:image", ""),
+                                 og.get("og:url", ""), page.canonical,
+                                 bool(page.twitter.get("twitter:card"))))
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
         for tags in self._pages:
             yield from self.check(tags, ctx)
 
-    def check(self, page: _Tags | PageItem, ctx: Context) -> Iterator[Outcome]:
-        og = page.open_graph
+    def check(self, page: _Tags, ctx: Context) -> Iterator[Outcome]:
         passed = set()
-        if not og:
+        if not page.any_og:
             yield self.finding(page.url, "no-open-graph", Msg(
                 "Aucune balise Open Graph : le partage sur les réseaux affichera un aperçu "
                 "deviné (image au hasard ou aucune).",
                 "No Open Graph tags: shares on social networks will show a guessed preview "
                 "(a random image, or none)."))
         else:
-            missing = [t for t in ("og:title", "og:description", "og:image") if not og.get(t)]
+            present = {"og:title": page.title, "og:description": page.description,
+                       "og:image": bool(page.image)}
+            missing = [t for t, there in present.items() if not there]
             if missing:
                 yield self.finding(page.url, "missing-tag", Msg(
                     "Balise(s) manquante(s) : {t}.", "Missing tag(s): {t}.").format(
                         t=", ".join(missing)), evidence=", ".join(missing))
-            passed |= {t for t in ("og:title", "og:description") if og.get(t)}
-            image = og.get("og:image", "")
+            passed |= {t for t in ("og:title", "og:description") if present[t]}
+            image = page.image
             if image:
                 problem = _image_problem(ctx.og_images.get(image))
                 if urlsplit(image).scheme in ("http", "https") and not problem:
@@ -106,7 +111,7 @@ class OpenGraph(SiteRule):
                         "pourront pas la récupérer.",
                         "The share image is not an absolute URL: networks cannot fetch it."),
                         evidence=image)
-            og_url = og.get("og:url", "")
+            og_url = page.og_url
             canonical = page.canonical or page.url
             if og_url and _same(og_url, canonical):
                 passed.add("og:url")
@@ -119,9 +124,9 @@ class OpenGraph(SiteRule):
                     evidence=og_url)
             elif "og:title" in passed:
                 passed.add("og:url")  # absent: networks fall back to the page URL itself
-        if page.twitter.get("twitter:card"):
+        if page.card:
             passed.add("twitter:card")
-        elif og:
+        elif page.any_og:
             yield self.finding(page.url, "no-twitter-card", Msg(
                 "Pas de balise twitter:card : X affichera une petite carte sans grande image.",
                 "No twitter:card tag: X will show a small card without a large image."))
@@ -130,12 +135,17 @@ class OpenGraph(SiteRule):
 
 @dataclass(slots=True)
 class _Tags:
-    """What the rule keeps of a page until the end: its share tags."""
+    """What the rule keeps of a page until the end: what it judges of its share tags
+    (whether each is there; the two URLs it compares or fetches)."""
 
     url: str
-    open_graph: dict[str, str]
+    any_og: bool  # any og:* tag at all
+    title: bool
+    description: bool
+    image: str
+    og_url: str
     canonical: str
-    twitter: dict[str, str]
+    card: bool  # twitter:card
 
 
 def _image_problem(record: dict[str, Any] | None) -> str:
