@@ -471,7 +471,7 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
                 ctx.urls[page.url] = UrlInfo(page.status, page.error, page.redirect_to,
                                              page.is_html)
                 # What the report shows of the page: it then never re-reads pages.jsonl.
-                shown[page.url] = (page.title or "", page.word_count, page.content_type,
+                shown[page.url] = (page.title or "", page.word_count, intern(page.content_type),
                                    page.response_time)
                 graph.add(page)
                 for rule in page_rules:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from audit.context import Context
 from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
@@ -52,14 +54,22 @@ class BrokenLink(SiteRule):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        # Kept until finish, so kept small (~140 links a page, 100,000 pages): per page,
-        # only the links whose target was not yet known to answer 200, as numbers into
-        # two tables (targets and anchors repeat: menus, footers).
+        # Kept small (~140 links a page, 100,000 pages): a link is kept only while its
+        # target's answer is unknown, filed under the target, and dropped as soon as the
+        # target is crawled and answers 200. What remains at the end are the links to
+        # redirects, errors and pages never fetched: the ones to judge. Numbers, not
+        # strings: URLs and anchors repeat (menus, footers).
         self._urls = _Table()
         self._anchors = _Table()
-        self.links: dict[str, tuple[array[int], array[int]]] = {}
+        self._sources: list[int] = []  # pages with links kept, in crawl order
+        self._listed: set[int] = set()  # the same, as a set
+        # target -> its links as (source's place in _sources, link's place on the page,
+        # anchor) triples
+        self._pending: dict[int, array[int]] = {}
 
     def collect(self, page: PageItem, ctx: Context) -> None:
+        # This page answers 200 (the rule applies to such pages only): links to it are fine.
+        self._pending.pop(self._urls.ids.get(page.url, -1), None)
         seen: dict[str, str] = {}
         known = ctx.urls
         for link in page.links:
@@ -69,15 +79,29 @@ class BrokenLink(SiteRule):
                 # Answered 200 already: nothing to report however the crawl goes on.
                 if info is None or info.status is None or not 200 <= info.status < 300:
                     seen[url] = link.text
-        if seen:
-            self.links[page.url] = (array("i", map(self._urls.id, seen)),
-                                    array("i", (self._anchors.id(t[:200])
-                                                for t in seen.values())))
+        page_id = self._urls.id(page.url)
+        if not seen or page_id in self._listed:
+            return  # (a page recorded twice is judged once)
+        self._listed.add(page_id)
+        source = len(self._sources)
+        self._sources.append(page_id)
+        for place, (url, text) in enumerate(seen.items()):
+            target = self._urls.id(url)
+            links = self._pending.get(target)
+            if links is None:
+                links = self._pending[target] = array("i")
+            links.extend((source, place, self._anchors.id(text[:200])))
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
-        for source, (targets, anchors) in self.links.items():
+        # The links still kept, back in crawl order: by page, then as written on it.
+        kept = sorted((links[i], links[i + 1], target, links[i + 2])
+                      for target, links in self._pending.items()
+                      for i in range(0, len(links), 3))
+        self._pending.clear()
+        for source_place, group in groupby(kept, key=itemgetter(0)):
+            source = self._urls.values[self._sources[source_place]]
             broken = chains = found = 0
-            for target_id, anchor_id in zip(targets, anchors, strict=True):
+            for _, _, target_id, anchor_id in group:
                 target = self._urls.values[target_id]
                 anchor = self._anchors.values[anchor_id]
                 if target not in ctx.urls:
@@ -120,7 +144,8 @@ class BrokenLink(SiteRule):
             penalty = broken * self.options.broken_penalty + chains * self.options.chain_penalty
             if found:  # a page without findings keeps the default 100
                 yield Score(source, max(0.0, 100.0 - penalty))
-        self.links.clear()
+        self._sources.clear()
+        self._listed.clear()
 
 
 class _Table:
