@@ -263,7 +263,8 @@ class KeywordStats:
             if self._labels[number] is None and phrase in surface:
                 self._labels[number] = surface[phrase]
             ids.append(number)
-        self.pages[url] = (ids, array("d", (tf for _, tf in ranked)))
+        # Weighted counts are sums of the small whole boosts: exact in 4-byte floats.
+        self.pages[url] = (ids, array("f", (tf for _, tf in ranked)))
         self._focus = None
 
     def label(self, phrase: tuple[str, ...]) -> str:
