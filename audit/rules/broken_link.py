@@ -79,9 +79,11 @@ class BrokenLink(SiteRule):
                 # Answered 200 already: nothing to report however the crawl goes on.
                 if info is None or info.status is None or not 200 <= info.status < 300:
                     seen[url] = link.text
+        if not seen:
+            return
         page_id = self._urls.id(page.url)
-        if not seen or page_id in self._listed:
-            return  # (a page recorded twice is judged once)
+        if page_id in self._listed:
+            return  # a page recorded twice is judged once
         self._listed.add(page_id)
         source = len(self._sources)
         self._sources.append(page_id)
