@@ -166,8 +166,7 @@ class _Scores:
         return out
 
 
-_SLICE_PAGES = 4096  # PageRank's link arrays are built this many pages at a time
-_SLICE_LINKS = 1 << 20  # and its passes add this many links at a time
+_SLICE_PAGES = 4096  # PageRank works on the links of this many pages at a time
 
 
 class _Graph:
@@ -241,27 +240,29 @@ class _Graph:
         size = len(pages)
         index = np.full(count, -1, dtype=np.int32)
         index[pages] = np.arange(size, dtype=np.int32)
-        # Every link as (source index, target index), pages in order and each page's links
-        # in order, in two int32 arrays filled a slice of pages at a time: lists of Python
-        # ints took ~500 MB at the end of the check at 100,000 pages (14 million links).
+        # Every link's target index, pages in order and each page's links in order, in
+        # one int32 array filled a slice of pages at a time (lists of Python ints took
+        # ~500 MB at the end of the check at 100,000 pages and 14 million links); a
+        # page's links are found by its count of them, so no source array is needed.
         total = sum(len(targets) for targets in self.edges.values())
-        src = np.empty(total, dtype=np.int32)
         dst = np.empty(total, dtype=np.int32)
+        degree_count = np.zeros(size, dtype=np.int64)
         filled = 0
         for first in range(0, size, _SLICE_PAGES):
             chunk = pages[first:first + _SLICE_PAGES]
             targets = np.frombuffer(b"".join(self.edges[n].tobytes() for n in chunk),
                                     dtype=np.int32)
             mapped = index[final[targets]]
-            sources = np.repeat(np.arange(first, first + len(chunk), dtype=np.int32),
-                                [len(self.edges[n]) for n in chunk])
             kept = mapped >= 0
             n_kept = int(kept.sum())
             dst[filled:filled + n_kept] = mapped[kept]
-            src[filled:filled + n_kept] = sources[kept]
+            sources = np.repeat(np.arange(len(chunk)), [len(self.edges[n]) for n in chunk])
+            degree_count[first:first + len(chunk)] = np.bincount(sources[kept],
+                                                                 minlength=len(chunk))
             filled += n_kept
-        src, dst = src[:filled], dst[:filled]
-        degree = np.bincount(src, minlength=size).astype(np.float64)
+        dst = dst[:filled]
+        offsets = np.concatenate(([0], np.cumsum(degree_count)))
+        degree = degree_count.astype(np.float64)
         # Vectorised with the same floating-point operations in the same order as the
         # plain loop (np.add.at adds in array order, slice after slice; the dangling sum
         # stays sequential), so the ranks are identical to the last bit: 40 passes over
@@ -272,9 +273,10 @@ class _Graph:
             nxt = np.full(size, (1.0 - damping) / size)
             with np.errstate(divide="ignore", invalid="ignore"):
                 share = damping * rank_arr / degree  # sinks divide by 0: never used
-            for first in range(0, filled, _SLICE_LINKS):
-                np.add.at(nxt, dst[first:first + _SLICE_LINKS],
-                          share[src[first:first + _SLICE_LINKS]])
+            for first in range(0, size, _SLICE_PAGES):
+                last = min(first + _SLICE_PAGES, size)
+                np.add.at(nxt, dst[offsets[first]:offsets[last]],
+                          np.repeat(share[first:last], degree_count[first:last]))
             dangling = 0.0
             for i in sinks:
                 dangling += float(rank_arr[i])
