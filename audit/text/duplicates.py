@@ -15,6 +15,7 @@ main text, a MinHash signature — never the text (memory is O(pages), ≈ 2 KB 
 from __future__ import annotations
 
 import logging
+import os
 import re
 from array import array
 from collections import deque
@@ -55,12 +56,15 @@ def indexable(page: PageItem) -> bool:
 class DuplicateIndex:
     """Main-text fingerprints and signatures of the site's pages (see module docstring)."""
 
-    def __init__(self, cfg: DuplicatesConfig, window: int = WINDOW):
+    def __init__(self, cfg: DuplicatesConfig, window: int = WINDOW, diagnose: bool = False):
         self.cfg = cfg
         # A page is decided once the window's pages are counted: at least enough pages for
         # a block to reach boilerplate_min_pages.
         self.window = max(window, cfg.boilerplate_min_pages)
-        self.model = TemplateModel(cfg.boilerplate_share, cfg.boilerplate_min_pages)
+        # diagnose: compare each page's cut with the final counts (memory per block of
+        # every page; tests and benchmarks turn it on).
+        self.model = TemplateModel(cfg.boilerplate_share, cfg.boilerplate_min_pages,
+                                   diagnose=diagnose)
         self.signer = Signer()
         self.index = NearIndex(cfg.near_threshold)
         self.urls: list[str] = []
@@ -106,9 +110,10 @@ class DuplicateIndex:
             self.finished = True
             s = self.stats
             log.info("duplicates: %d pages, %d template blocks, %d main words, %d template "
-                     "words; %d pages cut differently from the final counts (%d words)",
-                     s.pages, s.template_blocks, s.words_main, s.words_template,
-                     s.pages_cut_differently, s.words_cut_differently)
+                     "words", s.pages, s.template_blocks, s.words_main, s.words_template)
+            if s.pages_cut_differently is not None:
+                log.info("duplicates: %d pages cut differently from the final counts (%d "
+                         "words)", s.pages_cut_differently, s.words_cut_differently)
         return self
 
     def _decide(self, pid: int, blocks: list[Block]) -> None:
@@ -157,8 +162,12 @@ class DuplicateIndex:
         self.near.clear()
 
 
+DIAGNOSE_ENV = "SEO_AUDIT_TEMPLATE_DIAGNOSE"  # "1": log pages cut differently (benchmarks)
+
+
 def duplicate_index(ctx: Context) -> DuplicateIndex:
-    return ctx.service(SERVICE, lambda: DuplicateIndex(ctx.config.duplicates))
+    return ctx.service(SERVICE, lambda: DuplicateIndex(
+        ctx.config.duplicates, diagnose=os.environ.get(DIAGNOSE_ENV) == "1"))
 
 
 class LabelGroups:

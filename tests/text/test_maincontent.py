@@ -65,7 +65,7 @@ def test_regions() -> None:
 
 
 def test_template_found_and_exact_copies_do_not_count_twice() -> None:
-    model = TemplateModel(share=0.5, min_pages=5)
+    model = TemplateModel(share=0.5, min_pages=5, diagnose=True)
     site = _site(12)
     blocks = [page_blocks(p) for p in site]
     for _ in range(10):  # ten more copies of page 0: still one page for the counts
@@ -93,7 +93,7 @@ def test_streaming_window_finds_what_the_exact_pass_finds() -> None:
     cfg = DuplicatesConfig(min_words=20)
     results = []
     for window in (5, 1000):
-        index = DuplicateIndex(cfg, window=window)
+        index = DuplicateIndex(cfg, window=window, diagnose=True)
         for page in _site(60, seed=4):
             index.add(page)
             index.add(page)  # a second rule giving the same page: taken once
@@ -127,3 +127,29 @@ def test_batch_main_texts_of_external_pages() -> None:
     assert texts[0][:2] == ["article", "0"]
     assert "boulangerie" not in texts[0]  # the other site's own template, learnt from its pages
     assert batch_main_texts(pages[:2], 0.5, 5)[0][0] == "accueil"  # too few pages to learn it
+
+
+def test_exact_counts_merged_in_steps_equal_the_per_page_record(monkeypatch) -> None:
+    """Without diagnose the model keeps only distinct hashes and counts, merged from a
+    buffer: the same final template, the same cuts and word totals as the full record,
+    even when the buffer is merged every few pages."""
+    monkeypatch.setattr(TemplateModel, "_MERGE_AT", 20)
+    site = _site(40, seed=3)
+    site += [_page(f"https://b.fr/offre-{i}.html", [
+        *TEMPLATE, TextBlock("h1", f"Offre {i}"), TextBlock("p", "Promo de printemps")])
+        for i in range(15)]  # a block that becomes frequent late
+    results = []
+    for diagnose in (True, False):
+        model = TemplateModel(share=0.2, min_pages=5, diagnose=diagnose)
+        blocks = [page_blocks(p) for p in site]
+        ids = [model.observe(b) for b in blocks]
+        early = [[b.text for b in model.main_blocks(i, b)]
+                 for i, b in zip(ids[:30], blocks[:30], strict=True)]
+        model.finish()
+        late = [[b.text for b in model.main_blocks(i, b)]
+                for i, b in zip(ids[30:], blocks[30:], strict=True)]
+        stats = model.confirm()
+        results.append((model.final, early, late, stats.words_main, stats.words_template))
+    assert results[0] == results[1]
+    assert results[1][2][-1] == ["offre 14"]  # the promotion is template by the final counts
+    assert len(results[1][0]) == 6  # the five template blocks and the promotion
