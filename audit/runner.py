@@ -105,6 +105,7 @@ class _Scores:
         self.pages: dict[str, tuple[array[float], array[float], bytearray]] = {}
         self.site: dict[str, float] = {}
         self.data: dict[str, dict[str, Any]] = {}
+        self._labels: dict[Msg, dict[str, str]] = {}
 
     def _slot(self, url: str, rule_id: str) -> tuple[array[float], array[float], bytearray, int]:
         i = self.index.setdefault(rule_id, len(self.index))
@@ -147,7 +148,15 @@ class _Scores:
         flags[i] |= self.APPLIES
 
     def page_data(self, d: PageData) -> None:
-        value = d.value.to_dict() if isinstance(d.value, Msg) else d.value
+        value: Any = d.value
+        if isinstance(value, Msg):
+            # Labels repeat from page to page (« standard », « facile »): one dict each.
+            shared = self._labels.get(value)
+            if shared is None:
+                shared = value.to_dict()
+                if len(self._labels) < 10_000:
+                    self._labels[value] = shared
+            value = shared
         self.data.setdefault(d.url, {})[d.key] = value
 
     def for_page(self, url: str) -> dict[str, float]:
