@@ -949,10 +949,7 @@ def _match_left(chain: Any, i: int, el: Any, combinator: str | None,
             return False
         return last or _match_left(chain, i + 1, parent, chain[i][0], memo)
     if memo is None:
-        for anc in el.iterancestors():
-            if compound.matches(anc) and (last or _match_left(chain, i + 1, anc, chain[i][0])):
-                return True
-        return False
+        memo = {}  # one element matched alone: the same walk, remembered for this call
     # memo[(i, node)]: node or one of its ancestors matches chain[i:]. Iterative: a page
     # nested 100,000 levels deep must not exhaust the recursion limit.
     path = []

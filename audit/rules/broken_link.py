@@ -7,6 +7,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from audit.context import Context
+from audit.numbering import Numbering
 from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
@@ -59,8 +60,8 @@ class BrokenLink(SiteRule):
         # target is crawled and answers 200. What remains at the end are the links to
         # redirects, errors and pages never fetched: the ones to judge. Numbers, not
         # strings: URLs and anchors repeat (menus, footers).
-        self._urls = _Table()
-        self._anchors = _Table()
+        self._urls: Numbering[str] = Numbering()
+        self._anchors: Numbering[str] = Numbering()
         self._sources: list[int] = []  # pages with links kept, in crawl order
         self._listed: set[int] = set()  # the same, as a set
         # target -> its links as (source's place in _sources, link's place on the page,
@@ -149,17 +150,3 @@ class BrokenLink(SiteRule):
         self._sources.clear()
         self._listed.clear()
 
-
-class _Table:
-    """Distinct strings numbered in order of arrival."""
-
-    def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-        self.values: list[str] = []
-
-    def id(self, value: str) -> int:
-        number = self.ids.get(value)
-        if number is None:
-            number = self.ids[value] = len(self.values)
-            self.values.append(value)
-        return number

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
 from audit.context import Context
@@ -47,7 +46,7 @@ class OrphanPage(SiteRule):
         self.pages.append(page.url)
         for link in page.links:
             if link.internal and link.url != page.url:
-                self.linked.add(sys.intern(link.url))
+                self.linked.add(link.url)  # interned by the runner
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
         starts = set(ctx.config.site.start_urls)

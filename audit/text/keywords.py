@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from audit.config import ClientConfig
 from audit.context import Context
+from audit.numbering import Numbering
 from audit.text.language import STOP_WORDS
 from audit.text.tokens import term, terms, unelide, words
 from audit.typedyaml import ConfigError
@@ -237,9 +238,8 @@ class KeywordStats:
 
     def __init__(self) -> None:
         self.pages: dict[str, tuple[array[int], array[float]]] = {}
-        self._ids: dict[tuple[str, ...], int] = {}
-        self._phrases: list[tuple[str, ...]] = []
-        self._labels: list[str | None] = []
+        self._phrases: Numbering[tuple[str, ...]] = Numbering()
+        self._labels: list[str | None] = []  # by phrase number
         self.df: Counter[str] = Counter()
         self._focus: dict[str, Focus | None] | None = None
 
@@ -255,10 +255,9 @@ class KeywordStats:
                                  key=lambda kv: -kv[1] * (1 + 0.5 * (len(kv[0]) - 1)))
         ids = array("i")
         for phrase, _ in ranked:
-            number = self._ids.get(phrase)
-            if number is None:
-                number = self._ids[phrase] = len(self._phrases)
-                self._phrases.append(tuple(sys.intern(t) for t in phrase))
+            number = self._phrases.ids.get(phrase)
+            if number is None:  # kept with its terms interned: pages share the strings
+                number = self._phrases.id(tuple(sys.intern(t) for t in phrase))
                 self._labels.append(None)
             if self._labels[number] is None and phrase in surface:
                 self._labels[number] = surface[phrase]
@@ -269,7 +268,7 @@ class KeywordStats:
 
     def label(self, phrase: tuple[str, ...]) -> str:
         """How a phrase was first written on the site (its terms joined when unknown)."""
-        number = self._ids.get(phrase)
+        number = self._phrases.ids.get(phrase)
         label = self._labels[number] if number is not None else None
         return label if label is not None else " ".join(phrase)
 
@@ -291,7 +290,7 @@ class KeywordStats:
 
         scored = []
         for number, tf in zip(*top, strict=True):
-            phrase = self._phrases[number]
+            phrase = self._phrases.values[number]
             # A phrase is as specific as its least specific word: « naturel à Lyon » on a
             # site where every page says Lyon is weaker than « référencement naturel ».
             # (Candidates start and end with such a word; the phrase's own first term
