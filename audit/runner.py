@@ -59,13 +59,19 @@ def read_pages(path: Path, on_bad_line: Callable[[int, str], None] | None = None
     """Stream PageItems from a pages.jsonl; a broken line is reported and skipped."""
     with open(path, encoding="utf-8") as fh:
         for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield page_from_dict(json.loads(line))
-            except (ValueError, TypeError) as exc:
-                if on_bad_line:
-                    on_bad_line(number, str(exc))
+            yield from _parsed(line, number, on_bad_line)
+
+
+def _parsed(line: str | bytes, number: int, on_bad_line: Callable[[int, str], None] | None
+            ) -> Iterator[PageItem]:
+    """The page of one pages.jsonl line (none for a blank line); a broken one reported."""
+    if line.strip():
+        try:
+            text = line.decode("utf-8") if isinstance(line, bytes) else line
+            yield page_from_dict(json.loads(text))
+        except (ValueError, TypeError) as exc:  # UnicodeDecodeError is a ValueError
+            if on_bad_line:
+                on_bad_line(number, str(exc))
 
 
 def build_rules(cfg: ClientConfig, settings: dict[str, RuleSettings] | None = None) -> list[Rule]:
@@ -321,15 +327,6 @@ def follow_pages(path: Path, done: Callable[[], bool], on_bad_line: Callable[[in
         time.sleep(poll)
     number = 0
     pending = b""
-
-    def parsed(line: bytes) -> Iterator[PageItem]:
-        if line.strip():
-            try:
-                yield page_from_dict(json.loads(line.decode("utf-8")))
-            except (ValueError, TypeError) as exc:
-                if on_bad_line:
-                    on_bad_line(number, str(exc))
-
     with open(path, "rb") as fh:
         while True:
             chunk = fh.readline()
@@ -339,7 +336,7 @@ def follow_pages(path: Path, done: Callable[[], bool], on_bad_line: Callable[[in
                     continue  # the writer's buffer cut the line: wait for its end
                 line, pending = pending, b""
                 number += 1
-                yield from parsed(line)
+                yield from _parsed(line, number, on_bad_line)
                 continue
             if done():
                 rest = fh.read()  # written between the last read and the end of the crawl
@@ -348,7 +345,7 @@ def follow_pages(path: Path, done: Callable[[], bool], on_bad_line: Callable[[in
                 pending += rest
                 for line in pending.splitlines():
                     number += 1
-                    yield from parsed(line)
+                    yield from _parsed(line, number, on_bad_line)
                 return
             time.sleep(poll)
 
