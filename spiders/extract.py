@@ -38,6 +38,8 @@ _BLOCKS = frozenset({"p", "div", "section", "article", "main", "header", "footer
                      "blockquote", "pre", "figure", "figcaption", "form", "fieldset", "legend",
                      "address", "details", "summary", "body", "br", "hr", "label", "button",
                      "center", "hgroup", "menu", "dialog"})
+# Inline elements whose text is code, not prose (TextBlock.code).
+_CODE = frozenset({"code", "kbd", "samp", "var", "tt"})
 _REGIONS = {"nav": "nav", "header": "header", "footer": "footer", "aside": "aside", "main": "main"}
 _ROLE_REGIONS = {"navigation": "nav", "banner": "header", "contentinfo": "footer",
                  "complementary": "aside", "main": "main"}
@@ -274,17 +276,31 @@ def text_blocks(root: etree._Element, styles: PageStyles | RenderedStyles | None
     comps: list[Computed | Mark] = [outer]  # computed style of every open element
 
     label = styles.label
+    # Code-like inline elements: how many are open, and the texts met inside them since
+    # the last flush (one string per outermost element).
+    code_depth = 0
+    code_parts: list[list[str]] = []
+
+    def take_code() -> list[str]:
+        texts = [t for t in (clean("".join(p)) for p in code_parts) if t]
+        code_parts.clear()
+        if code_depth:  # a block boundary inside a code element: it goes on in the next
+            code_parts.append([])
+        return texts
 
     def flush() -> Iterator[TextBlock]:
         if not parts:
             return
         tag, region = stack[-1]
+        code = take_code() if code_parts else []
+        if tag == "pre":  # code as a whole (audit.text.content.prose): not kept twice
+            code = []
         labels = [label(comp) for _text, comp in parts]
         if not any(labels):  # all visible: the common case
             text = clean("".join([t for t, _c in parts]))
             parts.clear()
             if text:
-                yield TextBlock(tag=tag, text=text, region=region)
+                yield TextBlock(tag=tag, text=text, region=region, code=code)
             return
         # Visible text in one block; hidden text in one block per reason, in order.
         groups: dict[tuple[str, str] | None, list[str]] = {}
@@ -303,7 +319,7 @@ def text_blocks(root: etree._Element, styles: PageStyles | RenderedStyles | None
             if not text:
                 continue
             if key is None:
-                yield TextBlock(tag=tag, text=text, region=region)
+                yield TextBlock(tag=tag, text=text, region=region, code=code)
             else:
                 yield TextBlock(tag=tag, text=text, region=region, hidden=key[0],
                                 hidden_context=key[1])
@@ -337,8 +353,14 @@ def text_blocks(root: etree._Element, styles: PageStyles | RenderedStyles | None
                 if parts:
                     yield from flush()
                 stack.append((tag, region))
+            elif tag in _CODE:
+                if not code_depth:
+                    code_parts.append([])
+                code_depth += 1
             if own and tag != "img":
                 parts.append((own, comp.loose))
+                if code_depth:
+                    code_parts[-1].append(own)
         else:
             regions.pop()
             comps.pop()
@@ -348,7 +370,11 @@ def text_blocks(root: etree._Element, styles: PageStyles | RenderedStyles | None
                 if parts:
                     yield from flush()
                 stack.pop()
+            elif tag in _CODE:
+                code_depth -= 1
             tail = el.tail
             if tail and el is not root:
                 parts.append((tail, comps[-1].loose))
+                if code_depth:
+                    code_parts[-1].append(tail)
     yield from flush()

@@ -51,6 +51,10 @@ class TextBlock:
     # The honest pattern the hidden text belongs to, when recognised: sr-only, menu, tab,
     # accordion, details, modal, cookie-banner, skip-link... ("" = none recognised).
     hidden_context: str = ""
+    # The texts of the block's code-like inline elements (code, kbd, samp, var, tt), in
+    # order: identifiers, file names and commands are not prose (spelling, grammar,
+    # readability and keywords leave them out). A <pre> block is code as a whole (tag).
+    code: list[str] = field(default_factory=list)
 
 
 @dataclass

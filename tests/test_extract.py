@@ -132,3 +132,18 @@ def test_conversion_signals() -> None:
     assert form.fields == ["email", "textarea"] and form.submit == "Demander un devis"
     assert page.buttons == ["Demander un devis", "Prendre rendez-vous", "Réserver"]
     assert page.contacts == ["tel:+33465712345", "mailto:contact@exemple.fr"]
+
+
+def test_inline_code_is_recorded_apart_from_prose():
+    from audit.text.content import prose
+
+    doc = parse_html("<html><body><p>Lancez <code>pip install   scrapy</code> puis "
+                     "<kbd>Ctrl</kbd>+<kbd>C</kbd> pour arrêter le serveur.</p>"
+                     "<pre><code>def f():\n    return 1</code></pre>"
+                     "<p>La fonction <code>read_csv()</code> renvoie un <var>tableau</var>."
+                     "</p></body></html>")
+    blocks = list(text_blocks(doc))
+    assert [b.code for b in blocks] == [["pip install scrapy", "Ctrl", "C"], [],
+                                        ["read_csv()", "tableau"]]
+    assert [prose(b) for b in blocks] == ["Lancez puis + pour arrêter le serveur.", "",
+                                          "La fonction renvoie un ."]
