@@ -11,8 +11,8 @@ BIN    := $(VENV)/bin
 # Grammalecte (French grammar, pure Python, found by audit/text/grammar.py), Chromium
 # (site.render: pages rendered headless, driven by Playwright; its tests skip without it)
 # and redis-server (the distributed-crawl tests start their own on 127.0.0.1).
-SYSTEM_PACKAGES := hunspell-fr-comprehensive hunspell-en-us python3-grammalecte chromium \
-                   redis-server
+SYSTEM_PACKAGES := hunspell-fr-comprehensive hunspell-en-us hunspell-en-gb python3-grammalecte \
+                   chromium redis-server
 
 python-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from audit.context import Context
-from audit.rule import Code, Msg, Outcome, PageData, PageRule, Score, Severity
-from audit.text.content import BOILERPLATE_REGIONS
-from audit.text.spelling import SpellChecker, SpellingResult, WordHit, debian_package
+from audit.numbering import Numbering
+from audit.rule import Code, Msg, Outcome, PageData, Score, Severity, SiteRule
+from audit.text.content import BOILERPLATE_REGIONS, prose
+from audit.text.keywords import keyword_service
+from audit.text.spelling import SpellChecker, SpellingResult, WordHit, debian_package, word_key
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
-
-CODE_BLOCKS = frozenset({"pre", "code"})  # program text, not prose
 
 
 def spelling_score(errors: int, words: int, penalty: float = 25.0,
@@ -21,7 +22,7 @@ def spelling_score(errors: int, words: int, penalty: float = 25.0,
     return max(0.0, 100.0 - penalty * rate)
 
 
-class Spelling(PageRule):
+class Spelling(SiteRule):
     """The page's text is free of spelling mistakes (Hunspell, offline, French and English).
 
     **Why it matters**: spelling mistakes cost trust — visitors leave, and Google's
@@ -35,17 +36,27 @@ class Spelling(PageRule):
     **Good**: « Les 6 piliers du community management », « ils amèneront leur public
     vers les médias sociaux ».
 
-    Checked: the title, the meta description and every text block except ``pre``
-    (code); a navigation, header, footer or aside block is checked on the first page
-    that shows it only, so that a typo in the menu is reported once, not on every
-    page. Each paragraph in its own language: an English quote on a French page is
-    checked in English. Not counted: ALL-CAPS words (acronyms), URLs, e-mail
-    addresses, numbers and words glued to digits, the client's ``spelling.ignore_words``
-    and ``spelling.word_list``, and English words in French text (anglicisms such as
+    Checked: the title, the meta description and the prose of every text block — not
+    ``<pre>`` listings nor inline ``<code>``, ``<kbd>``, ``<samp>``, ``<var>`` (file
+    names, functions, commands are not words of the language); a navigation, header,
+    footer or aside block is checked on the first page that shows it only, so that a
+    typo in the menu is reported once, not on every page. Each paragraph in its own
+    language: an English quote on a French page is checked in English, with the British
+    and the American dictionaries (both spellings are right). Not counted: ALL-CAPS words
+    (acronyms), URLs, e-mail addresses, numbers and words glued to digits, the client's
+    ``spelling.ignore_words`` and ``spelling.word_list``, the words of the configured focus
+    keywords, French words built with a productive prefix on a known word (réutilisateur,
+    bivarié, multicritère), and English words in French text (anglicisms such as
     community, must have; listed only with ``report_foreign_words``) — except English
     spellings of French words without their accents (« medias », « e-reputation »),
     which are mistakes. Unknown words that always carry a capital (brands, names)
     are listed apart as possible proper nouns and cost nothing.
+
+    **Site vocabulary**: a word the dictionaries do not know but the site uses on
+    ``vocabulary_pages`` pages or more (3) is the site's vocabulary — a product name,
+    a term of the trade (pseudonymisation, géocodage) — or a habit to fix once: it is
+    listed once for the whole site, with its page count, to confirm (then add it to
+    ``spelling.ignore_words``), and counted as an error on no page.
 
     **Score**: ``100 − penalty × errors per 100 words`` (penalty 25, floor 0): 1 error
     per 100 words → 75, 2 → 50, 4 or more → 0. The rate is taken over at least
@@ -69,6 +80,9 @@ class Spelling(PageRule):
                                                   "Spelling mistakes")),
         "proper-noun": Code(Severity.NOTICE, Msg("Mots inconnus avec majuscule (noms propres ?)",
                                                  "Unknown capitalised words (proper nouns?)")),
+        "site-vocabulary": Code(Severity.NOTICE, Msg(
+            "Vocabulaire du site inconnu du dictionnaire (à confirmer)",
+            "Site vocabulary unknown to the dictionary (to confirm)")),
         "foreign-words": Code(Severity.NOTICE, Msg("Mots d’une autre langue",
                                                    "Words from another language")),
         "no-dictionary": Code(Severity.NOTICE, Msg("Dictionnaire orthographique absent",
@@ -83,31 +97,106 @@ class Spelling(PageRule):
         max_listed: int = checked(at_least(1), default=10)  # words quoted in one finding
         per_paragraph: bool = True  # detect each paragraph's language (fr/en)
         report_foreign_words: bool = False  # list anglicisms found in French text
+        # An unknown word on this many pages or more is the site's vocabulary: listed once.
+        vocabulary_pages: int = checked(at_least(2), default=3)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # Boilerplate blocks already checked this run (hashes): a menu is checked once.
         self._boilerplate_seen: set[int] = set()
+        # Every unknown word of the site, numbered: (lang, grouping key).
+        self._words: Numbering[tuple[str, str]] = Numbering()
+        self._first: list[tuple[str, str, str]] = []  # per word: as written, context, url
+        self._pages_of: array[int] = array("i")  # per word: pages it is unknown on
+        self._records: list[_Record] = []
+        self._home = ""  # the first page checked (the start URL): site findings go there
 
-    def check(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
+    def collect(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
         checker = ctx.service("spelling", lambda: self._open(ctx))
+        self._home = self._home or page.url
         lang = ctx.page_language(page)
         if not checker.available(lang):
             yield self._no_dictionary(page.url, lang, checker.problems.get(lang, ""))
             yield Score(page.url, None)  # a missing dictionary says nothing of the page
             return
         result = checker.check(self._paragraphs(page), lang, self.options.per_paragraph)
-        yield from self._findings(page.url, result, checker, ctx)
+        yield from self._unchecked(page.url, result)
+        if result.foreign and self.options.report_foreign_words:
+            yield self._foreign(page.url, result, ctx)
         if not result.words:
             yield Score(page.url, None)  # nothing to judge
             return
-        yield PageData(page.url, "spelling_errors", result.errors)
-        yield Score(page.url, spelling_score(result.errors, result.words,
-                                             self.options.penalty, self.options.min_words))
+        self._records.append(_Record(page.url, result.lang, result.words,
+                                     self._number(result.misspellings, page.url),
+                                     self._number(result.proper_nouns, page.url)))
 
-    @staticmethod
-    def _open(ctx: Context) -> SpellChecker:
-        checker = SpellChecker.from_config(ctx.config.spelling, ctx.config.resolve)
+    def _number(self, hits: list[WordHit], url: str) -> list[tuple[int, WordHit]]:
+        out = []
+        for h in hits:
+            n = self._words.id((h.lang, word_key(h.word)))
+            if n == len(self._first):
+                self._first.append((h.word, h.context, url))
+                self._pages_of.append(0)
+            self._pages_of[n] += 1
+            out.append((n, h))
+        return out
+
+    def finish(self, ctx: Context) -> Iterator[Outcome]:
+        checker = ctx.services.get("spelling")
+        vocabulary = {n for n, pages in enumerate(self._pages_of)
+                      if pages >= self.options.vocabulary_pages}
+        for r in self._records:
+            wrong = [h for n, h in r.misspellings if n not in vocabulary]
+            names = [h for n, h in r.proper_nouns if n not in vocabulary]
+            errors = sum(h.count for h in wrong)
+            if wrong:
+                rate = 100.0 * errors / max(r.words, 1)
+                yield self.finding(r.url, "misspelling", Msg(
+                    "{n} faute(s) d’orthographe probable(s) sur {words} mots "
+                    "({rate} pour 100 mots) : {list}.",
+                    "{n} probable spelling mistake(s) in {words} words "
+                    "({rate} per 100 words): {list}.").format(
+                        n=errors, words=r.words, rate=f"{rate:.1f}", list=self._listing(wrong)),
+                    evidence=self._evidence(wrong, r.lang, checker, ctx))
+            if names:
+                yield self.finding(r.url, "proper-noun", Msg(
+                    "{n} mot(s) inconnu(s) du dictionnaire, toujours avec une majuscule "
+                    "(noms propres, marques ?) : {list}. S’ils sont corrects, ajoutez-les à "
+                    "spelling.ignore_words.",
+                    "{n} word(s) unknown to the dictionary, always capitalised (proper nouns, "
+                    "brands?): {list}. If they are right, add them to spelling.ignore_words."
+                ).format(n=len(names), list=self._listing(names)),
+                    evidence=self._evidence(names, r.lang, None, ctx))
+            yield PageData(r.url, "spelling_errors", errors)
+            yield Score(r.url, spelling_score(errors, r.words, self.options.penalty,
+                                              self.options.min_words))
+        if vocabulary:
+            yield self._vocabulary(sorted(vocabulary, key=lambda n: (-self._pages_of[n],
+                                                                     self._first[n][0].lower())))
+        self._records.clear()
+
+    def _vocabulary(self, words: list[int]) -> Outcome:
+        shown = words[: max(self.options.max_listed, 30)]
+        listing = ", ".join(f"{self._first[n][0]} ({self._pages_of[n]})" for n in shown)
+        if len(words) > len(shown):
+            listing += f", … (+{len(words) - len(shown)})"
+        lines = [f"{self._first[n][0]} — « {self._first[n][1]} » — {self._pages_of[n]} "
+                 f"page(s), {self._first[n][2]}" for n in shown]
+        return self.finding(self._home, "site-vocabulary", Msg(
+            "{n} mot(s) inconnu(s) du dictionnaire mais employé(s) sur plusieurs pages "
+            "(vocabulaire du métier, noms de produits… ou faute d’habitude) : à confirmer une "
+            "fois, puis à ajouter à spelling.ignore_words s’ils sont justes. Nombre de pages "
+            "entre parenthèses : {list}.",
+            "{n} word(s) unknown to the dictionary but used on several pages (terms of the "
+            "trade, product names… or a habitual mistake): confirm them once, then add the "
+            "right ones to spelling.ignore_words. Pages in brackets: {list}.").format(
+                n=len(words), list=listing), evidence="\n".join(lines))
+
+    def _open(self, ctx: Context) -> SpellChecker:
+        # The client's own focus keywords are words of the site (« pseudonymisation »).
+        keywords = [k for k in keyword_service(ctx).map.keywords()]
+        checker = SpellChecker.from_config(ctx.config.spelling, ctx.config.resolve,
+                                           extra_words=keywords)
         checker.on_close = lambda c: _note_engine(c, ctx)
         return checker
 
@@ -118,43 +207,19 @@ class Spelling(PageRule):
             yield page.meta_description
         seen = self._boilerplate_seen
         for block in page.text_blocks:
-            if block.tag in CODE_BLOCKS or block.hidden:  # hidden text: hidden-text's
+            if block.hidden:  # hidden text: hidden-text's
+                continue
+            text = prose(block)
+            if not text:
                 continue
             if block.region in BOILERPLATE_REGIONS:
-                key = hash(block.text)
+                key = hash(text)
                 if key in seen:
                     continue
                 seen.add(key)
-            yield block.text
+            yield text
 
-    def _findings(self, url: str, result: SpellingResult, checker: SpellChecker,
-                  ctx: Context) -> Iterator[Outcome]:
-        if result.misspellings:
-            rate = 100.0 * result.errors / max(result.words, 1)
-            yield self.finding(url, "misspelling", Msg(
-                "{n} faute(s) d’orthographe probable(s) sur {words} mots "
-                "({rate} pour 100 mots) : {list}.",
-                "{n} probable spelling mistake(s) in {words} words "
-                "({rate} per 100 words): {list}.").format(
-                    n=result.errors, words=result.words, rate=f"{rate:.1f}",
-                    list=self._listing(result.misspellings)),
-                evidence=self._evidence(result.misspellings, result.lang, checker, ctx))
-        if result.proper_nouns:
-            yield self.finding(url, "proper-noun", Msg(
-                "{n} mot(s) inconnu(s) du dictionnaire, toujours avec une majuscule "
-                "(noms propres, marques ?) : {list}. S’ils sont corrects, ajoutez-les à "
-                "spelling.ignore_words.",
-                "{n} word(s) unknown to the dictionary, always capitalised (proper nouns, "
-                "brands?): {list}. If they are right, add them to spelling.ignore_words."
-            ).format(n=len(result.proper_nouns), list=self._listing(result.proper_nouns)),
-                evidence=self._evidence(result.proper_nouns, result.lang, None, ctx))
-        if result.foreign and self.options.report_foreign_words:
-            yield self.finding(url, "foreign-words", Msg(
-                "{n} mot(s) d’une autre langue que celle du paragraphe (anglicismes…) : "
-                "{list}.",
-                "{n} word(s) from another language than the paragraph's (anglicisms…): "
-                "{list}.").format(n=len(result.foreign), list=self._listing(result.foreign)),
-                evidence=self._evidence(result.foreign, result.lang, None, ctx))
+    def _unchecked(self, url: str, result: SpellingResult) -> Iterator[Outcome]:
         for lang, paragraphs in sorted(result.unchecked.items()):
             yield self.finding(url, "no-dictionary", Msg(
                 "{n} paragraphe(s) en « {lang} » non vérifié(s) : pas de dictionnaire "
@@ -162,6 +227,14 @@ class Spelling(PageRule):
                 "{n} paragraph(s) in '{lang}' not checked: no Hunspell dictionary for "
                 "that language (Debian package {pkg}).").format(
                     n=paragraphs, lang=lang, pkg=debian_package(lang)))
+
+    def _foreign(self, url: str, result: SpellingResult, ctx: Context) -> Outcome:
+        return self.finding(url, "foreign-words", Msg(
+            "{n} mot(s) d’une autre langue que celle du paragraphe (anglicismes…) : "
+            "{list}.",
+            "{n} word(s) from another language than the paragraph's (anglicisms…): "
+            "{list}.").format(n=len(result.foreign), list=self._listing(result.foreign)),
+            evidence=self._evidence(result.foreign, result.lang, None, ctx))
 
     def _no_dictionary(self, url: str, lang: str, why: str) -> Outcome:
         return self.finding(url, "no-dictionary", Msg(
@@ -204,3 +277,14 @@ def _note_engine(checker: SpellChecker, ctx: Context) -> None:
         ctx.note(Msg("Orthographe non vérifiée, faute de dictionnaire Hunspell, pour : {l}.",
                      "Spelling not checked, for want of a Hunspell dictionary, in: {l}."
                      ).format(l=listing))
+
+
+@dataclass(slots=True)
+class _Record:
+    """What finish() needs of a checked page: its unknown words, numbered site-wide."""
+
+    url: str
+    lang: str
+    words: int
+    misspellings: list[tuple[int, WordHit]]
+    proper_nouns: list[tuple[int, WordHit]]

@@ -99,6 +99,10 @@ class KeywordMap:
     def __bool__(self) -> bool:
         return bool(self.exact or self.globs)
 
+    def keywords(self) -> list[str]:
+        """Every configured keyword, once each."""
+        return list(dict.fromkeys([*self.exact.values(), *(k for _p, k in self.globs)]))
+
     def lookup(self, url: str) -> str | None:
         parts = urlsplit(url)
         path = parts.path or "/"

@@ -52,6 +52,9 @@ SYSTEM_DIRS = (Path("/usr/share/hunspell"), Path("/usr/share/myspell"),
                Path("/usr/share/myspell/dicts"))
 # Preferred file names when a folder holds several variants of one language.
 _PREFERRED = {"fr": ("fr_FR", "fr"), "en": ("en_US", "en_GB", "en")}
+# Spellings of one language that are all correct: an English text may be British or
+# American (colour, behaviour, organise), so a word either dictionary knows is right.
+VARIANTS = {"en": ("en_US", "en_GB")}
 _DEBIAN_PACKAGES = {"fr": "hunspell-fr", "en": "hunspell-en-us", "de": "hunspell-de-de",
                     "es": "hunspell-es", "it": "hunspell-it", "pt": "hunspell-pt-pt",
                     "nl": "hunspell-nl", "ca": "hunspell-ca", "br": "hunspell-br"}
@@ -96,6 +99,20 @@ trustpilot gmail bluesky vimeo dailymotion tumblr substack trello zapier sendinb
 yandex magento joomla leboncoin cdiscount tripadvisor spotify deezer photoshop figma
 """
 WEB_JARGON = frozenset(_JARGON.split())
+# French builds words with these prefixes faster than dictionaries follow (réutilisateur,
+# bivarié, multicritère, sous-échantillon, cofinancement, préremplir): a word made of one
+# of them and a word the dictionary knows is a word. English does the same (preprocess,
+# reindex, multithreaded). The rest must be long enough to be a word of its own.
+_PREFIXES = {
+    "fr": ("anti", "archi", "auto", "bi", "co", "contre", "dé", "dés", "extra", "hyper",
+           "inter", "intra", "méga", "micro", "mini", "mono", "multi", "néo", "non", "omni",
+           "para", "péri", "pluri", "poly", "post", "pré", "pro", "pseudo", "quasi", "re",
+           "ré", "rétro", "semi", "sous", "sub", "super", "sur", "trans", "tri", "ultra",
+           "uni"),
+    "en": ("anti", "auto", "bi", "co", "de", "inter", "micro", "mini", "multi", "non",
+           "over", "post", "pre", "pseudo", "re", "semi", "sub", "super", "un", "under"),
+}
+_MIN_STEM = 4
 _MAX_CACHE = 500_000  # entries per cache: far above any site's vocabulary
 
 
@@ -236,7 +253,9 @@ class SpellChecker:
             self.ignore |= WEB_JARGON
         self._open = open_dictionary
         self._engines: dict[str, Engine | None] = {}
+        self._variants: dict[str, list[Engine]] = {}  # lang -> the other spellings' engines
         self.dictionaries: dict[str, Dictionary] = {}  # the ones opened
+        self.variant_names: dict[str, list[str]] = {}  # lang -> other spellings opened
         self.problems: dict[str, str] = {}  # lang -> why it could not be opened
         self._known: dict[tuple[str, str], bool] = {}
         self._kinds: dict[str, dict[str, Kind]] = {}  # lang -> token as written -> Kind
@@ -249,12 +268,14 @@ class SpellChecker:
 
     @classmethod
     def from_config(cls, cfg: SpellingConfig, resolve: Callable[[str], Path], *,
-                    system_dirs: bool = True, jargon: bool = True,
+                    extra_words: Iterable[str] = (), system_dirs: bool = True,
+                    jargon: bool = True,
                     open_dictionary: Callable[[Dictionary], Engine] = open_hunspell
                     ) -> SpellChecker:
         """From the client's ``spelling:`` section; paths resolved against the config
-        file. The client's dictionary folder is searched before the system's."""
-        words = list(cfg.ignore_words)
+        file. The client's dictionary folder is searched before the system's.
+        ``extra_words``: more words of the client's (its focus keywords)."""
+        words = [*cfg.ignore_words, *extra_words]
         if cfg.word_list:
             words += read_word_list(resolve(cfg.word_list))  # missing: fail loudly
         folders = [resolve(cfg.dictionaries)] if cfg.dictionaries else []
@@ -279,7 +300,25 @@ class SpellChecker:
                     self.dictionaries[lang] = d
                 except (ImportError, OSError, RuntimeError, UnicodeError) as exc:
                     self.problems[lang] = f"{d.folder / d.name}: {exc}"
+                else:
+                    self._open_variants(lang, d)
         return self._engines[lang]
+
+    def _open_variants(self, lang: str, main: Dictionary) -> None:
+        """The language's other correct spellings (en_GB beside en_US), where installed."""
+        engines = []
+        for name in VARIANTS.get(lang, ()):
+            if name == main.name:
+                continue
+            for folder in self.folders:
+                if (folder / f"{name}.aff").is_file() and (folder / f"{name}.dic").is_file():
+                    try:
+                        engines.append(self._open(Dictionary(lang, name, folder)))
+                        self.variant_names.setdefault(lang, []).append(name)
+                    except (ImportError, OSError, RuntimeError, UnicodeError):
+                        pass
+                    break
+        self._variants[lang] = engines
 
     def available(self, lang: str) -> bool:
         return self.engine(lang) is not None
@@ -288,7 +327,8 @@ class SpellChecker:
         """The engine that ran, e.g. ``Hunspell fr_FR, en_US``."""
         chosen = self.dictionaries if langs is None else {
             lang: self.dictionaries[lang] for lang in langs if lang in self.dictionaries}
-        names = ", ".join(d.name for d in chosen.values())
+        names = ", ".join(" + ".join([d.name, *self.variant_names.get(lang, [])])
+                          for lang, d in chosen.items())
         return f"Hunspell {names}" if names else "Hunspell (no dictionary)"
 
     # -- words ----------------------------------------------------------------------
@@ -302,10 +342,14 @@ class SpellChecker:
             if engine is None:
                 return False
             self.lookups += 1
-            try:
-                hit = bool(engine.spell(word))
-            except (UnicodeError, ValueError):  # not encodable in a Latin-1 dictionary
-                hit = False
+            hit = False
+            for e in (engine, *self._variants.get(lang, ())):
+                try:
+                    hit = bool(e.spell(word))
+                except (UnicodeError, ValueError):  # not encodable in a Latin-1 dictionary
+                    continue
+                if hit:
+                    break
             if len(self._known) >= _MAX_CACHE:
                 self._known.clear()
             self._known[key] = hit
@@ -353,11 +397,25 @@ class SpellChecker:
         accents = _CAPITAL_ACCENTS.get(bare[0]) if lang != "en" else None
         if accents and any(self.known(lang, a + bare[1:]) for a in accents):
             return Kind.OK
+        if self._prefixed(lang, bare):
+            return Kind.OK
         if self._foreign(lang, bare):
             return Kind.FOREIGN
         if "-" in bare:  # SEO-friendly, mobile-first: judge the parts
             return max(Kind.OK, *(self.classify(lang, p) for p in bare.split("-")))
         return Kind.UNKNOWN
+
+    def _prefixed(self, lang: str, word: str) -> bool:
+        """A productive prefix and a known word: réutilisateur, bivarié, preprocess."""
+        lower = word.lower()
+        for prefix in _PREFIXES.get(lang, ()):
+            rest = lower[len(prefix):]
+            if lower.startswith(prefix) and len(rest) >= _MIN_STEM and rest[0] != "-" \
+                    and self.known(lang, rest):
+                # « reseau » is re + seau, and a misspelling of réseau: accents first.
+                return lang == "en" or not any(self.known(lang, v)
+                                               for v in _accent_variants(word))
+        return False
 
     def _foreign(self, lang: str, word: str) -> bool:
         for other in language.STOP_WORDS:
@@ -437,10 +495,16 @@ class SpellChecker:
             self.on_close(self)
             self.on_close = None
         self._engines.clear()
+        self._variants.clear()
         self._known.clear()
         self._kinds.clear()
         self._suggestions.clear()
         self._facts.clear()
+
+
+def word_key(word: str) -> str:
+    """The form a word is grouped under across pages: l’Email, email → email."""
+    return unelide(_normalise(word)).lower()
 
 
 def _normalise(word: str) -> str:
@@ -503,4 +567,4 @@ def snippet(text: str, start: int, end: int, around: int = 5) -> str:
 
 __all__ = ["SYSTEM_DIRS", "WEB_JARGON", "Dictionary", "Engine", "Kind", "SpellChecker",
            "SpellingResult", "WordHit", "debian_package", "find_dictionary", "open_hunspell",
-           "read_word_list", "snippet"]
+           "read_word_list", "snippet", "word_key"]

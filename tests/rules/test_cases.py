@@ -19,6 +19,8 @@ A case file::
           - too-long
         scores: {/: 50}                  # optional: rule score per page URL (null: not scored)
         data: {/: {focus_keyword: seo}}  # optional: PageData values the page must carry
+        messages:                        # optional: a finding's French or English message
+          - {code: misspelling, url: /, contains: "reseau"}   # holds this text
         site_score: 50                   # optional: the score of a site-level rule
 """
 
@@ -96,6 +98,11 @@ def test_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
     for url, expected in (case.get("data") or {}).items():
         assert outcome.data.get(urljoin(SITE, url), {}) | expected == outcome.data.get(
             urljoin(SITE, url), {}), outcome.data.get(urljoin(SITE, url))
+    for m in case.get("messages") or []:
+        url = urljoin(SITE, m.get("url", "/"))
+        texts = [t for f in outcome.findings if f.code == m["code"] and f.url == url
+                 for t in (f.message.fr, f.message.en)]
+        assert any(m["contains"] in t for t in texts), texts
     for url, score in (case.get("scores") or {}).items():
         actual = outcome.scores[urljoin(SITE, url)].get(rule_id)
         assert actual == pytest.approx(score, abs=0.1) if score is not None else actual is None
