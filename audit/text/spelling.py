@@ -20,7 +20,7 @@ What counts as a word to check, and why:
   « medias » and « e-reputation » are English words but French misspellings of
   médias and e-réputation. A compound is as bad as its worst part (SEO-friendly).
 - French capitals may go without their accent (Etablir, Ecrire, Ca), as French
-  typography long allowed; web-marketing jargon and web brands that neither
+  typography long allowed, and œ may be typed as two letters (noeud, voeux); web-marketing jargon and web brands that neither
   dictionary knows (référenceur, netlinking, LinkedIn, Shopify) are accepted.
 - An unknown word is a *possible proper noun* when every occurrence on the page
   carries a capital letter (Wesaw, iPhone); a misspelling otherwise. A misspelt
@@ -396,6 +396,10 @@ class SpellChecker:
             return Kind.OK
         accents = _CAPITAL_ACCENTS.get(bare[0]) if lang != "en" else None
         if accents and any(self.known(lang, a + bare[1:]) for a in accents):
+            return Kind.OK
+        # « noeud », « voeux », « coeur »: œ typed as two letters, as most keyboards do.
+        if lang == "fr" and "oe" in bare.lower() and self.known(
+                lang, bare.replace("oe", "œ").replace("Oe", "Œ").replace("OE", "Œ")):
             return Kind.OK
         if self._prefixed(lang, bare):
             return Kind.OK

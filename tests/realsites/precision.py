@@ -5,10 +5,11 @@ repository's snapshot, see its ``SOURCE.yaml``) is served on 127.0.0.1 and audit
 with ``seo-audit run``, as a consultant would, with the client file
 ``tests/realsites/sites/<name>.yaml`` (``{{origin}}`` is the server's origin). What the
 content rules say is cut into *items* — one per finding, or one per word or error a
-finding lists (spelling, grammar) — each with a key ``rule/code/path/detail``. The
-hand-written key ``tests/realsites/labels/<name>.yaml`` says of each item whether it is
-true (a real defect the client should fix) or false, and why; a label's ``match`` may use
-``*`` for any text (« spelling/misspelling/*/bivarié » labels the word on every page).
+finding lists (spelling, grammar) — each with a key ``rule|code|path|detail`` (the path
+decoded: /réglementations/). The hand-written key ``tests/realsites/labels/<name>.yaml``
+says of each item whether it is true (a real defect the client should fix) or false, and
+why; a label's ``match`` may use ``*`` for any text (« spelling|*|*|bivarié » labels the
+word on every page, whatever the code).
 Its ``defects`` list the real defects found by reading the pages (recall).
 
     python -m tests.realsites.precision                 # every site, whole
@@ -32,7 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
@@ -72,7 +73,7 @@ class Item:
 
     @property
     def key(self) -> str:
-        return f"{self.rule}/{self.code}/{self.path}/{self.detail}".rstrip("/")
+        return f"{self.rule}|{self.code}|{self.path}|{self.detail}"
 
 
 @dataclass
@@ -118,7 +119,7 @@ def _path(url: str) -> str:
     if not url:
         return ""
     parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return unquote(parts.path) + (f"?{unquote(parts.query)}" if parts.query else "")
 
 
 def _evidence(d: dict) -> str:
@@ -144,7 +145,7 @@ def items_of(finding: dict) -> Iterator[Item]:
             if m:
                 marked = _MARKED.search(m["ctx"])
                 error = marked.group(1) if marked else m["ctx"][:40]
-                yield Item(rule, code, sev, path, f"{m['rule']}/{error}",
+                yield Item(rule, code, sev, path, f"{m['rule']}|{error}",
                            f"{m['ctx']} — {m['msg']}")
         return
     if rule == "hidden-text":  # one item per group of hidden text (an evidence line)
