@@ -87,9 +87,12 @@ ANIMATION = "animation"
 IMAGE_REPLACEMENT = "image-replacement"
 DECORATIVE = "decorative"
 PRINT_ONLY = "print"
+# The theme's own furniture — footer, sidebar, table of contents, breadcrumb — that a
+# layout hides on some pages or screens (`.no-sidebar .sidebar-links { display: none }`).
+CHROME = "theme-chrome"
 CONTEXTS = frozenset({SR_ONLY, SKIP_LINK, MENU, TAB, ACCORDION, DETAILS, MODAL, COOKIE_BANNER,
                       CAROUSEL, TOOLTIP, STATUS_MESSAGE, ANIMATION, IMAGE_REPLACEMENT, DECORATIVE,
-                      PRINT_ONLY, POPOVER})
+                      PRINT_ONLY, POPOVER, CHROME})
 
 MIN_CONTRAST = 1.5  # WCAG ratio below which text cannot be told from its background
 MIN_FONT_PX = 2.0
@@ -796,7 +799,7 @@ class PageStyles:
 
 _TOGGLERS = etree.XPath(  # compiled once, not per page
     "//*[@aria-controls or @data-target or @data-bs-target or @aria-haspopup "
-    "or @data-toggle or @data-bs-toggle or @aria-expanded or @popovertarget]")
+    "or @data-toggle or @data-bs-toggle or @aria-expanded or @popovertarget or @onclick]")
 
 
 def find_toggles(root: Any) -> dict[str, str]:
@@ -819,6 +822,9 @@ def find_toggles(root: Any) -> dict[str, str]:
         else:
             kind = "disclosure"
         targets = (el.get("aria-controls") or "").split()
+        onclick = el.get("onclick")
+        if onclick:
+            targets += [a or b for a, b in _ONCLICK_TARGET.findall(onclick)]
         for attr in ("data-bs-target", "data-target", "href", "popovertarget"):
             value = (el.get(attr) or "").strip()
             if attr == "popovertarget" and value:
@@ -1284,6 +1290,16 @@ _WORDS: list[tuple[str, frozenset[str]]] = [
                            "gsap", "scroll-reveal", "scrollreveal", "lazy-reveal"})),
 ]
 _MENU_WORDS = dict(_WORDS)[MENU]
+# Checked after every other pattern: a collapsed menu inside a sidebar is a menu.
+_CHROME_WORDS = frozenset({"footer", "sidebar", "sidebars", "toc", "breadcrumb", "breadcrumbs",
+                           "copyright", "masthead", "colophon", "related", "widget", "widgets",
+                           "sphinxsidebar", "sidebarwrapper", "site-footer", "page-footer",
+                           "pied", "piedpage", "fil-ariane", "ariane", "header", "topbar",
+                           "banner", "aside", "relbar", "rellink", "prevnext", "pagination",
+                           "edit-this-page", "last-updated", "share", "social", "meta"})
+_CHROME_TAGS = frozenset({"footer", "header", "aside"})
+# onclick="$('#hidden-item-2').toggle()" or getElementById('réponse'): a script toggle.
+_ONCLICK_TARGET = re.compile(r"""#([\w-]+)|getElementById\(\s*['"]([^'"]+)['"]""")
 _ROLES = {"dialog": MODAL, "alertdialog": MODAL, "tabpanel": TAB, "menu": MENU, "menubar": MENU,
           "navigation": MENU, "tooltip": TOOLTIP, "alert": STATUS_MESSAGE,
           "status": STATUS_MESSAGE, "log": STATUS_MESSAGE}
@@ -1354,6 +1370,13 @@ def recognise(el: Any, technique: str, styles: PageStyles | None = None) -> str:
                 return MENU
             if anc.tag == "body":
                 break
+    for e in chain:
+        if e.tag in _CHROME_TAGS or (e.get("role") or "").lower() in ("contentinfo", "banner",
+                                                                       "complementary"):
+            return CHROME
+        words, _names = _tokens(e)
+        if words & _CHROME_WORDS:
+            return CHROME
     return ""
 
 

@@ -12,6 +12,7 @@ from audit.typedyaml import at_least, between, checked
 from spiders.extract import count_words
 from spiders.items import PageItem
 from spiders.visibility import (
+    CHROME,
     DECEPTIVE_TECHNIQUES,
     DECORATIVE,
     IMAGE_REPLACEMENT,
@@ -44,6 +45,18 @@ def _fr(reason: str) -> str:
 
 # Hidden text of these patterns is short by nature: long or stuffed, it is abuse.
 _SHORT_PATTERNS = frozenset({SR_ONLY, SKIP_LINK, DECORATIVE, IMAGE_REPLACEMENT})
+
+
+def _one_period(text: str, longest: int = 8) -> str:
+    """A text that is one short label said again and again (« (opens new window) (opens
+    new window) … », « Tip Tip Tip »: the labels of several links met in one block) as
+    that label once; any other text unchanged."""
+    parts = text.split()
+    n = len(parts)
+    for period in range(1, min(longest, n // 2) + 1):
+        if n % period == 0 and all(parts[i] == parts[i - period] for i in range(period, n)):
+            return " ".join(parts[:period])
+    return text
 
 
 @dataclass
@@ -189,7 +202,9 @@ class HiddenText(PageRule):
     def _groups(page: PageItem) -> list[_Group]:
         groups: dict[tuple[str, str], _Group] = {}
         for block in page.text_blocks:
-            if block.hidden:
+            # A hidden <pre> is a listing (a solution, an output toggled open): program
+            # text stuffs no keyword.
+            if block.hidden and block.tag != "pre":
                 key = (block.hidden, block.hidden_context)
                 group = groups.get(key)
                 if group is None:
@@ -212,7 +227,9 @@ class HiddenText(PageRule):
     def _judge(self, g: _Group, phrase: tuple[str, ...], keyword: str, topic: set[str]
                ) -> _Judgement:
         o = self.options
-        text = " ".join(g.texts)
+        # One label repeated on every link or note (« (opens new window) », « Tip ») is
+        # interface, not stuffing: each distinct text counts once.
+        text = " ".join(dict.fromkeys(_one_period(t) for t in g.texts))
         surface = words(text)
         toks = [term(w) for w in surface]
         content = [t for t in toks if t not in STOP_TERMS and len(t) >= 3]
@@ -232,12 +249,17 @@ class HiddenText(PageRule):
             found = ", ".join(written[t] for t in topic_found[:4])
         share = {t: c / len(content) for t, c in counts.items()} if content else {}
         focus = set(phrase) | topic
-        topic_stuffing = phrase_count >= o.stuffing_repeats or any(
+        # The keyword's share of the hidden words: five mentions in a 25,000-word collapsed
+        # document are prose, five in twenty words are stuffing.
+        phrase_share = phrase_count * len(phrase) / len(toks) if toks else 0.0
+        topic_stuffing = (phrase_count >= o.stuffing_repeats
+                          and phrase_share >= o.stuffing_share) or any(
             c >= o.stuffing_repeats and share[t] >= o.stuffing_share and t in focus
             for t, c in counts.items())
         any_stuffing = any(c >= o.stuffing_repeats + 1 and share[t] >= 0.25
                            for t, c in counts.items())
-        blatant = phrase_count >= o.pattern_stuffing_repeats or any(
+        blatant = (phrase_count >= o.pattern_stuffing_repeats
+                   and phrase_share >= o.pattern_stuffing_share) or any(
             c >= o.pattern_stuffing_repeats and share[t] >= o.pattern_stuffing_share
             and t in focus for t, c in counts.items())
         long = n_words >= o.long_words
@@ -245,10 +267,13 @@ class HiddenText(PageRule):
         deceptive = technique in DECEPTIVE_TECHNIQUES
         verdict = ""
         bad_links = False
-        if g.context == MENU:
+        if g.context in (MENU, CHROME):
             # Menus are lists of links that repeat words (« Chaussures homme, Chaussures
-            # femme »): only a hidden menu of links to other sites is abuse.
+            # femme »), a theme's footer or sidebar holds its credits and section links:
+            # only a hidden block of links to other sites is abuse, or blatant stuffing.
             bad_links = g.external_links >= 3 and g.external_links > g.internal_links
+            if g.context == CHROME and blatant:
+                verdict = "spam"
         elif g.context in _SHORT_PATTERNS:
             if topic_stuffing or any_stuffing or long:
                 verdict = "spam"

@@ -20,8 +20,9 @@ What counts as a word to check, and why:
   « medias » and « e-reputation » are English words but French misspellings of
   médias and e-réputation. A compound is as bad as its worst part (SEO-friendly).
 - French capitals may go without their accent (Etablir, Ecrire, Ca), as French
-  typography long allowed, and œ may be typed as two letters (noeud, voeux); web-marketing jargon and web brands that neither
-  dictionary knows (référenceur, netlinking, LinkedIn, Shopify) are accepted.
+  typography long allowed, and œ may be typed as two letters (noeud, voeux);
+  web-marketing jargon and web brands that neither dictionary knows (référenceur,
+  netlinking, LinkedIn, Shopify) are accepted.
 - An unknown word is a *possible proper noun* when every occurrence on the page
   carries a capital letter (Wesaw, iPhone); a misspelling otherwise. A misspelt
   word that only ever starts a sentence is therefore reported as a possible

@@ -133,7 +133,8 @@ def items_of(finding: dict) -> Iterator[Item]:
     path = _path(finding.get("url", ""))
     message = finding["message"]["en"]
     evidence = _evidence(finding)
-    if rule == "spelling" and code in ("misspelling", "proper-noun", "foreign-words"):
+    if rule == "spelling" and code in ("misspelling", "proper-noun", "foreign-words",
+                                       "site-vocabulary"):
         for line in evidence.splitlines():
             m = _SPELL_LINE.match(line)
             if m:
