@@ -8,7 +8,10 @@ from audit.context import Context
 from audit.rule import Code, Msg, Outcome, PageData, PageRule, Score, Severity
 from audit.text import language
 from audit.text.grammar import GrammarService, GrammarSettings, PageCheck, prose_paragraphs, snippet
+from audit.text.grammar_base import Issue
 from audit.text.grammar_grammalecte import DEBIAN_PACKAGE
+from audit.text.grammar_scope import credible, masked_spans
+from audit.text.spelling import Kind, SpellChecker
 from audit.text.tokens import words
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
@@ -138,6 +141,7 @@ class Grammar(PageRule):
         langs = [language.detect(t, candidates, page_lang) if detect else page_lang
                  for t in texts]
         result = service.check(list(zip(texts, langs, strict=True)))
+        result.issues = self._credible(page, texts, langs, result.issues, ctx)
         engines = result.engines
         if result.fallbacks and engines:
             yield self._fallback(page.url, result, engines)
@@ -168,6 +172,26 @@ class Grammar(PageRule):
         yield PageData(page.url, "grammar_engine", " + ".join(engines))
         yield Score(page.url, grammar_score(errors, checked_words, self.options.penalty,
                                             self.options.min_words))
+
+    def _credible(self, page: PageItem, texts: list[str], langs: list[str],
+                  issues: list[tuple[int, Issue]], ctx: Context) -> list[tuple[int, Issue]]:
+        """The issues about the prose (audit.text.grammar_scope): not code, names, other
+        languages' words and sentences, accentless capitals."""
+        if not issues:
+            return issues
+        words = ctx.service("grammar-words", lambda: SpellChecker.from_config(
+            ctx.config.spelling, ctx.config.resolve))
+        code = {" ".join(b.text.split()): b.code for b in page.text_blocks if b.code}
+        spans: dict[int, list[tuple[int, int]]] = {}
+        kept = []
+        for i, issue in issues:
+            if i not in spans:
+                spans[i] = masked_spans(texts[i], code.get(texts[i], ()), langs[i])
+            lang = langs[i]
+            if credible(texts[i], issue, spans[i],
+                        lambda w, lang=lang: words.classify(lang, w) is Kind.FOREIGN):
+                kept.append((i, issue))
+        return kept
 
     def settings(self, ctx: Context) -> GrammarSettings:
         """The service's settings: this rule's options and the client's ``languagetool:``."""
