@@ -12,18 +12,20 @@ from spiders.extract import fill_page, parse_html
 from spiders.items import PageItem
 from spiders.urls import OnOrigin, normalise
 
-O = "http://127.0.0.1:8000"
+ORIGIN = "http://127.0.0.1:8000"
 
 
 @pytest.mark.parametrize(("written", "recorded"), [
-    (O + "/Zoom sur stackoverflow", O + "/Zoom%20sur%20stackoverflow"),
-    (O + "/animer-communauté/", O + "/animer-communaut%C3%A9/"),
-    (O + "/animer-communaut%C3%A9/", O + "/animer-communaut%C3%A9/"),  # not %25C3%25A9
-    (O + "/animer-communauté/#programme", O + "/animer-communaut%C3%A9/"),
+    (ORIGIN + "/Zoom sur stackoverflow", ORIGIN + "/Zoom%20sur%20stackoverflow"),
+    (ORIGIN + "/animer-communauté/", ORIGIN + "/animer-communaut%C3%A9/"),
+    (ORIGIN + "/animer-communaut%C3%A9/", ORIGIN + "/animer-communaut%C3%A9/"),  # not %25C3%25A9
+    (ORIGIN + "/animer-communauté/#programme", ORIGIN + "/animer-communaut%C3%A9/"),
     ("https://www.bücherstube.de/Übersicht", "https://www.xn--bcherstube-9db.de/%C3%9Cbersicht"),
-    ("HTTP://WWW.Client.FR/Tarifs?b=2&a=1", "http://www.client.fr/Tarifs?b=2&a=1"),  # path case,
-    (O, O + "/"),                                                      # query order kept
-    (O + "/recherche?q=pain de mie&tri=prix", O + "/recherche?q=pain%20de%20mie&tri=prix"),
+    # The path's case and the query's order are kept (the claim's key ignores them).
+    ("HTTP://WWW.Client.FR/Tarifs?b=2&a=1", "http://www.client.fr/Tarifs?b=2&a=1"),
+    (ORIGIN, ORIGIN + "/"),
+    (ORIGIN + "/recherche?q=pain de mie&tri=prix",
+     ORIGIN + "/recherche?q=pain%20de%20mie&tri=prix"),
 ])
 def test_normalise_spells_urls_as_scrapy_fetches_them(written: str, recorded: str) -> None:
     assert normalise(written) == recorded
@@ -44,31 +46,31 @@ def test_links_canonical_and_hreflang_recorded_as_fetched() -> None:
         <a href="Zoom sur stackoverflow">Zoom sur Stack Overflow</a>,
         <a href="/animer-communauté/">animer une communauté</a>,
         <a href="/animer-communaut%C3%A9/#programme">le programme</a>.</p></body></html>"""
-    page = PageItem(url=O + "/dossiers/")
+    page = PageItem(url=ORIGIN + "/dossiers/")
     root = parse_html(html)
     assert root is not None
-    fill_page(page, root, lambda u: u.startswith(O))
+    fill_page(page, root, lambda u: u.startswith(ORIGIN))
     assert [link.url for link in page.links] == [
-        O + "/dossiers/Zoom%20sur%20stackoverflow", O + "/animer-communaut%C3%A9/",
-        O + "/animer-communaut%C3%A9/"]
-    assert page.canonical == O + "/animer-communaut%C3%A9/"
-    assert page.hreflang == [{"lang": "en", "href": O + "/en/grow%20a%20community/"}]
+        ORIGIN + "/dossiers/Zoom%20sur%20stackoverflow", ORIGIN + "/animer-communaut%C3%A9/",
+        ORIGIN + "/animer-communaut%C3%A9/"]
+    assert page.canonical == ORIGIN + "/animer-communaut%C3%A9/"
+    assert page.hreflang == [{"lang": "en", "href": ORIGIN + "/en/grow%20a%20community/"}]
 
 
 def test_aliases_move_urls_onto_the_audited_origin() -> None:
-    on_site = OnOrigin(["www.client-exemple.fr", "Bücher.de"], O + "/")
+    on_site = OnOrigin(["www.client-exemple.fr", "Bücher.de"], ORIGIN + "/")
     assert on_site("https://www.client-exemple.fr/services/?ville=lyon") == \
-        O + "/services/?ville=lyon"
-    assert on_site("http://xn--bcher-kva.de/") == O + "/"
+        ORIGIN + "/services/?ville=lyon"
+    assert on_site("http://xn--bcher-kva.de/") == ORIGIN + "/"
     assert on_site("https://www.autre-site.fr/") == "https://www.autre-site.fr/"
     html = """<html><body><a href="https://www.client-exemple.fr/nos-réalisations/">Nos
       réalisations</a> <a href="https://www.autre-site.fr/">un partenaire</a></body></html>"""
-    page = PageItem(url=O + "/")
+    page = PageItem(url=ORIGIN + "/")
     root = parse_html(html)
     assert root is not None
-    fill_page(page, root, lambda u: u.startswith(O), on_site=on_site)
+    fill_page(page, root, lambda u: u.startswith(ORIGIN), on_site=on_site)
     assert [(link.url, link.internal) for link in page.links] == [
-        (O + "/nos-r%C3%A9alisations/", True), ("https://www.autre-site.fr/", False)]
+        (ORIGIN + "/nos-r%C3%A9alisations/", True), ("https://www.autre-site.fr/", False)]
 
 
 def _config(tmp_path: Path, aliases: str) -> Path:
