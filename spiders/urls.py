@@ -6,7 +6,7 @@ Sites that keep sessions in the URL (PHP's trans_sid, Java's ``;jsessionid=``) g
 every visit — and, with cookies off, every page the crawler fetches — fresh ids on all
 their links: the same page under endless URLs, a crawl trap. Well-known session
 parameters are left out of the key, so each page is fetched once (under the first URL
-met); the URL itself is fetched and reported as the site wrote it.
+met); the URL itself (normalised, session id included) is fetched and reported.
 """
 
 from __future__ import annotations
