@@ -82,7 +82,9 @@ class SiteHosts:
             host = own_path_on(canonical, page.url)
             if host and not self._is_audited(host):
                 self.canonical_hosts[host] += 1
-        if page.url in self.start_urls and not self._hinted:
+        start = page.url in self.start_urls or (  # or where a start URL redirects
+            page.depth == 0 and page.found_on in self.start_urls)
+        if start and not self._hinted:
             self._start_page_hint(page, ctx)
 
     def _start_page_hint(self, page: PageItem, ctx: Context) -> None:
