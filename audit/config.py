@@ -27,6 +27,7 @@ from audit.typedyaml import (
     load_document,
     parse_document,
 )
+from spiders.urls import host_of, idna_host, normalise
 
 if TYPE_CHECKING:
     from audit.rule import Rule
@@ -63,6 +64,10 @@ def _all_urls(values: list[str]) -> str | None:
 class SiteConfig:
     start_urls: list[str] = checked(_all_urls)
     allowed_hosts: list[str] = field(default_factory=list)
+    # Other names of this site (its production domain, when a staging or local copy is
+    # audited): links to them are internal and fetched on the audited origin
+    # (https://www.client.fr/a → http://127.0.0.1:8000/a), keyed as such.
+    aliases: list[str] = field(default_factory=list)
     max_pages: int = checked(at_least(1), default=10000)
     max_depth: int = checked(at_least(0), default=20)
     obey_robots: bool = True
@@ -354,7 +359,38 @@ def from_document(doc: Document) -> ClientConfig:
     cfg: ClientConfig = build_dataclass(doc, ClientConfig, doc.data, ())
     cfg.source = doc
     _check_paths(cfg, doc)
+    _check_site_urls(cfg, doc)
     return cfg
+
+
+def _check_site_urls(cfg: ClientConfig, doc: Document) -> None:
+    """Start URLs spelt as the crawl fetches and records them (spiders/urls.py: an accent
+    percent-encoded, an IDN host in punycode, no fragment), hosts likewise; each alias a
+    bare host name that is not the audited site itself."""
+    site = cfg.site
+    try:
+        site.start_urls = [normalise(u) for u in site.start_urls]
+    except ValueError as exc:
+        raise doc.error(("site", "start_urls"), f"not a URL: {exc}") from None
+    audited = {host_of(u) for u in site.start_urls}
+    aliases: list[str] = []
+    for i, value in enumerate(site.aliases):
+        text = value.strip()
+        parts = urlsplit(f"//{text}")
+        if not re.fullmatch(r"[\w.-]+", text) or not parts.hostname:
+            raise doc.error(("site", "aliases", i),
+                            f"must be a host name such as www.client.fr, got {value!r}")
+        host = idna_host(text)
+        if host in audited:
+            raise doc.error(("site", "aliases", i),
+                            f"{value!r} is the audited site itself (a start URL's host)")
+        if host not in aliases:
+            aliases.append(host)
+    site.aliases = aliases
+    # ".example.fr" (every subdomain) keeps its dot.
+    site.allowed_hosts = [("." if h.strip().startswith(".") else "")
+                          + idna_host(h.strip().lstrip(".")) for h in site.allowed_hosts
+                          if h.strip().lstrip(".")]
 
 
 def _check_paths(cfg: ClientConfig, doc: Document) -> None:

@@ -45,6 +45,7 @@ from audit.rule import (
     TableRow,
 )
 from audit.rules import all_rules
+from audit.site_hosts import site_hosts
 from spiders.items import PageItem, page_from_dict
 
 log = logging.getLogger(__name__)
@@ -464,6 +465,7 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
 
         pages = (follow_pages(pages_path, crawl_done, bad_line) if crawl_done is not None
                  else read_pages(pages_path, bad_line))
+        hosts = site_hosts(ctx)
         try:
             for rule in rules:
                 guarded(rule, "", lambda r=rule: r.prepare(ctx))
@@ -482,6 +484,7 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
                 shown[page.url] = (page.title or "", page.word_count, intern(page.content_type),
                                    page.response_time)
                 graph.add(page)
+                hosts.observe(page, ctx)  # before the rules: which hosts are the site
                 for rule in page_rules:
                     if rule.applies(page):
                         scores.mark(page.url, rule.id)

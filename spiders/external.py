@@ -30,9 +30,10 @@ from w3lib.url import canonicalize_url
 
 from audit.atomic import atomic_text
 from spiders.encoding import decode_html
-from spiders.extract import fill_page, parse_html, strip_fragment
+from spiders.extract import fill_page, parse_html
 from spiders.feeds import feed_dates
 from spiders.items import PageItem
+from spiders.urls import normalise
 
 if TYPE_CHECKING:
     from spiders.site import SiteSpider
@@ -169,8 +170,13 @@ class ExternalFetcher:
             kind = meta["external_kind"]
             hops = meta.get("redirect_hops", 0)
             location = response.headers.get(b"Location")
+            target = ""
             if 300 <= response.status < 400 and location and hops < MAX_EXTERNAL_REDIRECTS:
-                target = strip_fragment(urljoin(response.url, location.decode("latin-1")))
+                try:
+                    target = normalise(urljoin(response.url, location.decode("latin-1")))
+                except ValueError:  # not a URL: the answer is recorded as it came
+                    target = ""
+            if target:
                 self.add(kind, target, meta.get("found_on", ""), hops + 1, first=True,
                          asked=meta.get("external_asked", ""))
                 return
@@ -218,7 +224,10 @@ class ExternalFetcher:
                 if sitemap.type == "sitemapindex":
                     self.add(kind, url, f"sitemap:{response.url}")
                 elif sitemap.type == "urlset":
-                    self.add("compare", strip_fragment(url), f"sitemap:{response.url}")
+                    try:
+                        self.add("compare", normalise(url), f"sitemap:{response.url}")
+                    except ValueError:
+                        continue
         finally:
             self._fetch_next()
 

@@ -23,6 +23,7 @@ from lxml import etree, html
 from spiders import conversion
 from spiders.items import Heading, Image, Link, PageItem, TextBlock
 from spiders.rendered import Mark, RenderedStyles
+from spiders.urls import normalise
 from spiders.visibility import Computed, PageStyles, document_base, stylesheets_to_fetch
 
 __all__ = ["clean", "count_words", "fill_page", "parse_html", "strip_fragment",
@@ -139,15 +140,18 @@ def _resolve(base: str, href: str) -> str | None:
     try:
         url = urljoin(base, href)
         parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
+        # As the crawl fetches it (spiders.urls.normalise): `href="Zoom sur x"` and the
+        # page fetched at /Zoom%20sur%20x are one URL for every rule.
+        return normalise(url)
     except ValueError:
         return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return strip_fragment(url)
 
 
 def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str], bool],
-              stylesheets: Mapping[str, str] | None = None, rendered: bool = False) -> None:
+              stylesheets: Mapping[str, str] | None = None, rendered: bool = False,
+              on_site: Callable[[str], str] | None = None) -> None:
     """Fill the HTML fields of ``page`` from a parsed document.
 
     ``stylesheets``: absolute URL → CSS text of the linked stylesheets the crawler
@@ -158,8 +162,13 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
     ``rendered``: ``root`` is a DOM serialized by Chromium after ``render_hidden.js``
     marked the hidden text (``spiders.render``): visibility is the browser's verdict
     (:class:`spiders.rendered.RenderedStyles`), not the static cascade.
+
+    Links, the canonical and hreflang URLs are normalised (:func:`spiders.urls.normalise`)
+    and then given to ``on_site`` (:class:`spiders.urls.OnOrigin`: the site's aliases
+    moved onto the audited origin) before ``is_internal`` judges them.
     """
     base = document_base(root, page.url)
+    site_url = on_site or _same
     styles: PageStyles | RenderedStyles = (
         RenderedStyles(root, base) if rendered else PageStyles(root, base, stylesheets))
 
@@ -194,6 +203,7 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
         href = _absolute(base, link.get("href"))
         if not href:
             continue
+        href = site_url(href)
         if "canonical" in rel and not page.canonical:
             page.canonical = href
         elif "alternate" in rel and link.get("hreflang"):
@@ -241,6 +251,7 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
         url = _absolute(base, a.get("href"))
         if not url:
             continue
+        url = site_url(url)
         text = clean(a.text_content()) if _tag(a) == "a" else clean(a.get("alt"))
         if not text:  # an image link: its alt text is the anchor
             alts = [clean(img.get("alt")) for img in a.iter("img")]
@@ -248,6 +259,10 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
         page.links.append(Link(url=url, text=text, rel=(a.get("rel") or "").lower().strip(),
                                internal=is_internal(url), tag=_tag(a),
                                hidden=styles.link_hidden(a)))
+
+
+def _same(url: str) -> str:
+    return url
 
 
 def _in_svg(el: etree._Element) -> bool:

@@ -66,7 +66,7 @@ from spiders.og_images import OgImageChecker
 from spiders.render import Renderer, RenderError, chromium_path
 from spiders.resume import read_done
 from spiders.stylesheets import StylesheetCache
-from spiders.urls import crawl_key
+from spiders.urls import OnOrigin, crawl_key, normalise
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_SITEMAPS = 200  # sitemap files read per crawl (an index pointing at itself stops here)
@@ -98,6 +98,17 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def _header_text(value: bytes | None) -> str:
+    """A header's value as text: UTF-8 when it is (servers send accented Locations so),
+    else Latin-1 (HTTP's historical charset)."""
+    if not value:
+        return ""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -119,6 +130,10 @@ class SiteSpider(scrapy.Spider):
         self.before = (0, 0)  # pages, errors written by the earlier processes of this run
         self.written_entries: set[tuple[str, str]] | None = None  # sitemap entries (resume)
         self.hosts: set[str] = set(self.cfg.allowed_hosts())
+        # site.aliases (the production domain of a staging copy): their URLs are moved onto
+        # the audited origin wherever the crawl meets them (links, canonical, hreflang,
+        # redirects, sitemaps), so they are crawled here and keyed as such.
+        self.on_site = OnOrigin(self.cfg.site.aliases, self.cfg.site.start_urls[0])
         self.seen: set[str] = set()
         self.seen_raw: set[str] = set()  # URLs as written that were claimed or refused
         self.sitemaps_seen: set[str] = set()
@@ -308,6 +323,15 @@ class SiteSpider(scrapy.Spider):
         self.seen.add(key)
         return True
 
+    def site_url(self, url: str, base: str = "") -> str | None:
+        """``url`` (relative to ``base``) as the crawl records it: normalised
+        (spiders/urls.py) and moved onto the audited origin when on an alias; None when
+        it is not a URL."""
+        try:
+            return self.on_site(normalise(urljoin(base, url) if base else url))
+        except ValueError:
+            return None
+
     def _request(self, url: str, depth: int, found_on: str, **meta: Any) -> scrapy.Request:
         meta = {"depth": depth, "found_on": found_on, "handle_httpstatus_all": True,
                 **self.robots_meta, **meta}
@@ -324,7 +348,7 @@ class SiteSpider(scrapy.Spider):
             if self.in_scope(url) and self._claim(url):
                 yield self._request(url, depth, found_on, **meta)
         for url in self.cfg.site.start_urls:
-            url = strip_fragment(url)
+            url = normalise(url)
             if self._claim(url):
                 yield self._request(url, 0, "", start=True)
         for url in self._landing_pages():
@@ -389,7 +413,8 @@ class SiteSpider(scrapy.Spider):
         if not (self.cfg.sea.landing_pages or self.cfg.sea.campaigns):
             return []
         pages = landing_pages(self.cfg, read_campaigns(self.cfg))
-        return [url for url in pages if self.in_scope(url)]
+        urls = [self.site_url(url) for url in pages]
+        return [url for url in urls if url and self.in_scope(url)]
 
     def _robots_seen(self, response: Response, request: scrapy.Request, spider: Any) -> None:
         """The robots middleware's own robots.txt response: read its sitemaps too."""
@@ -410,7 +435,9 @@ class SiteSpider(scrapy.Spider):
         if not urls:
             urls = [_origin(response.url) + "/sitemap.xml"]
         for url in urls:
-            yield from self._sitemap_request(url)
+            site_url = self.site_url(url)
+            if site_url:
+                yield from self._sitemap_request(site_url)
 
     def _sitemap_request(self, url: str) -> Iterator[scrapy.Request]:
         meta: dict[str, Any] = {"handle_httpstatus_all": True, **self.robots_meta}
@@ -453,17 +480,17 @@ class SiteSpider(scrapy.Spider):
             return
         if sitemap.type == "sitemapindex":
             for entry in sitemap:
-                loc = entry.get("loc")
+                loc = self.site_url(entry.get("loc") or "", response.url)
                 if loc:
-                    yield from self._sitemap_request(urljoin(response.url, loc))
+                    yield from self._sitemap_request(loc)
             return
         if sitemap.type != "urlset":
             return
         for entry in sitemap:
-            loc = entry.get("loc")
-            if not loc:
+            loc = (entry.get("loc") or "").strip()
+            url = self.site_url(loc, response.url) if loc else None
+            if not url:
                 continue
-            url = strip_fragment(urljoin(response.url, loc.strip()))
             if self.written_entries is None or (url, response.url) not in self.written_entries:
                 yield SitemapEntry(url=url, sitemap=response.url,
                                    lastmod=entry.get("lastmod", ""))
@@ -494,15 +521,16 @@ class SiteSpider(scrapy.Spider):
         meta = response.meta
         depth = meta.get("depth", 0)
         if 300 <= response.status < 400:
-            location = response.headers.get(b"Location")
-            if location:
-                target = strip_fragment(urljoin(response.url, location.decode("latin-1")))
+            location = _header_text(response.headers.get(b"Location"))
+            target = self.site_url(location, response.url) if location else None
+            if target:
                 item.redirect_to = target
                 yield item
                 for request in self._follow_redirect(response, target, depth):
                     yield request
                 return
-            item.error = "redirect without Location header"
+            item.error = "redirect without Location header" if not location else \
+                f"redirect to a bad Location: {location[:200]}"
             yield item
             return
         ctype = item.content_type.lower()
@@ -540,7 +568,7 @@ class SiteSpider(scrapy.Spider):
         root = (await self._rendered(item, response, text) if self.renderer is not None
                 else None)
         if root is not None:
-            fill_page(item, root, self.in_scope, rendered=True)
+            fill_page(item, root, self.in_scope, rendered=True, on_site=self.on_site)
             item.rendered = True
             return
         root = parse_html(text)
@@ -548,7 +576,7 @@ class SiteSpider(scrapy.Spider):
             sheets = None
             if self.stylesheets is not None:
                 sheets = await self.stylesheets.for_page(root, response.url)
-            fill_page(item, root, self.in_scope, stylesheets=sheets)
+            fill_page(item, root, self.in_scope, stylesheets=sheets, on_site=self.on_site)
 
     async def _bot_view(self, item: PageItem, response: TextResponse) -> dict[str, Any]:
         """The page fetched again as Googlebot, read the same way (rendered or not), and
@@ -566,8 +594,9 @@ class SiteSpider(scrapy.Spider):
             return out
         out["status"] = bot.status
         if 300 <= bot.status < 400:
-            location = bot.headers.get(b"Location", b"").decode("latin-1")
-            out["redirect_to"] = urljoin(response.url, location) if location else ""
+            location = _header_text(bot.headers.get(b"Location"))
+            out["redirect_to"] = (self.site_url(location, response.url) or location) \
+                if location else ""
         if not (200 <= bot.status < 300 and isinstance(bot, TextResponse)):
             return out
         view = PageItem(url=item.url, status=bot.status)

@@ -1,19 +1,22 @@
-"""The key under which the crawl claims a URL: one fetch per page, whatever its session id.
+"""URLs as the crawl spells them (:func:`normalise`: one string for a link, the page it
+leads to and every rule's comparison), and the key under which the crawl claims a URL
+(:func:`crawl_key`): one fetch per page, whatever its session id.
 
 Sites that keep sessions in the URL (PHP's trans_sid, Java's ``;jsessionid=``) give
 every visit — and, with cookies off, every page the crawler fetches — fresh ids on all
 their links: the same page under endless URLs, a crawl trap. Well-known session
 parameters are left out of the key, so each page is fetched once (under the first URL
-met); the URL itself is fetched and reported as the site wrote it.
+met); the URL itself (normalised, session id included) is fetched and reported.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url
+from w3lib.url import canonicalize_url, safe_url_string
 
 # Lower-case names; parameters of session-tracking frameworks, never of content.
 SESSION_PARAMS = frozenset({
@@ -66,3 +69,58 @@ def session_param(url: str) -> str | None:
 
 def crawl_key(url: str) -> str:
     return canonicalize_url(strip_session(url))
+
+
+# -- the one spelling of a URL -------------------------------------------------------------
+#
+# A link's URL, the URL fetched and the key every rule compares must be one string: a page
+# linking ``href="Zoom sur stackoverflow"`` or ``/animer-communauté/`` is fetched by Scrapy
+# percent-encoded (its Request applies w3lib's safe_url_string), so the link is recorded
+# percent-encoded too. Nothing else is changed: the path's case and the query's order stay
+# as written (crawl_key above, the claim, is what ignores those).
+
+
+@lru_cache(maxsize=1 << 17)  # menus and footers: the same URLs on every page
+def normalise(url: str) -> str:
+    """``url`` as the crawl fetches and records it: percent-encoded as Scrapy's Request
+    encodes it (spaces, accents in UTF-8; ``%C3%A9`` kept as is), scheme and host lower
+    case, an IDN host in punycode, the fragment dropped, an empty path ``/``.
+
+    Raises ValueError for what is not a URL (a bad port, a broken IPv6 host)."""
+    parts = urlsplit(safe_url_string(url.strip()))
+    parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def idna_host(host: str) -> str:
+    """A host name as URLs carry it once normalised: lower case, punycode (bücher.de →
+    xn--bcher-kva.de)."""
+    return host_of(normalise(f"http://{host.strip()}/"))
+
+
+class OnOrigin:
+    """URLs on the site's other names (``site.aliases``: its production domain, when a
+    staging copy is audited) moved onto the audited origin: ``https://www.client.fr/a/b``
+    → ``http://127.0.0.1:8000/a/b``, so they are crawled there and keyed as such.
+
+    Called with normalised URLs; the identity when there are no aliases."""
+
+    def __init__(self, aliases: Iterable[str], origin: str):
+        self.aliases = frozenset(idna_host(h) for h in aliases if h.strip())
+        parts = urlsplit(normalise(origin))
+        self.scheme, self.netloc = parts.scheme, parts.netloc
+
+    def __bool__(self) -> bool:
+        return bool(self.aliases)
+
+    def __call__(self, url: str) -> str:
+        if not self.aliases:
+            return url
+        parts = urlsplit(url)
+        if (parts.hostname or "").lower() not in self.aliases:
+            return url
+        return urlunsplit((self.scheme, self.netloc, parts.path or "/", parts.query, ""))

@@ -57,6 +57,8 @@ class FindingKey(NamedTuple):
     code: str
     url: str
     severity: Severity
+    # The URLs a broken-link finding names (its targets); empty for other findings.
+    related: tuple[str, ...] = ()
 
 
 _SEVERITIES = {s.value: s for s in Severity}
@@ -67,9 +69,18 @@ def iter_finding_keys(path: Path) -> Iterator[FindingKey]:
         for line in fh:
             if line.strip():
                 d = json.loads(line)
-                yield FindingKey(d["rule"], d.get("code", ""), d.get("url", ""),
-                                 _SEVERITIES[d["severity"]])
+                rule = d["rule"]
+                yield FindingKey(rule, d.get("code", ""), d.get("url", ""),
+                                 _SEVERITIES[d["severity"]],
+                                 tuple(d.get("related") or ()) if rule == BROKEN_LINK else ())
 
+
+# A URL that answers 404 (or 5xx, or not at all) and the internal links to it are one
+# problem for the client: the Top issues show it once, as the broken links (they name the
+# pages to fix), not a second time as the status-code finding on the target.
+BROKEN_LINK = "broken-link"
+TARGET_CODES = {("status-code", "client-error"), ("status-code", "server-error"),
+                ("status-code", "unreachable")}
 
 MAX_ANCHORS = 5  # anchor texts shown on the Summary
 LOST_STATES = ("lost", "page-gone")
@@ -182,6 +193,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     og_incomplete: set[str] = set()
     findings_path = run_dir / "findings.jsonl"
     fix = FixFirst()
+    broken_targets: set[str] = set()  # URLs that broken-link findings lead to
     for f in iter_finding_keys(findings_path):
         if f.code == RULE_FAILED:
             failures += 1
@@ -193,6 +205,8 @@ def build_report(run_dir: Path, cfg: ClientConfig,
             og_incomplete.add(f.url)
         key = (f.rule, f.code)
         groups.setdefault(key, set()).add(f.url)
+        if f.rule == BROKEN_LINK and f.code == "broken":
+            broken_targets.update(f.related)
         if SEVERITY_WEIGHT[f.severity] > SEVERITY_WEIGHT[severities.get(key, Severity.NOTICE)]:
             severities[key] = f.severity
         severities.setdefault(key, f.severity)
@@ -222,6 +236,10 @@ def build_report(run_dir: Path, cfg: ClientConfig,
 
     top: list[TopIssue] = []
     for (rule_id, code), urls in groups.items():
+        if (rule_id, code) in TARGET_CODES:
+            urls = urls - broken_targets  # shown once, as the links to it
+            if not urls:
+                continue
         sev = severities[(rule_id, code)]
         cls: type[Rule] | None = registry.get(rule_id)
         label = cls.codes[code].label if cls and code in cls.codes else Msg(code, code)

@@ -9,6 +9,7 @@ from audit.backlinks import ExpectedLink, expected_links
 from audit.context import Context
 from audit.rule import Code, Msg, Outcome, PageData, Score, Severity, SiteRule, TableRow
 from spiders.items import Link, PageItem
+from spiders.urls import normalise
 
 TABLE = "backlinks"
 # rel values that tell engines not to pass authority through the link.
@@ -270,8 +271,14 @@ def _best(links: list[Link]) -> Link:
 
 
 def _norm(url: str) -> str:
-    """URLs compared as engines do: case of scheme and host, default port, empty path."""
-    parts = urlsplit(url.strip())
+    """URLs compared as engines do: case of scheme and host, default port, empty path,
+    percent-encoding as the crawl records links (an accented target written in an export
+    matches the link found)."""
+    try:
+        url = normalise(url)
+    except ValueError:
+        url = url.strip()
+    parts = urlsplit(url)
     netloc = parts.netloc.lower()
     for scheme, port in (("http", ":80"), ("https", ":443")):
         if parts.scheme.lower() == scheme and netloc.endswith(port):

@@ -128,7 +128,8 @@ class BrokenLink(SiteRule):
                     yield self.finding(source, "broken", Msg(
                         "Lien cassé « {a} » vers {t} ({c}).",
                         "Broken link '{a}' to {t} ({c}).").format(a=shown_anchor, t=final, c=code),
-                        evidence=f"{shown_anchor} → {target} ({code})", related=[target])
+                        evidence=f"{shown_anchor} → {target} ({code})",
+                        related=[target] if final == target else [target, final])
                 elif len(hops) >= 2:
                     chains += 1
                     found += 1

@@ -21,9 +21,12 @@ class DuplicateMetaDescription(SharedLabelRule):
 
     Descriptions are compared without case and extra white space; empty or missing ones
     are the meta-description rule's business. Pages that send engines elsewhere
-    (``noindex``, or a canonical naming another URL) are not compared. One finding per
+    (``noindex``, or a canonical naming another URL) are not compared; a canonical naming
+    the page's own path on the site's production domain (``site.aliases``, or the host most
+    pages' canonicals name, as on a staging copy) names the page itself. One finding per
     group, on the first page crawled, the others in *related*; every page of the group
-    scores 50 (a warning).
+    scores 50 (a warning). When no page could be compared, no score and a
+    note in the Summary (a limit of the audit).
     """
 
     id = "duplicate-meta-description"
@@ -33,6 +36,8 @@ class DuplicateMetaDescription(SharedLabelRule):
     description = Msg(
         "Repère les pages indexables qui portent la même meta description.",
         "Finds indexable pages that carry the same meta description.")
+    not_checked = Msg("Meta descriptions en double non vérifiées",
+                      "Duplicate meta descriptions not checked")
     codes = {
         "duplicate": Code(Severity.WARNING, Msg("Meta description partagée par plusieurs pages",
                                                 "Meta description shared by several pages")),

@@ -21,9 +21,12 @@ class DuplicateTitle(SharedLabelRule):
     article — each title says what only that page offers.
 
     Titles are compared without case and extra white space. Pages that send engines
-    elsewhere (``noindex``, or a canonical naming another URL) are not compared. One
-    finding per group of pages sharing a title, on the first page crawled, the others in
-    *related*; every page of the group scores 50 (a warning).
+    elsewhere (``noindex``, or a canonical naming another URL) are not compared; a
+    canonical naming the page's own path on the site's production domain (``site.aliases``,
+    or the host most pages' canonicals name, as on a staging copy) names the page itself.
+    One finding per group of pages sharing a title, on the first page crawled, the others
+    in *related*; every page of the group scores 50 (a warning). When no page could be
+    compared, no score and a note in the Summary (a limit of the audit).
     """
 
     id = "duplicate-title"
@@ -33,6 +36,7 @@ class DuplicateTitle(SharedLabelRule):
     description = Msg(
         "Repère les pages indexables qui portent le même titre (<title>).",
         "Finds indexable pages that carry the same title (<title>).")
+    not_checked = Msg("Titres en double non vérifiés", "Duplicate titles not checked")
     codes = {
         "duplicate": Code(Severity.WARNING, Msg("Titre partagé par plusieurs pages",
                                                 "Title shared by several pages")),

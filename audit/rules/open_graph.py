@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -9,6 +9,7 @@ from audit.context import Context
 from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
 from spiders.extract import strip_fragment
 from spiders.items import PageItem
+from spiders.urls import OnOrigin, normalise
 
 # What a complete share card needs; each check is worth the same share of the score.
 CHECKS = ("og:title", "og:description", "og:image", "og:url", "twitter:card")
@@ -64,6 +65,7 @@ class OpenGraph(SiteRule):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._pages: list[_Tags] = []
+        self._on_site: Callable[[str], str] | None = None
 
     def collect(self, page: PageItem, ctx: Context) -> None:
         og = page.open_graph
@@ -73,6 +75,8 @@ class OpenGraph(SiteRule):
                                  bool(page.twitter.get("twitter:card"))))
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
+        site = ctx.config.site
+        self._on_site = OnOrigin(site.aliases, site.start_urls[0])
         for tags in self._pages:
             yield from self.check(tags, ctx)
 
@@ -113,7 +117,7 @@ class OpenGraph(SiteRule):
                         evidence=image)
             og_url = page.og_url
             canonical = page.canonical or page.url
-            if og_url and _same(og_url, canonical):
+            if og_url and _same(og_url, canonical, self._on_site):
                 passed.add("og:url")
             elif og_url:
                 yield self.finding(page.url, "url-mismatch", Msg(
@@ -148,6 +152,14 @@ class _Tags:
     card: bool  # twitter:card
 
 
+def _spelt(url: str, on_site: Callable[[str], str] | None) -> str:
+    try:
+        url = normalise(url)
+    except ValueError:
+        return strip_fragment(url)
+    return on_site(url) if on_site is not None else url
+
+
 def _image_problem(record: dict[str, Any] | None) -> str:
     """Why the fetched og:image cannot make a card ("" when it loads, or was not fetched)."""
     if record is None:
@@ -164,8 +176,10 @@ def _image_problem(record: dict[str, Any] | None) -> str:
     return ""
 
 
-def _same(a: str, b: str) -> bool:
-    """Same page: scheme, host (case-insensitive) and path, trailing slash aside."""
-    pa, pb = urlsplit(strip_fragment(a)), urlsplit(strip_fragment(b))
+def _same(a: str, b: str, on_site: Callable[[str], str] | None = None) -> bool:
+    """Same page: scheme, host (case-insensitive) and path, trailing slash aside; spelt as
+    the crawl records URLs (percent-encoded), the site's aliases (``site.aliases``: og:url
+    names the production domain of a staging copy) on the audited origin."""
+    pa, pb = urlsplit(_spelt(a, on_site)), urlsplit(_spelt(b, on_site))
     return (pa.scheme, (pa.hostname or "").lower(), pa.path.rstrip("/"), pa.query) == \
         (pb.scheme, (pb.hostname or "").lower(), pb.path.rstrip("/"), pb.query)

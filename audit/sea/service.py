@@ -10,6 +10,7 @@ from audit.sea.exports import AdKeyword
 from audit.sea.landing import Campaigns, landing_pages, normalise, read_campaigns
 from audit.text.keywords import STOP_TERMS
 from audit.text.tokens import terms
+from spiders.urls import OnOrigin
 
 
 def keyword_terms(keyword: str) -> frozenset[str]:
@@ -45,4 +46,6 @@ def sea_inputs(ctx: Context) -> SeaInputs:
 
 
 def absolute(ctx: Context, url: str) -> str:
-    return normalise(urljoin(ctx.config.site.start_urls[0], url))
+    """A final URL of the reports as the landing pages are keyed (see landing_pages)."""
+    base = ctx.config.site.start_urls[0]
+    return OnOrigin(ctx.config.site.aliases, base)(normalise(urljoin(base, url)))

@@ -19,11 +19,12 @@ import os
 import re
 from array import array
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from audit.config import DuplicatesConfig
 from audit.context import Context
+from audit.site_hosts import site_hosts
 from audit.text.maincontent import WINDOW, Block, TemplateModel, TemplateStats, page_blocks
 from audit.text.similarity import NearIndex, Signer, exact_hash, hash64, label_key
 
@@ -149,9 +150,11 @@ class DuplicateIndex:
         return self.index.signatures[group]
 
     def canonical_key(self, ctx: Context, pid: int) -> str:
-        """Where the page sends its signals: its canonical (redirects followed), or itself."""
+        """Where the page sends its signals: its canonical (redirects followed), or itself
+        (also when the canonical is its own address on the site's production domain:
+        audit.site_hosts)."""
         target = self.canonicals.get(pid)
-        if not target:
+        if not target or site_hosts(ctx).same_page(self.urls[pid], target):
             return self.urls[pid]
         _, final, _ = ctx.final_status(target)
         return final or target
@@ -174,34 +177,45 @@ class LabelGroups:
     """Pages grouped by a normalised label (title, meta description).
 
     Keeps a 64-bit hash per distinct label and the text only of labels shared by
-    two pages or more.
+    two pages or more. A page may come with a ``tag`` (an int: why its comparison is
+    decided only at the end, e.g. its canonical names another host); ``shared(keep)``
+    leaves out the tags ``keep`` refuses.
     """
 
     def __init__(self) -> None:
         self.urls: list[str] = []
+        self.tags = array("i")  # per page: its tag, 0 when none
         self.first: dict[int, int] = {}
         self.groups: dict[int, list[int]] = {}
         self.texts: dict[int, str] = {}
 
-    def add(self, url: str, text: str | None) -> None:
+    def add(self, url: str, text: str | None, tag: int = 0) -> None:
         key_text = label_key(text or "")
         if not key_text:
             return
         key = hash64(key_text)
         pid = len(self.urls)
         self.urls.append(url)
+        self.tags.append(tag)
         first = self.first.setdefault(key, pid)
         if first != pid:
             self.groups.setdefault(key, [first]).append(pid)
             self.texts.setdefault(key, text or "")
 
-    def shared(self) -> Iterator[tuple[str, list[str]]]:
-        """(label as first met, URLs in crawl order) for every label on two pages or more."""
+    def shared(self, keep: Callable[[int], bool] | None = None
+               ) -> Iterator[tuple[str, list[str]]]:
+        """(label as first met, URLs in crawl order) for every label on two pages or more
+        (pages whose tag ``keep`` refuses left out)."""
         for key, pids in self.groups.items():
+            if keep is not None:
+                pids = [p for p in pids if keep(self.tags[p])]
+                if len(pids) < 2:
+                    continue
             yield self.texts[key], [self.urls[p] for p in pids]
 
     def clear(self) -> None:
         self.urls.clear()
+        self.tags = array("i")
         self.first.clear()
         self.groups.clear()
         self.texts.clear()

@@ -62,6 +62,7 @@ class Outcome:
     scores: dict[str, dict[str, float]]  # url -> rule -> score
     site_scores: dict[str, float]
     data: dict[str, dict[str, Any]]  # url -> PageData key -> value (Msg as {"fr", "en"})
+    notes: list[dict[str, str]]  # the run's notes for the Summary (check.json), {"fr", "en"}
 
 
 def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
@@ -125,4 +126,5 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
         else:
             scores[row["url"]] = row["scores"]
             data[row["url"]] = row.get("data", {})
-    return Outcome(findings, scores, site, data)
+    notes = json.loads((run_dir / "check.json").read_text(encoding="utf-8"))["notes"]
+    return Outcome(findings, scores, site, data, notes)

@@ -21,7 +21,9 @@ A case file::
         data: {/: {focus_keyword: seo}}  # optional: PageData values the page must carry
         messages:                        # optional: a finding's French or English message
           - {code: misspelling, url: /, contains: "reseau"}   # holds this text
-        site_score: 50                   # optional: the score of a site-level rule
+        site_score: 50                   # optional: the score of a site-level rule (null: none)
+        notes: ["site.aliases"]          # optional: words of the Summary's notes (English),
+                                         # each in one note; [] for no note at all
 """
 
 from __future__ import annotations
@@ -93,8 +95,17 @@ def test_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
     assert got == _expected(case), [f.message.en for f in outcome.findings]
     for f in outcome.findings:
         assert f.message.fr and f.message.en and f.message.fr != f.message.en
-    if "site_score" in case:
+    if case.get("site_score", ...) is None:
+        assert rule_id not in outcome.site_scores, outcome.site_scores
+    elif "site_score" in case:
         assert outcome.site_scores.get(rule_id) == pytest.approx(case["site_score"], abs=0.1)
+    if "notes" in case:
+        english = [n["en"] for n in outcome.notes]
+        assert bool(english) == bool(case["notes"]), english
+        for words in case["notes"]:
+            assert any(words in n for n in english), (words, english)
+        for note in outcome.notes:
+            assert note["fr"] and note["en"] and note["fr"] != note["en"]
     for url, expected in (case.get("data") or {}).items():
         assert outcome.data.get(urljoin(SITE, url), {}) | expected == outcome.data.get(
             urljoin(SITE, url), {}), outcome.data.get(urljoin(SITE, url))
