@@ -4,8 +4,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from audit.context import Context
-from audit.rule import Code, Msg, Outcome, PageData, PageRule, Score, Severity
+from audit.rule import Code, Limit, Msg, Outcome, PageData, PageRule, Score, Severity
 from audit.text.content import BOILERPLATE_REGIONS
+from audit.text.lang_names import in_language
 from audit.text.spelling import SpellChecker, SpellingResult, WordHit, debian_package
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
@@ -51,8 +52,10 @@ class Spelling(PageRule):
     per 100 words → 75, 2 → 50, 4 or more → 0. The rate is taken over at least
     ``min_words`` (100) words, so on a short page each error costs at most 25 points;
     a page without a word to check is not scored. A page whose language has no
-    dictionary is not checked and not scored: a notice names the missing dictionary
-    and its Debian package. The Summary notes which dictionaries ran.
+    dictionary is not checked and not scored; that, and paragraphs in such a language,
+    are limits of the audit, not faults of the site: one line in the Summary's notes
+    names the missing dictionary, its Debian package and the number of pages concerned
+    (never a finding). The Summary notes which dictionaries ran.
     """
 
     id = "spelling"
@@ -71,8 +74,6 @@ class Spelling(PageRule):
                                                  "Unknown capitalised words (proper nouns?)")),
         "foreign-words": Code(Severity.NOTICE, Msg("Mots d’une autre langue",
                                                    "Words from another language")),
-        "no-dictionary": Code(Severity.NOTICE, Msg("Dictionnaire orthographique absent",
-                                                   "Spelling dictionary missing")),
     }
     columns = {"spelling_errors": Msg("Fautes d’orthographe", "Spelling mistakes")}
 
@@ -93,7 +94,7 @@ class Spelling(PageRule):
         checker = ctx.service("spelling", lambda: self._open(ctx))
         lang = ctx.page_language(page)
         if not checker.available(lang):
-            yield self._no_dictionary(page.url, lang, checker.problems.get(lang, ""))
+            yield _no_dictionary(page.url, lang, checker.problems.get(lang, ""))
             yield Score(page.url, None)  # a missing dictionary says nothing of the page
             return
         result = checker.check(self._paragraphs(page), lang, self.options.per_paragraph)
@@ -155,21 +156,8 @@ class Spelling(PageRule):
                 "{n} word(s) from another language than the paragraph's (anglicisms…): "
                 "{list}.").format(n=len(result.foreign), list=self._listing(result.foreign)),
                 evidence=self._evidence(result.foreign, result.lang, None, ctx))
-        for lang, paragraphs in sorted(result.unchecked.items()):
-            yield self.finding(url, "no-dictionary", Msg(
-                "{n} paragraphe(s) en « {lang} » non vérifié(s) : pas de dictionnaire "
-                "Hunspell pour cette langue (paquet Debian {pkg}).",
-                "{n} paragraph(s) in '{lang}' not checked: no Hunspell dictionary for "
-                "that language (Debian package {pkg}).").format(
-                    n=paragraphs, lang=lang, pkg=debian_package(lang)))
-
-    def _no_dictionary(self, url: str, lang: str, why: str) -> Outcome:
-        return self.finding(url, "no-dictionary", Msg(
-            "Orthographe non vérifiée : pas de dictionnaire Hunspell pour la langue "
-            "« {lang} » (paquet Debian {pkg}, ou un dossier spelling.dictionaries).",
-            "Spelling not checked: no Hunspell dictionary for the language '{lang}' "
-            "(Debian package {pkg}, or a spelling.dictionaries folder).").format(
-                lang=lang, pkg=debian_package(lang)), evidence=why)
+        for lang in sorted(result.unchecked):
+            yield _no_dictionary(url, lang, "")
 
     def _listing(self, hits: list[WordHit]) -> str:
         shown = hits[: self.options.max_listed]
@@ -194,13 +182,20 @@ class Spelling(PageRule):
 
 
 def _note_engine(checker: SpellChecker, ctx: Context) -> None:
-    """One line on the Summary: the dictionaries that ran, and the ones missing."""
+    """One line on the Summary: the dictionaries that ran (the ones missing are limits,
+    counted per page by the runner)."""
     if checker.dictionaries:
         ctx.note(Msg("Orthographe vérifiée avec {engine}.",
                      "Spelling checked with {engine}.").format(engine=checker.describe()))
-    missing = sorted(lang for lang in checker.problems if lang not in checker.dictionaries)
-    if missing:
-        listing = ", ".join(f"{lang} ({debian_package(lang)})" for lang in missing)
-        ctx.note(Msg("Orthographe non vérifiée, faute de dictionnaire Hunspell, pour : {l}.",
-                     "Spelling not checked, for want of a Hunspell dictionary, in: {l}."
-                     ).format(l=listing))
+
+
+def _no_dictionary(url: str, lang: str, why: str) -> Limit:
+    """Text in a language without a Hunspell dictionary: a limit of the audit."""
+    where, pkg = in_language(lang), debian_package(lang)
+    return Limit(f"no-dictionary:{lang}", Msg(
+        f"Orthographe non vérifiée sur {{pages}} (texte {where.fr}) : pas de dictionnaire "
+        f"Hunspell pour cette langue (paquet Debian {pkg}, ou un dossier "
+        "spelling.dictionaries).",
+        f"Spelling not checked on {{pages}} (text {where.en}): no Hunspell dictionary for "
+        f"that language (Debian package {pkg}, or a spelling.dictionaries folder)."),
+        url, detail=why)

@@ -8,7 +8,7 @@ failure isolation and default scores exactly as a real run does.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -62,6 +62,8 @@ class Outcome:
     scores: dict[str, dict[str, float]]  # url -> rule -> score
     site_scores: dict[str, float]
     data: dict[str, dict[str, Any]]  # url -> PageData key -> value (Msg as {"fr", "en"})
+    # The audit's limits as check.json has them: rule, key, pages, message {fr, en}...
+    limits: list[dict[str, Any]] = field(default_factory=list)
 
 
 def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
@@ -125,4 +127,5 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
         else:
             scores[row["url"]] = row["scores"]
             data[row["url"]] = row.get("data", {})
-    return Outcome(findings, scores, site, data)
+    check = json.loads((run_dir / "check.json").read_text(encoding="utf-8"))
+    return Outcome(findings, scores, site, data, check.get("limits", []))

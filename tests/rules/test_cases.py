@@ -20,6 +20,8 @@ A case file::
         scores: {/: 50}                  # optional: rule score per page URL (null: not scored)
         data: {/: {focus_keyword: seo}}  # optional: PageData values the page must carry
         site_score: 50                   # optional: the score of a site-level rule
+        limits: [{key: no-engine:en, pages: 1}]  # optional: the audit's limits (check.json),
+                                         # never findings; [] when there must be none
 """
 
 from __future__ import annotations
@@ -91,6 +93,12 @@ def test_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
     assert got == _expected(case), [f.message.en for f in outcome.findings]
     for f in outcome.findings:
         assert f.message.fr and f.message.en and f.message.fr != f.message.en
+    if "limits" in case:
+        assert sorted((lim["key"], lim["pages"]) for lim in outcome.limits) == sorted(
+            (lim["key"], lim["pages"]) for lim in case["limits"]), outcome.limits
+    for lim in outcome.limits:
+        fr, en = lim["message"]["fr"], lim["message"]["en"]
+        assert fr and en and fr != en and "{pages}" not in fr + en
     if "site_score" in case:
         assert outcome.site_scores.get(rule_id) == pytest.approx(case["site_score"], abs=0.1)
     for url, expected in (case.get("data") or {}).items():
