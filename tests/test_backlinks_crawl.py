@@ -178,8 +178,10 @@ def test_feeds_give_the_activity(audited: dict) -> None:
               if f.rule == "social-activity"}
     # YouTube posted 4 days ago: active. Mastodon's last post is from January 2025.
     # Bluesky's feed sits under a folder robots.txt disallows: not read, said so.
-    assert social == {("inactive", "mastodon"), ("too-few-active", "1"),
+    assert social == {("inactive", "mastodon"), ("too-few-active", "A"),
                       ("unreadable-feed", "bluesky")}
+    few = next(f for f in audited["findings"] if f.code == "too-few-active")
+    assert few.message.fr.startswith("Un seul réseau actif (sur 2 mesurés) : au moins 2")
     assert "/prive/flux.xml" not in audited["requests"]
     feeds = {json.loads(line)["network"]: json.loads(line) for line in
              (audited["run_dir"] / "feeds.jsonl").read_text(encoding="utf-8").splitlines()}

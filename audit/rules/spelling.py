@@ -147,19 +147,22 @@ class Spelling(PageRule):
                 "spelling.ignore_words.",
                 "{n} word(s) unknown to the dictionary, always capitalised (proper nouns, "
                 "brands?): {list}. If they are right, add them to spelling.ignore_words."
-            ).format(n=len(result.proper_nouns), list=self._listing(result.proper_nouns)),
+            ).format(n=len(merged(result.proper_nouns)),
+                     list=self._listing(result.proper_nouns)),
                 evidence=self._evidence(result.proper_nouns, result.lang, None, ctx))
         if result.foreign and self.options.report_foreign_words:
             yield self.finding(url, "foreign-words", Msg(
                 "{n} mot(s) d’une autre langue que celle du paragraphe (anglicismes…) : "
                 "{list}.",
                 "{n} word(s) from another language than the paragraph's (anglicisms…): "
-                "{list}.").format(n=len(result.foreign), list=self._listing(result.foreign)),
+                "{list}.").format(n=len(merged(result.foreign)),
+                                  list=self._listing(result.foreign)),
                 evidence=self._evidence(result.foreign, result.lang, None, ctx))
         for lang in sorted(result.unchecked):
             yield _no_dictionary(url, lang, "")
 
     def _listing(self, hits: list[WordHit]) -> str:
+        hits = merged(hits)
         shown = hits[: self.options.max_listed]
         text = ", ".join(h.word + (f" (×{h.count})" if h.count > 1 else "") for h in shown)
         return text + (f", … (+{len(hits) - len(shown)})" if len(hits) > len(shown) else "")
@@ -170,7 +173,7 @@ class Spelling(PageRule):
         and Hunspell's suggestions when the client asked for them."""
         cfg = ctx.config.spelling
         lines = []
-        for h in hits[: self.options.max_listed]:
+        for h in merged(hits)[: self.options.max_listed]:
             line = h.word + (f" [{h.lang}]" if h.lang != page_lang else "")
             line += f" — « {h.context} »"
             if checker is not None and cfg.suggestions and cfg.max_suggestions:
@@ -187,6 +190,20 @@ def _note_engine(checker: SpellChecker, ctx: Context) -> None:
     if checker.dictionaries:
         ctx.note(Msg("Orthographe vérifiée avec {engine}.",
                      "Spelling checked with {engine}.").format(engine=checker.describe()))
+
+
+def merged(hits: list[WordHit]) -> list[WordHit]:
+    """One entry per word as people read it: the checker counts a word apart per dictionary
+    (« utilitR » in a French and in an English paragraph), which listed it twice
+    (« utilitR (×6), utilitR (×3) »). Case variants merge too; the first spelling, language
+    and context are kept, the counts summed, the most frequent first."""
+    out: dict[str, WordHit] = {}
+    for h in hits:
+        key = h.word.lower()
+        first = out.get(key)
+        out[key] = h if first is None else WordHit(first.word, first.lang,
+                                                   first.count + h.count, first.context)
+    return sorted(out.values(), key=lambda h: -h.count)
 
 
 def _no_dictionary(url: str, lang: str, why: str) -> Limit:
