@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from audit.rules.spelling import Spelling, merged
 from audit.text.spelling import WordHit
-from tests.rules.harness import make_page, run_rule
+from tests.rules.harness import SITE, make_page, run_rule
 
 
 def test_a_word_rejected_by_two_dictionaries_is_listed_once(tmp_path: Path) -> None:
@@ -50,3 +52,18 @@ def test_no_social_network_at_all(tmp_path: Path) -> None:
     page = make_page({"html": _home("<p>Agence Clairvoyance, Lyon</p>")})
     [f] = run_rule("social-profiles", [page], tmp_path).findings
     assert f.message.fr.startswith("Aucune présence sur les réseaux sociaux : au moins 2")
+
+
+def test_cannibalization_names_the_strongest_article_never_the_tag_page(tmp_path: Path) -> None:
+    cases = yaml.safe_load((Path(__file__).parent / "cases" / "keyword-cannibalization.yaml")
+                           .read_text(encoding="utf-8"))["cases"]
+    case = next(c for c in cases if c["name"].startswith("deux articles sur le même mot-clé"))
+    out = run_rule("keyword-cannibalization", [make_page(p) for p in case["pages"]], tmp_path,
+                   config=case["config"])
+    [f] = out.findings
+    excel = SITE + "blog/tableau-croise-excel.html"
+    assert f.message.fr == (f"2 pages visent « tableau croisé » ; la plus forte est {excel} "
+                            "(3 pages y renvoient). Donnez un autre mot-clé aux autres, ou "
+                            "fusionnez-les dans celle-ci (redirection 301).")
+    assert f.related == [SITE + "blog/tableaux-croises.html"]
+    assert "tag" not in f.message.en + " ".join(f.related)
