@@ -5,7 +5,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from audit.context import Context
-from audit.rule import Code, Limit, Msg, Outcome, PageData, PageRule, Score, Severity
+from audit.rule import (
+    Code,
+    Limit,
+    Msg,
+    Outcome,
+    PageData,
+    PageRule,
+    Score,
+    Severity,
+    pages_text,
+)
 from audit.text import language
 from audit.text.grammar import GrammarService, GrammarSettings, PageCheck, prose_paragraphs, snippet
 from audit.text.grammar_grammalecte import DEBIAN_PACKAGE
@@ -115,8 +125,9 @@ class Grammar(PageRule):
         """One line on the Summary: which engine checked how many pages (what was not
         checked is a Limit, counted by the runner)."""
         if self.pages_by_engine:
-            fr = ", ".join(f"{e} sur {n} page(s)" for e, n in self.pages_by_engine.most_common())
-            en = ", ".join(f"{e} on {n} page(s)" for e, n in self.pages_by_engine.most_common())
+            by_engine = self.pages_by_engine.most_common()
+            fr = ", ".join(f"{e} sur {pages_text(n)}" for e, n in by_engine)
+            en = ", ".join(f"{e} on {pages_text(n)}" for e, n in by_engine)
             ctx.note(Msg(f"Grammaire vérifiée avec {fr}.", f"Grammar checked with {en}."))
 
     def check(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
