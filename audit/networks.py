@@ -14,6 +14,16 @@ from urllib.parse import urlsplit
 
 NETWORKS = ("facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "pinterest",
             "mastodon", "bluesky", "threads")
+# How people write each network's name (« x » alone reads as a typo or a plural mark).
+NETWORK_NAMES = {"facebook": "Facebook", "instagram": "Instagram", "x": "X/Twitter",
+                 "linkedin": "LinkedIn", "youtube": "YouTube", "tiktok": "TikTok",
+                 "pinterest": "Pinterest", "mastodon": "Mastodon", "bluesky": "Bluesky",
+                 "threads": "Threads"}
+
+
+def network_name(network: str) -> str:
+    """The network's name as written for people: « LinkedIn », « X/Twitter »."""
+    return NETWORK_NAMES.get(network, network)
 
 # host (without www./m.) -> network
 _HOSTS = {

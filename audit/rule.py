@@ -173,7 +173,31 @@ class TableRow:
     row: dict[str, Any]
 
 
-Outcome = Finding | Score | PageData | Row | TableRow
+@dataclass(frozen=True)
+class Limit:
+    """A limit of the audit, not a fault of the site: a checker missing, a language without
+    dictionary or formula, a page the audit could not read. Never a finding: the runner
+    counts the pages of each ``key`` and writes one entry to ``check.json`` → ``limits``,
+    which the report puts, once, in the Summary's notes (« Grammaire non vérifiée sur
+    37 pages : … »). The rule still withdraws the page from its score when it judged
+    nothing (``Score(url, None)``): a page not checked is never a silent 100.
+
+    ``message`` holds ``{pages}`` where the count goes (« 37 pages », « 1 page »); it is
+    filled with ``str.replace``, so the rest of the text may hold any brace. ``detail``:
+    why, when there is more to say (an engine's error), the first one met is kept."""
+
+    key: str  # stable within the rule ("no-engine:en"): pages with one key are counted together
+    message: Msg
+    url: str | None = None  # the page concerned; None: the run as a whole
+    detail: str = ""
+
+
+def pages_text(n: int) -> str:
+    """« 1 page », « 37 pages » (the same word in French and English)."""
+    return f"{n} page" if n == 1 else f"{n} pages"
+
+
+Outcome = Finding | Score | PageData | Row | TableRow | Limit
 
 REGISTRY: dict[str, type[Rule]] = {}
 

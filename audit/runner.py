@@ -33,6 +33,7 @@ from audit.rule import (
     RULE_FAILED,
     SEVERITY_SCORE,
     Finding,
+    Limit,
     Msg,
     Outcome,
     PageData,
@@ -43,6 +44,7 @@ from audit.rule import (
     Severity,
     SiteRule,
     TableRow,
+    pages_text,
 )
 from audit.rules import all_rules
 from audit.site_hosts import site_hosts
@@ -94,6 +96,42 @@ class CheckSummary:
     bad_lines: int = 0
     seconds: float = 0.0
     rule_seconds: dict[str, float] = field(default_factory=dict)  # where the time goes
+
+
+class _Limits:
+    """The audit's limits (``Limit`` outcomes), counted per rule and key: how many pages,
+    the first few of them, the first detail. Written to check.json → ``limits``."""
+
+    EXAMPLES = 3
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def add(self, rule_id: str, limit: Limit) -> None:
+        entry = self.entries.get((rule_id, limit.key))
+        if entry is None:
+            entry = self.entries[(rule_id, limit.key)] = {
+                "message": limit.message, "pages": 0, "examples": [], "detail": limit.detail,
+                "last": None}
+        if limit.url is None or limit.url == entry["last"]:
+            return  # the run as a whole, or the same page again (one rule, one page)
+        entry["last"] = limit.url
+        entry["pages"] += 1
+        if len(entry["examples"]) < self.EXAMPLES:
+            entry["examples"].append(limit.url)
+        if not entry["detail"] and limit.detail:
+            entry["detail"] = limit.detail
+
+    def to_list(self) -> list[dict[str, Any]]:
+        out = []
+        for (rule_id, key), e in self.entries.items():
+            count = pages_text(e["pages"])
+            msg: Msg = e["message"]
+            out.append({"rule": rule_id, "key": key, "pages": e["pages"],
+                        "message": {"fr": msg.fr.replace("{pages}", count),
+                                    "en": msg.en.replace("{pages}", count)},
+                        "detail": e["detail"], "examples": e["examples"]})
+        return out
 
 
 class _Scores:
@@ -419,6 +457,7 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
 
     summary = CheckSummary()
     scores = _Scores(r.id for r in rules)
+    limits = _Limits()
     graph = _Graph()
     urls_in_order: list[str] = []
     shown: dict[str, tuple[str, int, str, float | None]] = {}
@@ -445,6 +484,8 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
                 elif isinstance(o, TableRow):
                     tables_out.write(json.dumps({"table": o.table, "rule": rule.id, **o.row},
                                                 ensure_ascii=False) + "\n")
+                elif isinstance(o, Limit):
+                    limits.add(rule.id, o)
                 else:
                     _write_finding(out, o, summary)
                     scores.finding(o)
@@ -525,6 +566,7 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
                    "pages": summary.pages, "findings": summary.findings,
                    "rule_failures": summary.rule_failures, "bad_lines": summary.bad_lines,
                    "notes": [n.to_dict() for n in ctx.notes],
+                   "limits": limits.to_list(),
                    "rule_seconds": {k: round(v, 3) for k, v in
                                     sorted(summary.rule_seconds.items(), key=lambda kv: -kv[1])},
                    "seconds": summary.seconds}, fh, indent=2)

@@ -106,9 +106,12 @@ def test_each_link_gets_its_verdict(audited: dict) -> None:
         "/vieille-adresse.html": {"target-redirected"},  # the page moved; its link did not
         "/forum.html": {"anchor-changed"},
         "/supprime.html": {"page-gone"},
-        "/prive/membres.html": {"not-checked"},
         "home": {"unreadable-import"},  # the site's: domaines.csv was not read
     }
+    # robots.txt keeps /prive/ out: a limit of the audit (check.json), not a finding
+    check = json.loads((audited["run_dir"] / "check.json").read_text(encoding="utf-8"))
+    limits = [(lim["rule"], lim["key"], lim["pages"]) for lim in check["limits"]]
+    assert ("backlinks", "not-checked:robots", 1) in limits
     unreadable = next(f for f in audited["findings"] if f.code == "unreadable-import")
     assert "domaines.csv:1" in unreadable.message.fr and "poursuivi sans lui" in \
         unreadable.message.fr
@@ -175,8 +178,10 @@ def test_feeds_give_the_activity(audited: dict) -> None:
               if f.rule == "social-activity"}
     # YouTube posted 4 days ago: active. Mastodon's last post is from January 2025.
     # Bluesky's feed sits under a folder robots.txt disallows: not read, said so.
-    assert social == {("inactive", "mastodon"), ("too-few-active", "1"),
+    assert social == {("inactive", "mastodon"), ("too-few-active", "A"),
                       ("unreadable-feed", "bluesky")}
+    few = next(f for f in audited["findings"] if f.code == "too-few-active")
+    assert few.message.fr.startswith("Un seul réseau actif (sur 2 mesurés) : au moins 2")
     assert "/prive/flux.xml" not in audited["requests"]
     feeds = {json.loads(line)["network"]: json.loads(line) for line in
              (audited["run_dir"] / "feeds.jsonl").read_text(encoding="utf-8").splitlines()}

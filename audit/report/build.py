@@ -255,6 +255,11 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     scores["sem"] = round_score(sem)
 
     notes: list[Msg] = [Msg(n.get("fr", ""), n.get("en", "")) for n in check.get("notes", [])]
+    # The audit's limits (a checker missing, a language without dictionary...): one line
+    # each, with the number of pages, never a finding against the site.
+    limits = [lim for lim in check.get("limits", []) if isinstance(lim, dict)]
+    notes += [Msg(lim["message"].get("fr", ""), lim["message"].get("en", ""))
+              for lim in limits if isinstance(lim.get("message"), dict)]
     missing = [c.upper() for c, v in categories.items() if v is None]
     if missing:
         notes.append(Msg(
@@ -330,6 +335,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         rule_failures=failures,
         crawl_seconds=crawl.get("seconds"),
         notes=notes,
+        limits=limits,
         fix_first=fix.actions(board, fix_scores, registry),
         backlinks=backlink_summary(iter_table(run_dir / "tables.jsonl", "backlinks")),
         smo=smo_summary(iter_table(run_dir / "tables.jsonl", "social"), og_pages,

@@ -23,6 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
     "sec_scores": {"fr": "Scores", "en": "Scores"},
     "score_out_of": {"fr": "Score sur 100", "en": "Score out of 100"},
     "no_data": {"fr": "pas de données", "en": "no data"},
+    "not_scored": {"fr": "— (non notée)", "en": "— (not scored)"},
     "weight_configured": {"fr": "Poids configuré", "en": "Configured weight"},
     "weight_used": {"fr": "Poids appliqué", "en": "Weight applied"},
     "weights_note": {
@@ -144,6 +145,8 @@ LABELS: dict[str, dict[str, str]] = {
     "expected_anchor": {"fr": "Ancre attendue", "en": "Expected anchor"},
     "bl_state": {"fr": "État", "en": "State"},
     "bl_live_state": {"fr": "actif", "en": "live"},
+    "bl_not_checked_state": {"fr": "Page référente non vérifiée",
+                             "en": "Referring page not checked"},
     "follow": {"fr": "Suivi (follow)", "en": "Followed"},
     "page_status": {"fr": "Statut de la page référente", "en": "Referring page status"},
     "origin": {"fr": "Source", "en": "Source"},

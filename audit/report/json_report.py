@@ -37,6 +37,10 @@ def summary_dict(data: ReportData) -> dict[str, Any]:
                         "severity": str(t.severity), "pages": t.pages, "impact": t.impact}
                        for t in s.top_issues],
         "notes": [n.get(lang) for n in s.notes],
+        "limits": [{"rule": lim.get("rule"), "key": lim.get("key"), "pages": lim.get("pages"),
+                    "message": (lim.get("message") or {}).get(lang, ""),
+                    "detail": lim.get("detail", ""), "examples": lim.get("examples", [])}
+                   for lim in s.limits],
         "backlinks": asdict(s.backlinks) if s.backlinks else None,
         "smo": {**asdict(s.smo), "og_share": s.smo.og_share} if s.smo else None,
         "fix_first": {cat: [{"rule": a.rule, "code": a.code, "label": a.label.get(lang),

@@ -114,6 +114,9 @@ class Summary:
     rule_failures: int = 0
     crawl_seconds: float | None = None
     notes: list[Msg] = field(default_factory=list)  # e.g. which engine ran, what was skipped
+    # check.json's limits of the audit: rule, key, pages, message {fr, en}, detail, examples
+    # (their messages are among the notes too).
+    limits: list[dict[str, Any]] = field(default_factory=list)
     backlinks: BacklinkSummary | None = None  # None: no backlink expected
     smo: SmoSummary | None = None  # None: no network declared or found, no page scored
     # "What to fix first": per category (seo, sea, smo), the actions that raise it most.

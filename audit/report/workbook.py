@@ -664,7 +664,9 @@ def _write_rules(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> None:
             text_cell(ws, rule.description.get(lang), st.wrap_top),
             rule.weight,
             text_cell(ws, label("yes" if rule.enabled else "no", lang), plain),
-            num_cell(ws, rule.score, st.int0),
+            # An enabled rule that judged no page has no score: "—", never a silent 100.
+            num_cell(ws, rule.score, st.int0) if rule.score is not None or not rule.enabled
+            else text_cell(ws, label("not_scored", lang), st.table_centre),
             rule.pages_scored,
             rule.findings,
         ])
@@ -685,6 +687,7 @@ def _write_backlinks(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _
     codes = all_rules()["backlinks"].codes
     state_text = {code: c.label.get(lang) for code, c in codes.items()}
     state_text["live"] = label("bl_live_state", lang)
+    state_text["not-checked"] = label("bl_not_checked_state", lang)
     links = _Links(label("sheet_backlinks", lang))
     row_no = 1
     assert data.backlinks is not None

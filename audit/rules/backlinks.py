@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from audit.backlinks import ExpectedLink, expected_links
 from audit.context import Context
-from audit.rule import Code, Msg, Outcome, PageData, Score, Severity, SiteRule, TableRow
+from audit.rule import Code, Limit, Msg, Outcome, PageData, Score, Severity, SiteRule, TableRow
 from spiders.items import Link, PageItem
 from spiders.urls import normalise
 
@@ -37,8 +37,11 @@ class Backlinks(SiteRule):
     page (robots.txt obeyed); the target's status comes from the site's own crawl. A
     hidden link is seen through inline styles and ``<style>`` blocks of the referring page
     (its linked stylesheets are not fetched: one request per referring page). An
-    export that cannot be read is a warning, and the audit goes on without it. Site
-    score: 100 × live followed links / links checked.
+    export that cannot be read is a warning, and the audit goes on without it. A
+    referring page the crawl could not read (its robots.txt, ``backlinks.max_pages``) is
+    a limit of the audit, not a lost link: one line in the Summary's notes, the Backlinks
+    sheet says « not checked », no finding. Site score: 100 × live followed links / links
+    checked (none checked: no score).
     """
 
     id = "backlinks"
@@ -69,8 +72,6 @@ class Backlinks(SiteRule):
                                          "User-generated backlink (rel=ugc)")),
         "anchor-changed": Code(Severity.NOTICE, Msg("Ancre du backlink modifiée",
                                                     "Backlink anchor changed")),
-        "not-checked": Code(Severity.NOTICE, Msg("Page référente non vérifiée",
-                                                 "Referring page not checked")),
         "unreadable-import": Code(Severity.WARNING, Msg("Export de backlinks illisible",
                                                         "Unreadable backlinks export")),
     }
@@ -127,15 +128,21 @@ class Backlinks(SiteRule):
         pair = [u for u in (want,) if u]
         if page is None or page.error == "robots.txt":
             v.state = "not-checked"
-            why = Msg("interdite par son robots.txt", "disallowed by its robots.txt") \
-                if page is not None else Msg("non récupérée (limite backlinks.max_pages ou "
-                                             "exploration interrompue)",
-                                             "not fetched (backlinks.max_pages limit or "
-                                             "crawl interrupted)")
-            yield self.finding(src, "not-checked", Msg(
-                f"Backlink non vérifié : la page référente {src} est {why.fr}.",
-                f"Backlink not checked: the referring page {src} was {why.en}."),
-                related=pair)
+            if page is not None:
+                yield Limit("not-checked:robots", Msg(
+                    "Backlinks non vérifiés : le robots.txt de la page référente interdit "
+                    "de la lire ({pages}) ; voir la feuille Backlinks.",
+                    "Backlinks not checked: the referring page's robots.txt disallows "
+                    "reading it ({pages}); see the Backlinks sheet."), src, detail=" → ".join(
+                        [src, *pair]))
+            else:
+                yield Limit("not-checked:not-fetched", Msg(
+                    "Backlinks non vérifiés : page référente non récupérée ({pages} ; "
+                    "limite backlinks.max_pages ou exploration interrompue) ; voir la "
+                    "feuille Backlinks.",
+                    "Backlinks not checked: referring page not fetched ({pages}; "
+                    "backlinks.max_pages limit or crawl interrupted); see the Backlinks "
+                    "sheet."), src, detail=" → ".join([src, *pair]))
             return
         if page.error or page.status is None or page.status >= 400:
             v.state = "page-gone"

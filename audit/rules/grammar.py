@@ -5,12 +5,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from audit.context import Context
-from audit.rule import Code, Msg, Outcome, PageData, PageRule, Score, Severity
+from audit.rule import (
+    Code,
+    Limit,
+    Msg,
+    Outcome,
+    PageData,
+    PageRule,
+    Score,
+    Severity,
+    pages_text,
+)
 from audit.text import language
 from audit.text.grammar import GrammarService, GrammarSettings, PageCheck, prose_paragraphs, snippet
 from audit.text.grammar_base import Issue
 from audit.text.grammar_grammalecte import DEBIAN_PACKAGE
 from audit.text.grammar_scope import credible, masked_spans
+from audit.text.lang_names import in_language
 from audit.text.spelling import Kind, SpellChecker
 from audit.text.tokens import words
 from audit.typedyaml import at_least, checked
@@ -55,9 +66,11 @@ class Grammar(PageRule):
     (``languagetool.server_url``, an installed ``languagetool.home``, or
     ``languagetool.public_api: true``, throttled to its limits): every language it
     knows. Otherwise Grammalecte, offline, for French. If LanguageTool fails (server
-    down, timeout, HTTP 5xx, no Java) the run falls back to Grammalecte and each page
-    says so (``engine-fallback``); a page in a language no engine checks gets a
-    ``no-engine`` notice instead of a clean bill. The Pages sheet names the engine.
+    down, timeout, HTTP 5xx, no Java) the run falls back to Grammalecte. A fallback, or
+    paragraphs in a language no engine checks, are limits of the audit, not faults of the
+    site: one line each in the Summary's notes with the number of pages concerned, never
+    a finding; a page with nothing checked is not scored (never a clean bill). The Pages
+    sheet names the engine.
 
     **Checked**: each distinct paragraph of at least ``paragraph_min_words`` words
     (menus, buttons and labels are not sentences), not in ALL CAPS, not code, not in
@@ -87,10 +100,6 @@ class Grammar(PageRule):
     codes = {
         "grammar-error": Code(Severity.WARNING, Msg("Fautes de grammaire",
                                                     "Grammar mistakes")),
-        "engine-fallback": Code(Severity.NOTICE, Msg("Correcteur grammatical de secours utilisé",
-                                                     "Fallback grammar checker used")),
-        "no-engine": Code(Severity.NOTICE, Msg("Grammaire non vérifiée (aucun correcteur)",
-                                               "Grammar not checked (no checker)")),
     }
     columns = {
         "grammar_errors": Msg("Fautes de grammaire", "Grammar mistakes"),
@@ -112,23 +121,17 @@ class Grammar(PageRule):
 
     def _open(self, ctx: Context) -> GrammarService:
         self.pages_by_engine: Counter[str] = Counter()
-        self.unchecked_langs: Counter[str] = Counter()
         ctx.at_close(lambda: self._note_engines(ctx))
         return GrammarService(self.settings(ctx))
 
     def _note_engines(self, ctx: Context) -> None:
-        """One line on the Summary: which engine checked how many pages, what was not."""
+        """One line on the Summary: which engine checked how many pages (what was not
+        checked is a Limit, counted by the runner)."""
         if self.pages_by_engine:
-            fr = ", ".join(f"{e} sur {n} page(s)" for e, n in self.pages_by_engine.most_common())
-            en = ", ".join(f"{e} on {n} page(s)" for e, n in self.pages_by_engine.most_common())
+            by_engine = self.pages_by_engine.most_common()
+            fr = ", ".join(f"{e} sur {pages_text(n)}" for e, n in by_engine)
+            en = ", ".join(f"{e} on {pages_text(n)}" for e, n in by_engine)
             ctx.note(Msg(f"Grammaire vérifiée avec {fr}.", f"Grammar checked with {en}."))
-        if self.unchecked_langs:
-            fr = ", ".join(f"« {lang} » sur {n} page(s)"
-                           for lang, n in self.unchecked_langs.most_common())
-            en = ", ".join(f"'{lang}' on {n} page(s)"
-                           for lang, n in self.unchecked_langs.most_common())
-            ctx.note(Msg(f"Grammaire non vérifiée, faute de correcteur, pour la langue {fr}.",
-                         f"Grammar not checked, no engine, for the language {en}."))
 
     def check(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
         service = ctx.service("grammar", lambda: self._open(ctx))
@@ -147,12 +150,10 @@ class Grammar(PageRule):
             yield self._fallback(page.url, result, engines)
         for engine in set(e for e in result.engine_of if e):
             self.pages_by_engine[engine] += 1
-        for lang in result.unchecked:
-            self.unchecked_langs[lang] += 1
-        for lang, count in sorted(result.unchecked.items()):
+        for lang in sorted(result.unchecked):
             skipped = [t for t, tl, e in zip(texts, langs, result.engine_of, strict=True)
                        if tl == lang and e is None]
-            yield self._no_engine(page.url, lang, count, result, skipped)
+            yield self._no_engine(page.url, lang, result, skipped)
         if not engines:
             yield Score(page.url, None)  # not scored: nothing was checked
             return
@@ -222,13 +223,14 @@ class Grammar(PageRule):
 
     def _fallback(self, url: str, result: PageCheck, engines: list[str]) -> Outcome:
         failed = _engines(list(result.fallbacks))
-        return self.finding(url, "engine-fallback", Msg(
-            f"{failed.fr} indisponible : grammaire vérifiée avec {_engines(engines).fr} "
-            "à la place.",
-            f"{failed.en} unavailable: grammar checked with {_engines(engines).en} instead."),
-            evidence="\n".join(f"{name}: {why}" for name, why in result.fallbacks.items()))
+        return Limit("engine-fallback:" + "+".join(sorted(result.fallbacks)), Msg(
+            f"{failed.fr} indisponible sur {{pages}} : grammaire vérifiée avec "
+            f"{_engines(engines).fr} à la place.",
+            f"{failed.en} unavailable on {{pages}}: grammar checked with "
+            f"{_engines(engines).en} instead."), url,
+            detail="\n".join(f"{name}: {why}" for name, why in result.fallbacks.items()))
 
-    def _no_engine(self, url: str, lang: str, count: int, result: PageCheck,
+    def _no_engine(self, url: str, lang: str, result: PageCheck,
                    skipped: list[str]) -> Outcome:
         if result.fallbacks:
             hint = Msg("Le correcteur prévu a échoué : voir le détail.",
@@ -241,10 +243,11 @@ class Grammar(PageRule):
         else:
             hint = Msg("Indiquez un serveur LanguageTool (languagetool.server_url).",
                        "Set a LanguageTool server (languagetool.server_url).")
-        return self.finding(url, "no-engine", Msg(
-            f"{count} paragraphe(s) en « {lang} » non vérifié(s) : aucun correcteur "
-            f"grammatical pour « {lang} ». {hint.fr}",
-            f"{count} paragraph(s) in '{lang}' not checked: no grammar engine for "
-            f"'{lang}'. {hint.en}"),
-            evidence="\n".join([f"{name}: {why}" for name, why in result.fallbacks.items()]
-                               + [f"« {_excerpt(t)} »" for t in skipped[:2]]))
+        where = in_language(lang)
+        return Limit(f"no-engine:{lang}", Msg(
+            f"Grammaire non vérifiée sur {{pages}} (paragraphes {where.fr}) : aucun "
+            f"correcteur grammatical pour cette langue. {hint.fr}",
+            f"Grammar not checked on {{pages}} (paragraphs {where.en}): no grammar checker "
+            f"for that language. {hint.en}"), url,
+            detail="\n".join([f"{name}: {why}" for name, why in result.fallbacks.items()]
+                              + [f"« {_excerpt(t)} »" for t in skipped[:2]]))

@@ -1,12 +1,37 @@
 from __future__ import annotations
 
 import math
+import re
+from array import array
 from collections.abc import Iterator
+from urllib.parse import unquote, urlsplit
 
 from audit.context import Context
 from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
-from audit.text.keywords import find_phrase, keyword_service
+from audit.text.content import prose_blocks
+from audit.text.keywords import STOP_TERMS, find_phrase, keyword_service
+from audit.text.tokens import terms, words
 from spiders.items import PageItem
+
+# Listing pages by their address: tags, categories, archives, authors, pagination.
+LISTING_PATH = re.compile(
+    r"/(?:tags?|categor(?:y|ies)|cat[ée]gories?|archives?|authors?|auteurs?|[ée]tiquettes?)"
+    r"(?:/|$)|/page/\d+/?$", re.IGNORECASE)
+LISTING_QUERY = re.compile(r"(?:^|&)(?:page|paged)=\d+", re.IGNORECASE)
+TITLE_SEPARATORS = re.compile(r"\s[|–—-]\s|\s:\s")
+MIN_TITLE_LINKS = 4  # links with a title-like anchor (3 words or more) on a listing page
+LISTING_ANCHOR_SHARE = 0.4  # of the prose words, in such anchors
+MAX_ANCHORS_KEPT = 32
+
+
+def listing_address(url: str) -> bool:
+    """/tag/…, /category/…, /categorie/…, /archives/…, /author/…, /page/2, ?page=2."""
+    parts = urlsplit(url)
+    return bool(LISTING_PATH.search(unquote(parts.path)) or LISTING_QUERY.search(parts.query))
+
+
+def _key(ts: list[str] | tuple[str, ...]) -> int:
+    return hash(tuple(ts))
 
 
 class KeywordCannibalization(SiteRule):
@@ -26,8 +51,18 @@ class KeywordCannibalization(SiteRule):
     A page's target is its configured keyword, or else its detected focus when the page
     also puts that phrase in its title or h1. Pages sharing a configured keyword give a
     warning; pages sharing only a detected topic a notice. One finding per group, on the
-    page that looks strongest (inlinks, keyword in title and h1, length), the others in
-    *related*. Every page of a warning group scores 50.
+    page that looks strongest (pages linking to it, keyword in title and h1, length),
+    named in the message, the others in *related*. Every page of a warning group scores
+    50.
+
+    **Listing pages are not competitors.** A tag, category, archive, author or pagination
+    page (``/tag/``, ``/tags/``, ``/category/``, ``/categories/``, ``/categorie/``,
+    ``/archives/``, ``/author/``, ``/page/2``, ``?page=2``), a page whose prose is mostly
+    links with title-like anchors (at least 4 of 3 words or more, 40 % of its words), and
+    a page that links to another page of the group with that page's title as anchor while
+    having less than half its words (a tag page and its one article) list the articles
+    that compete: they are left out of the group, so a listing page is never paired with
+    an article, never named the strongest, never the page to merge into.
     """
 
     id = "keyword-cannibalization"
@@ -47,10 +82,48 @@ class KeywordCannibalization(SiteRule):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.urls: list[str] = []
+        self.listing: set[str] = set()  # listing pages, by address or by shape
+        # Per page: hashes of the terms of its title, title head (before " | ") and h1 ...
+        self.titles: dict[str, tuple[int, ...]] = {}
+        # ... and of its title-like link anchors sharing a word with its title (few a page).
+        self.anchors: dict[str, array[int]] = {}
 
     def collect(self, page: PageItem, ctx: Context) -> None:
         keyword_service(ctx).add(page)
         self.urls.append(page.url)
+        title = page.title or ""
+        head = TITLE_SEPARATORS.split(title, maxsplit=1)[0]
+        self.titles[page.url] = tuple({_key(terms(t)) for t in (title, head, *page.h(1))
+                                       if t.strip()})
+        own = {t for t in terms(title) + [t for h in page.h(1) for t in terms(h)]
+               if t not in STOP_TERMS and len(t) >= 3}
+        titled = anchor_words = 0
+        kept = array("q")
+        for link in page.links:
+            if not link.internal or link.hidden or link.url == page.url:
+                continue
+            ts = terms(link.text)
+            if len(ts) < 3:
+                continue  # « Accueil », « Lire la suite »: not a title
+            titled += 1
+            anchor_words += len(ts)
+            if own & set(ts) and len(kept) < MAX_ANCHORS_KEPT:
+                kept.append(_key(ts))
+        if kept:
+            self.anchors[page.url] = kept
+        prose_words = sum(len(words(text)) for _, text in prose_blocks(page))
+        if listing_address(page.url) or (
+                titled >= MIN_TITLE_LINKS
+                and anchor_words >= LISTING_ANCHOR_SHARE * max(prose_words, 1)):
+            self.listing.add(page.url)
+
+    def _lists(self, a: str, b: str, words_of: dict[str, int]) -> bool:
+        """Page ``a`` links to ``b`` with ``b``'s title as anchor and is much shorter: ``a``
+        lists ``b`` (a tag page and its one article), it does not compete with it."""
+        kept = self.anchors.get(a)
+        if not kept or words_of[a] >= 0.5 * words_of[b]:
+            return False
+        return any(k in kept for k in self.titles.get(b, ()))
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
         svc = keyword_service(ctx)
@@ -60,7 +133,14 @@ class KeywordCannibalization(SiteRule):
             if target is not None:
                 phrase, label, configured = target
                 groups.setdefault(phrase, []).append((url, label, configured))
-        for phrase, members in groups.items():
+        for phrase, all_members in groups.items():
+            if len(all_members) < 2:
+                continue
+            urls = [u for u, _, _ in all_members]
+            words_of = {u: svc.facts[u].words for u in urls}
+            listing = {u for u in urls if u in self.listing or any(
+                self._lists(u, other, words_of) for other in urls if other != u)}
+            members = [m for m in all_members if m[0] not in listing]
             if len(members) < 2:
                 continue
             configured = sum(1 for _, _, c in members if c)
@@ -76,13 +156,22 @@ class KeywordCannibalization(SiteRule):
             ranked = sorted((u for u, _, _ in members), key=lambda u: (-strength(u), u))
             strongest, others = ranked[0], ranked[1:]
             label = next(lbl for u, lbl, c in members if c) if configured else members[0][1]
+            links = svc.inlinks[strongest]
+            fr_links = "aucune page n’y renvoie" if not links else \
+                "une page y renvoie" if links == 1 else f"{links} pages y renvoient"
+            en_links = "no page links to it" if not links else \
+                "one page links to it" if links == 1 else f"{links} pages link to it"
             yield self.finding(strongest, code, Msg(
-                "{n} pages visent « {k} » ; la plus forte semble être celle-ci. "
-                "Différenciez les autres ou fusionnez-les.",
-                "{n} pages target '{k}'; this one looks strongest. "
-                "Give the others another focus, or merge them.").format(
-                    n=len(members), k=label), evidence="\n".join(ranked), related=others)
+                "{n} pages visent « {k} » ; la plus forte est {u} ({lf}). Donnez un autre "
+                "mot-clé aux autres, ou fusionnez-les dans celle-ci (redirection 301).",
+                "{n} pages target '{k}'; the strongest is {u} ({le}). Give the others "
+                "another keyword, or merge them into this one (301 redirect).").format(
+                    n=len(members), k=label, u=strongest, lf=fr_links, le=en_links),
+                evidence="\n".join(ranked), related=others)
             if code == "same-keyword":
                 for url in ranked:
                     yield Score(url, 50.0)
         self.urls.clear()
+        self.listing.clear()
+        self.titles.clear()
+        self.anchors.clear()

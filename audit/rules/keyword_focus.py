@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from audit.context import Context
 from audit.rule import Code, Msg, Outcome, PageData, Score, Severity, SiteRule
-from audit.text.content import content_blocks
+from audit.text.content import prose_blocks
 from audit.text.keywords import count_phrase, find_phrase, keyword_service
 from audit.text.tokens import terms
 from audit.typedyaml import at_least, checked
@@ -37,9 +37,13 @@ class KeywordFocus(SiteRule):
     elisions (l’, d’, qu’ with ' or ’) and plurals. Score for a configured keyword:
     title 30 (20 if late in the title), h1 20, description 10, URL 10, first 100 words 10,
     density (occurrences per 100 content words) in the band 20; keyword stuffing (above the
-    band and at least 5 occurrences) caps the page at 30. Pages without a
-    configured keyword get a detected focus (TF-IDF against the rest of the site) in the
-    Pages sheet and a notice when two topics compete; they are not scored.
+    band and at least 5 occurrences) caps the page at 30. Density and the first 100 words
+    read prose only: ``<pre>`` listings and inline ``<code>``, ``<kbd>``… are not text.
+    Pages without a configured keyword get a detected focus (TF-IDF against the rest of
+    the site) in the Pages sheet and a notice when two topics compete; they are not
+    scored. Detected phrases are shown as the page writes them (« équipe », never the
+    matching term « equipe »), and what is not a word (hex colours, hashes, tokens glued
+    to digits, file names) is never a candidate.
     """
 
     id = "keyword-focus"
@@ -108,8 +112,9 @@ class KeywordFocus(SiteRule):
         for ch in "/-_.":
             path = path.replace(ch, " ")
         found["url"] = find_phrase(phrase, terms(path)) >= 0
-        body = [b.text for b in content_blocks(page)]
-        prose = [b.text for b in content_blocks(page) if not b.tag.startswith("h")]
+        blocks = prose_blocks(page)  # code (<pre> listings, inline <code>) is not text
+        body = [text for _, text in blocks]
+        prose = [text for b, text in blocks if not b.tag.startswith("h")]
         intro_terms = [t for text in prose for t in terms(text)][: o.intro_words]
         found["intro"] = find_phrase(phrase, intro_terms) >= 0
         body_terms = [t for text in body for t in terms(text)]

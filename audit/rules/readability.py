@@ -4,8 +4,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from audit.context import Context
-from audit.rule import Code, Msg, Outcome, PageData, PageRule, Score, Severity
-from audit.text.content import content_blocks
+from audit.rule import Code, Limit, Msg, Outcome, PageData, PageRule, Score, Severity
+from audit.text.content import prose_blocks
+from audit.text.lang_names import in_language
 from audit.text.readability import measure
 from audit.text.tokens import block_text
 from audit.typedyaml import at_least, checked
@@ -28,10 +29,13 @@ class Readability(PageRule):
     son classement. Puis nous corrigeons. » (ease ≈ 80, easy).
 
     French pages use Kandel & Moles' French Flesch formula, English pages Flesch's
-    (textstat's constants); the text is the page's content blocks (not navigation,
-    header, footer), each block ending a sentence. Pages under ``min_words`` words
-    are not scored. Score: 100 at ``target`` ease or above, falling linearly to 0 at
-    ``floor``.
+    (textstat's constants); the text is the prose of the page's content blocks (not
+    navigation, header, footer; not code: ``<pre>`` listings and inline ``<code>``,
+    ``<kbd>``… are left out), each block ending a sentence. Pages under ``min_words``
+    words of prose are not scored — a tutorial that is mostly listings gets no score
+    rather than a bad one. A language without a formula is a limit of the audit (one
+    line in the Summary's notes with the number of pages), never a finding. Score: 100
+    at ``target`` ease or above, falling linearly to 0 at ``floor``.
     """
 
     id = "readability"
@@ -47,8 +51,6 @@ class Readability(PageRule):
         "difficult": Code(Severity.WARNING, Msg("Texte difficile à lire", "Text hard to read")),
         "long-sentences": Code(Severity.NOTICE, Msg("Phrases trop longues",
                                                     "Sentences too long")),
-        "no-formula": Code(Severity.NOTICE, Msg("Lisibilité non mesurée (langue)",
-                                                "Readability not measured (language)")),
     }
     columns = {
         "readability": Msg("Lisibilité (Flesch)", "Readability (Flesch)"),
@@ -65,14 +67,17 @@ class Readability(PageRule):
         max_words_per_sentence: float = checked(at_least(5), default=25.0)
 
     def check(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
-        text = block_text([b.text for b in content_blocks(page)])
+        text = block_text([prose for _, prose in prose_blocks(page)])
         lang = ctx.page_language(page)
         r = measure(text, lang)
         if r is None:
-            yield self.finding(page.url, "no-formula", Msg(
-                "Pas de formule de lisibilité pour la langue « {l} » : page non notée.",
-                "No readability formula for the language '{l}': page not scored.").format(
-                    l=lang))
+            if text:
+                where = in_language(lang)
+                yield Limit(f"no-formula:{lang}", Msg(
+                    f"Lisibilité non mesurée sur {{pages}} (pages {where.fr}) : pas de "
+                    "formule de lisibilité pour cette langue.",
+                    f"Readability not measured on {{pages}} (pages {where.en}): no "
+                    "readability formula for that language."), page.url)
             yield Score(page.url, None)
             return
         if r.words < self.options.min_words:

@@ -140,11 +140,17 @@ class SocialActivity(SiteRule):
                 active += 1
         known = len(scores)
         if known and active < social.min_networks:
+            fr_active = "aucun réseau actif" if active == 0 else \
+                "un seul réseau actif" if active == 1 else f"{active} réseaux actifs"
+            en_active = "no active network" if active == 0 else \
+                "a single active network" if active == 1 else f"{active} active networks"
+            fr_known = f"sur {known} mesuré" + ("s" if known > 1 else "")
+            en_known = f"of {known} measured"
             yield self.finding(home, "too-few-active", Msg(
-                "{a} réseau(x) actif(s) sur {k} mesuré(s) : au moins {m} réseaux avec des posts "
-                "réguliers sont conseillés.",
-                "{a} active network(s) of {k} measured: at least {m} networks with regular "
-                "posts are advised.").format(a=active, k=known, m=social.min_networks))
+                f"{fr_active[0].upper()}{fr_active[1:]} ({fr_known}) : au moins "
+                f"{social.min_networks} réseaux avec des posts réguliers sont conseillés.",
+                f"{en_active[0].upper()}{en_active[1:]} ({en_known}): at least "
+                f"{social.min_networks} networks with regular posts are advised."))
         yield Score(None, sum(scores) / known if known else None)
 
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from audit.context import Context
-from audit.networks import Profile, profile_of
+from audit.networks import Profile, network_name, profile_of
 from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule, TableRow
 from spiders.items import PageItem
 
@@ -112,12 +112,17 @@ class SocialProfiles(SiteRule):
         score = 100.0
         if len(networks) < social.min_networks:
             score = 100.0 * len(networks) / social.min_networks
-            listed = ", ".join(sorted(networks)) or "—"
+            n = len(networks)
+            listed = f" ({', '.join(network_name(x) for x in sorted(networks))})" if n else ""
+            on = Msg("Aucune présence sur les réseaux sociaux", "Present on no social network") \
+                if n == 0 else Msg("Présence sur un seul réseau social",
+                                   "Present on a single social network") if n == 1 \
+                else Msg(f"Présence sur {n} réseaux sociaux", f"Present on {n} social networks")
             yield self.finding(home, "too-few-networks", Msg(
-                "Présence sur {n} réseau(x) social(aux) ({l}) : au moins {m} conseillés, avec "
-                "des publications régulières.",
-                "Present on {n} social network(s) ({l}): at least {m} advised, with regular "
-                "posts.").format(n=len(networks), l=listed, m=social.min_networks))
+                f"{on.fr}{listed} : au moins {social.min_networks} conseillés, avec des "
+                "publications régulières.",
+                f"{on.en}{listed}: at least {social.min_networks} advised, with regular "
+                "posts."))
         yield Score(None, max(0.0, score - penalty))
         self.found.clear()
 

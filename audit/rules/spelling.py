@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from audit.context import Context
 from audit.numbering import Numbering
-from audit.rule import Code, Msg, Outcome, PageData, Score, Severity, SiteRule
+from audit.rule import Code, Limit, Msg, Outcome, PageData, Score, Severity, SiteRule
 from audit.text.content import BOILERPLATE_REGIONS, prose
 from audit.text.keywords import keyword_service
+from audit.text.lang_names import in_language
 from audit.text.spelling import SpellChecker, SpellingResult, WordHit, debian_package, word_key
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
@@ -62,8 +63,10 @@ class Spelling(SiteRule):
     per 100 words → 75, 2 → 50, 4 or more → 0. The rate is taken over at least
     ``min_words`` (100) words, so on a short page each error costs at most 25 points;
     a page without a word to check is not scored. A page whose language has no
-    dictionary is not checked and not scored: a notice names the missing dictionary
-    and its Debian package. The Summary notes which dictionaries ran.
+    dictionary is not checked and not scored; that, and paragraphs in such a language,
+    are limits of the audit, not faults of the site: one line in the Summary's notes
+    names the missing dictionary, its Debian package and the number of pages concerned
+    (never a finding). The Summary notes which dictionaries ran.
     """
 
     id = "spelling"
@@ -85,8 +88,6 @@ class Spelling(SiteRule):
             "Site vocabulary unknown to the dictionary (to confirm)")),
         "foreign-words": Code(Severity.NOTICE, Msg("Mots d’une autre langue",
                                                    "Words from another language")),
-        "no-dictionary": Code(Severity.NOTICE, Msg("Dictionnaire orthographique absent",
-                                                   "Spelling dictionary missing")),
     }
     columns = {"spelling_errors": Msg("Fautes d’orthographe", "Spelling mistakes")}
 
@@ -116,7 +117,7 @@ class Spelling(SiteRule):
         self._home = self._home or page.url
         lang = ctx.page_language(page)
         if not checker.available(lang):
-            yield self._no_dictionary(page.url, lang, checker.problems.get(lang, ""))
+            yield _no_dictionary(page.url, lang, checker.problems.get(lang, ""))
             yield Score(page.url, None)  # a missing dictionary says nothing of the page
             return
         result = checker.check(self._paragraphs(page), lang, self.options.per_paragraph)
@@ -165,7 +166,7 @@ class Spelling(SiteRule):
                     "spelling.ignore_words.",
                     "{n} word(s) unknown to the dictionary, always capitalised (proper nouns, "
                     "brands?): {list}. If they are right, add them to spelling.ignore_words."
-                ).format(n=len(names), list=self._listing(names)),
+                ).format(n=len(merged(names)), list=self._listing(names)),
                     evidence=self._evidence(names, r.lang, None, ctx))
             yield PageData(r.url, "spelling_errors", errors)
             yield Score(r.url, spelling_score(errors, r.words, self.options.penalty,
@@ -220,31 +221,20 @@ class Spelling(SiteRule):
             yield text
 
     def _unchecked(self, url: str, result: SpellingResult) -> Iterator[Outcome]:
-        for lang, paragraphs in sorted(result.unchecked.items()):
-            yield self.finding(url, "no-dictionary", Msg(
-                "{n} paragraphe(s) en « {lang} » non vérifié(s) : pas de dictionnaire "
-                "Hunspell pour cette langue (paquet Debian {pkg}).",
-                "{n} paragraph(s) in '{lang}' not checked: no Hunspell dictionary for "
-                "that language (Debian package {pkg}).").format(
-                    n=paragraphs, lang=lang, pkg=debian_package(lang)))
+        for lang in sorted(result.unchecked):
+            yield _no_dictionary(url, lang, "")
 
     def _foreign(self, url: str, result: SpellingResult, ctx: Context) -> Outcome:
         return self.finding(url, "foreign-words", Msg(
             "{n} mot(s) d’une autre langue que celle du paragraphe (anglicismes…) : "
             "{list}.",
             "{n} word(s) from another language than the paragraph's (anglicisms…): "
-            "{list}.").format(n=len(result.foreign), list=self._listing(result.foreign)),
+            "{list}.").format(n=len(merged(result.foreign)),
+                              list=self._listing(result.foreign)),
             evidence=self._evidence(result.foreign, result.lang, None, ctx))
 
-    def _no_dictionary(self, url: str, lang: str, why: str) -> Outcome:
-        return self.finding(url, "no-dictionary", Msg(
-            "Orthographe non vérifiée : pas de dictionnaire Hunspell pour la langue "
-            "« {lang} » (paquet Debian {pkg}, ou un dossier spelling.dictionaries).",
-            "Spelling not checked: no Hunspell dictionary for the language '{lang}' "
-            "(Debian package {pkg}, or a spelling.dictionaries folder).").format(
-                lang=lang, pkg=debian_package(lang)), evidence=why)
-
     def _listing(self, hits: list[WordHit]) -> str:
+        hits = merged(hits)
         shown = hits[: self.options.max_listed]
         text = ", ".join(h.word + (f" (×{h.count})" if h.count > 1 else "") for h in shown)
         return text + (f", … (+{len(hits) - len(shown)})" if len(hits) > len(shown) else "")
@@ -255,7 +245,7 @@ class Spelling(SiteRule):
         and Hunspell's suggestions when the client asked for them."""
         cfg = ctx.config.spelling
         lines = []
-        for h in hits[: self.options.max_listed]:
+        for h in merged(hits)[: self.options.max_listed]:
             line = h.word + (f" [{h.lang}]" if h.lang != page_lang else "")
             line += f" — « {h.context} »"
             if checker is not None and cfg.suggestions and cfg.max_suggestions:
@@ -267,16 +257,37 @@ class Spelling(SiteRule):
 
 
 def _note_engine(checker: SpellChecker, ctx: Context) -> None:
-    """One line on the Summary: the dictionaries that ran, and the ones missing."""
+    """One line on the Summary: the dictionaries that ran (the ones missing are limits,
+    counted per page by the runner)."""
     if checker.dictionaries:
         ctx.note(Msg("Orthographe vérifiée avec {engine}.",
                      "Spelling checked with {engine}.").format(engine=checker.describe()))
-    missing = sorted(lang for lang in checker.problems if lang not in checker.dictionaries)
-    if missing:
-        listing = ", ".join(f"{lang} ({debian_package(lang)})" for lang in missing)
-        ctx.note(Msg("Orthographe non vérifiée, faute de dictionnaire Hunspell, pour : {l}.",
-                     "Spelling not checked, for want of a Hunspell dictionary, in: {l}."
-                     ).format(l=listing))
+
+
+def merged(hits: list[WordHit]) -> list[WordHit]:
+    """One entry per word as people read it: the checker counts a word apart per dictionary
+    (« utilitR » in a French and in an English paragraph), which listed it twice
+    (« utilitR (×6), utilitR (×3) »). Case variants merge too; the first spelling, language
+    and context are kept, the counts summed, the most frequent first."""
+    out: dict[str, WordHit] = {}
+    for h in hits:
+        key = h.word.lower()
+        first = out.get(key)
+        out[key] = h if first is None else WordHit(first.word, first.lang,
+                                                   first.count + h.count, first.context)
+    return sorted(out.values(), key=lambda h: -h.count)
+
+
+def _no_dictionary(url: str, lang: str, why: str) -> Limit:
+    """Text in a language without a Hunspell dictionary: a limit of the audit."""
+    where, pkg = in_language(lang), debian_package(lang)
+    return Limit(f"no-dictionary:{lang}", Msg(
+        f"Orthographe non vérifiée sur {{pages}} (texte {where.fr}) : pas de dictionnaire "
+        f"Hunspell pour cette langue (paquet Debian {pkg}, ou un dossier "
+        "spelling.dictionaries).",
+        f"Spelling not checked on {{pages}} (text {where.en}): no Hunspell dictionary for "
+        f"that language (Debian package {pkg}, or a spelling.dictionaries folder)."),
+        url, detail=why)
 
 
 @dataclass(slots=True)

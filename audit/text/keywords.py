@@ -18,6 +18,7 @@ import csv
 import fnmatch
 import heapq
 import math
+import re
 import sys
 from array import array
 from collections import Counter
@@ -155,33 +156,77 @@ def read_keywords_csv(path: Path) -> list[tuple[str, str]]:
 # Detection
 # ---------------------------------------------------------------------------
 
+# A run of text between spaces: words, or code, hashes, colours, file names glued together.
+_CHUNK = re.compile(r"\S+")
+_EDGE_PUNCT = "«»“”\"'‘’()[]{}<>.,;:!?…*"
+_CODE_MARKS = re.compile(r"[\d_@\\=<>{}()\[\];:#|^~$]|\.[^\W\d_]")
+_TRIPLE = re.compile(r"(.)\1\1")  # « fffe »: no French or English word
+# Hex digits without a digit among them (colours, hashes cut at their digits): « ebbec ».
+_HEX_LETTERS = re.compile(r"[a-f]{4,}")
+_HEX_WORDS = frozenset({  # French and English words written with a to f only
+    "face", "fade", "efface", "cafe", "facade", "decade", "beef", "bead", "dead", "deed",
+    "feed", "faced", "faded", "added", "accede", "deaf", "babe", "abbe", "ebbed", "bade",
+    "cede", "ceded", "dab", "dabbed", "ace", "aced", "acca"})
+
+
+def _not_a_word(word: str) -> bool:
+    low = word.lower()
+    return bool(_TRIPLE.search(low)) or (
+        _HEX_LETTERS.fullmatch(low) is not None and low not in _HEX_WORDS)
+
+
+def word_runs(text: str) -> Iterator[list[str]]:
+    """The text's words in runs a keyword may span, code left out: a chunk holding digits,
+    ``_``, ``#``, ``=``, brackets, a dot before a letter… (« #fffe0ebbec », « web2mrkt »,
+    « index.html », « fill_page() ») is not a word and ends the run, as is a word with a
+    letter three times in a row or made of hex digits only (« ebbec », not « face »).
+    Single letters stay (they never start or end a keyword)."""
+    run: list[str] = []
+    for m in _CHUNK.finditer(text):
+        chunk = m.group().strip(_EDGE_PUNCT)
+        if not chunk:
+            continue
+        if _CODE_MARKS.search(chunk):
+            if run:
+                yield run
+                run = []
+            continue
+        for w in words(chunk):
+            if _not_a_word(w):
+                if run:
+                    yield run
+                    run = []
+                continue
+            run.append(w)
+    if run:
+        yield run
+
+
 def candidates(body: Iterable[str], title: str, h1: Iterable[str], h2: Iterable[str],
                max_n: int = 3) -> tuple[Counter[tuple[str, ...]], Mapping[tuple[str, ...], str]]:
     """Weighted counts of candidate phrases of 1 to ``max_n`` terms, and how each phrase
-    was first written (« réseaux sociaux » for the key ('reseau', 'social'))."""
+    is written on the page (« réseaux sociaux » for the key ('reseau', 'social'): each
+    word as it is most often written, never its matching term)."""
     counts: dict[tuple[str, ...], float] = {}
-    firsts: dict[tuple[str, ...], tuple[list[str], int]] = {}
+    runs: list[list[str]] = []
     get = counts.get
 
     def add(text: str, weight: float) -> None:
-        toks = words(text)
-        ts = [term(t) for t in toks]
-        # A phrase may hold stop words inside (« prix de vente »), not at its ends.
-        edge = [t not in STOP_TERMS and len(t) >= 3 for t in ts]
-        size = len(ts)
-        for i in range(size):
-            if not edge[i]:
-                continue
-            for n in range(1, min(max_n, size - i) + 1):
-                if not edge[i + n - 1]:
+        for toks in word_runs(text):
+            runs.append(toks)
+            ts = [term(t) for t in toks]
+            # A phrase may hold stop words inside (« prix de vente »), not at its ends.
+            edge = [t not in STOP_TERMS and len(t) >= 3 for t in ts]
+            size = len(ts)
+            for i in range(size):
+                if not edge[i]:
                     continue
-                key = (ts[i],) if n == 1 else tuple(ts[i:i + n])
-                old = get(key)
-                if old is None:
-                    firsts[key] = (toks, i)  # written out only if the phrase is kept
-                    counts[key] = weight
-                else:
-                    counts[key] = old + weight
+                for n in range(1, min(max_n, size - i) + 1):
+                    if not edge[i + n - 1]:
+                        continue
+                    key = (ts[i],) if n == 1 else tuple(ts[i:i + n])
+                    old = get(key)
+                    counts[key] = weight if old is None else old + weight
 
     add(title, TITLE_BOOST)
     for h in h1:
@@ -190,28 +235,46 @@ def candidates(body: Iterable[str], title: str, h1: Iterable[str], h2: Iterable[
         add(h, H2_BOOST)
     for block in body:
         add(block, 1.0)
-    return Counter(counts), _Surfaces(firsts)
+    return Counter(counts), _Surfaces(counts, runs)
 
 
 class _Surfaces(Mapping[tuple[str, ...], str]):
-    """Phrase → how it was first written, built on demand: a page has thousands of
-    candidate phrases and only its top few are ever shown."""
+    """Phrase → how it is written on the page, built on demand (a page has thousands of
+    candidate phrases and only its top few are ever shown): each term as the page most
+    often writes it (« équipe » for 'equipe', whether the page also says « équipes » or
+    « EQUIPE »), lower case, elisions off."""
 
-    def __init__(self, firsts: dict[tuple[str, ...], tuple[list[str], int]]):
-        self._firsts = firsts
+    def __init__(self, counts: Mapping[tuple[str, ...], float], runs: list[list[str]]):
+        self._counts = counts
+        self._runs = runs
+        self._written: dict[str, str] | None = None
+
+    def _spellings(self) -> dict[str, str]:
+        if self._written is None:
+            seen: dict[str, Counter[str]] = {}
+            for toks in self._runs:
+                for tok in toks:
+                    form = unelide(tok).lower()
+                    seen.setdefault(term(tok), Counter())[form] += 1
+            # most_common keeps first-met order among ties
+            self._written = {t: c.most_common(1)[0][0] for t, c in seen.items()}
+            self._runs = []
+        return self._written
 
     def __getitem__(self, key: tuple[str, ...]) -> str:
-        toks, i = self._firsts[key]
-        return " ".join([unelide(toks[i]), *toks[i + 1:i + len(key)]]).lower()
+        if key not in self._counts:
+            raise KeyError(key)
+        written = self._spellings()
+        return " ".join(written.get(t, t) for t in key)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._firsts
+        return key in self._counts
 
     def __iter__(self) -> Iterator[tuple[str, ...]]:
-        return iter(self._firsts)
+        return iter(self._counts)
 
     def __len__(self) -> int:
-        return len(self._firsts)
+        return len(self._counts)
 
 
 @dataclass
@@ -341,9 +404,10 @@ class KeywordService:
     def add(self, page: PageItem) -> PageFacts:
         if page.url in self.facts:
             return self.facts[page.url]
-        from audit.text.content import content_blocks
+        from audit.text.content import prose_blocks
 
-        body = [b.text for b in content_blocks(page) if not b.tag.startswith("h")]
+        # Prose only: code listings and inline code are no topic (nor « fffe ebbec »).
+        body = [text for b, text in prose_blocks(page) if not b.tag.startswith("h")]
         counts, surface = candidates(body, page.title or "", page.h(1), page.h(2))
         self.stats.add(page.url, counts, surface)
         keyword = self.map.lookup(page.url)

@@ -70,7 +70,7 @@ def test_a_check_that_could_not_run_is_a_note_and_no_score(tmp_path: Path) -> No
     book = write_workbook(report, tmp_path / "audit.xlsx")
     wb = load_workbook(book, read_only=True)
     rows = {row[0]: row for row in wb["Règles"].iter_rows(values_only=True)}
-    assert rows["duplicate-title"][6] is None  # the site score cell: empty, not 100
+    assert rows["duplicate-title"][6] == "— (non notée)"  # the site score cell: not 100
     summary = [c for row in wb["Synthèse"].iter_rows(values_only=True) for c in row if c]
     assert summary.count(limit[0]) == 1  # said once
 

@@ -8,7 +8,7 @@ failure isolation and default scores exactly as a real run does.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -63,6 +63,8 @@ class Outcome:
     site_scores: dict[str, float]
     data: dict[str, dict[str, Any]]  # url -> PageData key -> value (Msg as {"fr", "en"})
     notes: list[dict[str, str]]  # the run's notes for the Summary (check.json), {"fr", "en"}
+    # The audit's limits as check.json has them: rule, key, pages, message {fr, en}...
+    limits: list[dict[str, Any]] = field(default_factory=list)
 
 
 def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
@@ -126,5 +128,5 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
         else:
             scores[row["url"]] = row["scores"]
             data[row["url"]] = row.get("data", {})
-    notes = json.loads((run_dir / "check.json").read_text(encoding="utf-8"))["notes"]
-    return Outcome(findings, scores, site, data, notes)
+    check = json.loads((run_dir / "check.json").read_text(encoding="utf-8"))
+    return Outcome(findings, scores, site, data, check["notes"], check.get("limits", []))

@@ -24,6 +24,8 @@ A case file::
         site_score: 50                   # optional: the score of a site-level rule (null: none)
         notes: ["site.aliases"]          # optional: words of the Summary's notes (English),
                                          # each in one note; [] for no note at all
+        limits: [{key: no-engine:en, pages: 1}]  # optional: the audit's limits (check.json),
+                                         # never findings; [] when there must be none
 """
 
 from __future__ import annotations
@@ -95,6 +97,12 @@ def test_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
     assert got == _expected(case), [f.message.en for f in outcome.findings]
     for f in outcome.findings:
         assert f.message.fr and f.message.en and f.message.fr != f.message.en
+    if "limits" in case:
+        assert sorted((lim["key"], lim["pages"]) for lim in outcome.limits) == sorted(
+            (lim["key"], lim["pages"]) for lim in case["limits"]), outcome.limits
+    for lim in outcome.limits:
+        fr, en = lim["message"]["fr"], lim["message"]["en"]
+        assert fr and en and fr != en and "{pages}" not in fr + en
     if case.get("site_score", ...) is None:
         assert rule_id not in outcome.site_scores, outcome.site_scores
     elif "site_score" in case:

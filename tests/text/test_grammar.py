@@ -334,11 +334,11 @@ def test_a_failing_server_falls_back_to_grammalecte(tmp_path: Path, failure: str
             out = run_rule("grammar", [make_page({"html": FRENCH})], tmp_path,
                            config=lt_config(lt.url, timeout=1))
     codes = sorted(f.code for f in out.findings)
-    assert codes == ["engine-fallback", "grammar-error"]
-    fallback = next(f for f in out.findings if f.code == "engine-fallback")
-    assert fallback.message.en == ("LanguageTool (server) unavailable: grammar checked with "
-                                   "Grammalecte instead.")
-    assert fallback.evidence.startswith("LanguageTool (server): ")
+    assert codes == ["grammar-error"]  # the fallback is the audit's limit, not the site's fault
+    [fallback] = out.limits
+    assert fallback["message"]["en"] == ("LanguageTool (server) unavailable on 1 page: grammar "
+                                         "checked with Grammalecte instead.")
+    assert fallback["detail"].startswith("LanguageTool (server): ")
     error = next(f for f in out.findings if f.code == "grammar-error")
     assert "eleu_élisions_manquantes" in error.evidence  # Grammalecte's rule
     assert out.data[SITE]["grammar_engine"] == "Grammalecte"
@@ -352,16 +352,20 @@ def test_a_failed_server_is_not_asked_again_but_every_page_says_so(tmp_path: Pat
         out = run_rule("grammar", pages, tmp_path, config=lt_config(lt.url))
     assert lt.paths == ["/v2/languages"]  # one failed request for the whole run
     assert sorted((f.url.rsplit("/", 1)[-1], f.code) for f in out.findings) == [
-        ("a.html", "engine-fallback"), ("a.html", "grammar-error"),
-        ("b.html", "engine-fallback"), ("b.html", "grammar-error")]
+        ("a.html", "grammar-error"), ("b.html", "grammar-error")]
+    assert [(lim["key"], lim["pages"]) for lim in out.limits] == [
+        ("engine-fallback:LanguageTool (server)", 2)]  # once for the run, both pages counted
+    assert "sur 2 pages" in out.limits[0]["message"]["fr"]
 
 
 def test_an_english_page_without_languagetool_is_not_checked(tmp_path: Path) -> None:
     out = run_rule("grammar", [make_page({"html": ENGLISH})], tmp_path,
                    config=lt_config(closed_port_url()))
-    assert [f.code for f in out.findings] == ["no-engine"]
-    assert "no grammar engine for 'en'" in out.findings[0].message.en
-    reason, paragraph = out.findings[0].evidence.split("\n")
+    assert out.findings == []  # a limit of the audit, never a finding against the site
+    [limit] = out.limits
+    assert limit["message"]["fr"].startswith(
+        "Grammaire non vérifiée sur 1 page (paragraphes en anglais) : aucun correcteur")
+    reason, paragraph = limit["detail"].split("\n")
     assert reason.startswith("LanguageTool (server): ")
     assert paragraph == "« This are the three steps of our audit. We read every page of the site "\
         "and check… »"

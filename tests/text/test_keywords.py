@@ -79,3 +79,23 @@ def test_detection_prefers_the_page_topic_over_site_wide_words() -> None:
     assert stats.focus("ads").label == "google ads"
     assert stats.focus("smo").label == "réseaux sociaux"
     assert stats.focus("seo").clear
+
+
+def test_phrases_are_shown_as_most_often_written_never_as_terms() -> None:
+    _, surface = candidates(
+        ["Notre équipe accompagne vos équipes. L’équipe lyonnaise répond vite : une équipe "
+         "soudée, des équipes formées."], "EQUIPE - Agence Clairvoyance", ["Equipe"], [])
+    assert surface[("equipe",)] == "équipe"  # not the term, not the menu's EQUIPE
+    assert surface[("equipe", "lyonnaise")] == "équipe lyonnaise"
+
+
+def test_code_hashes_and_colours_are_never_candidates() -> None:
+    counts, _ = candidates(
+        ["Couleurs du thème : #fffe0ebbec, #ebbec0 et fffe-ebbec-12ab ; fichier index.html, "
+         "fonction fill_page() et offre web2mrkt. Le thème reste lisible : face à un thème "
+         "sombre, la façade claire aide."], "Thème du site", [], [])
+    words_seen = {t for key in counts for t in key}
+    assert not words_seen & {"fffe", "ebbec", "fffeebbec", "index", "html", "fill", "page",
+                             "web", "mrkt", "ab"}
+    assert {"theme", "face", "facade", "couleur"} <= words_seen
+    assert ("couleur", "du", "theme") in counts  # words around the code still make phrases

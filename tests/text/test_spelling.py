@@ -11,7 +11,7 @@ import pytest
 
 from audit.config import SpellingConfig, loads
 from audit.context import Context
-from audit.rule import Finding, Score
+from audit.rule import Finding, Limit, Score
 from audit.rules.spelling import Spelling, spelling_score
 from audit.text.spelling import (
     SYSTEM_DIRS,
@@ -205,16 +205,18 @@ def _outcomes(page: PageItem, ctx: Context) -> list:
     return [*rule.collect(page, ctx), *rule.finish(ctx)]
 
 
-def test_no_dictionary_gives_one_notice_and_no_score() -> None:
+def test_no_dictionary_gives_a_limit_and_no_score() -> None:
     checker = SpellChecker(system_dirs=False)
     assert not checker.available("fr")
     assert checker.check(["Une phrase en français."], "fr").unchecked == {"fr": 1}
     page = _page("de", "Suchmaschinenoptimierung für kleine Unternehmen",
                  "Wir helfen Ihnen, in den Suchergebnissen besser gefunden zu werden.")
     outcomes = _outcomes(page, _ctx(SpellChecker()))
-    findings = [o for o in outcomes if isinstance(o, Finding)]
-    assert [f.code for f in findings] == ["no-dictionary"]
-    assert "hunspell-de-de" in findings[0].message.fr and "'de'" in findings[0].message.en
+    assert [o for o in outcomes if isinstance(o, Finding)] == []
+    [limit] = [o for o in outcomes if isinstance(o, Limit)]
+    assert limit.key == "no-dictionary:de" and limit.url == SITE
+    assert "hunspell-de-de" in limit.message.fr and "(texte en allemand)" in limit.message.fr
+    assert "(text in German)" in limit.message.en
     assert [o for o in outcomes if isinstance(o, Score)] == [Score(SITE, None)]
 
 
@@ -228,9 +230,9 @@ def test_a_paragraph_without_dictionary_is_skipped_and_named(tmp_path: Path) -> 
                  "There has been a lot of discussion recently on the topic of community "
                  "management and of its place in the organization.")
     outcomes = _outcomes(page, _ctx(checker))
-    findings = [o for o in outcomes if isinstance(o, Finding)]
-    assert [f.code for f in findings] == ["no-dictionary"]
-    assert "hunspell-en-us" in findings[0].message.en and "1 paragraph" in findings[0].message.en
+    assert [o for o in outcomes if isinstance(o, Finding)] == []
+    [limit] = [o for o in outcomes if isinstance(o, Limit)]
+    assert limit.key == "no-dictionary:en" and "hunspell-en-us" in limit.message.en
     assert [o.value for o in outcomes if isinstance(o, Score)] == [100.0]
     assert checker.describe() == "Hunspell fr_FR"
 
