@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench clean python-check system-deps
+.PHONY: demo test lint bench precision clean python-check system-deps
 
 # Debian packages of the offline checkers: Hunspell dictionaries (spelling; the
 # "comprehensive" French variant accepts both classical and 1990 reformed spellings),
@@ -64,6 +64,10 @@ bench: $(VENV)/.installed system-deps
 	$(BIN)/python -m tests.bench.bench_duplicates
 	$(BIN)/python -m tests.bench.bench_audit --pages 1000 --repeat 3
 	$(BIN)/python -m tests.bench.bench_report --pages 100000
+
+# Precision of the content rules on the real-site corpus (tests/realsites), into BENCHMARKS.md.
+precision: $(VENV)/.installed system-deps
+	$(BIN)/python -m tests.realsites.precision --write
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check audit spiders tests

@@ -147,3 +147,12 @@ def test_inline_code_is_recorded_apart_from_prose():
                                         ["read_csv()", "tableau"]]
     assert [prose(b) for b in blocks] == ["Lancez puis + pour arrêter le serveur.", "",
                                           "La fonction renvoie un ."]
+
+
+def test_a_short_code_fragment_is_cut_as_a_token_not_inside_words():
+    from audit.text.content import prose
+    from spiders.items import TextBlock
+
+    block = TextBlock("p", "La fonction renvoie n pièces pour chaque valeur de p entière.",
+                      code=["n", "p"])
+    assert prose(block) == "La fonction renvoie pièces pour chaque valeur de entière."

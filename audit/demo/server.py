@@ -7,6 +7,7 @@ plain static server lacks and an audit needs to show:
   redirect; any other status serves the file TO with that status (a 500 page).
 - ``{{origin}}`` in any text file is replaced by the server's origin, so sitemaps,
   robots.txt and canonical tags can carry absolute URLs whatever the port.
+- A folder asked without its final slash is redirected (301) to it, as static hosts do.
 
 Files whose name starts with ``_`` or ends with ``.md`` are not served.
 
@@ -96,6 +97,11 @@ class SiteServer:
                 return found
         return self.resolve_in(root, path)
 
+    def is_folder(self, path: str) -> bool:
+        """The path names a folder of the site (served as its index.html under path/)."""
+        candidate = (self.root / unquote(path).lstrip("/")).resolve()
+        return candidate.is_relative_to(self.root) and candidate.is_dir()
+
     @staticmethod
     def resolve_in(root: Path, path: str) -> Path | None:
         rel = unquote(path).lstrip("/")
@@ -136,6 +142,15 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if route:
             path, status = route.target, route.status
+        elif not path.endswith("/") and self.site.is_folder(path):
+            # /guide → /guide/, as static hosts (GitHub Pages, Netlify, nginx) answer: one
+            # page, one address, whichever way a link is written.
+            query = urlsplit(self.path).query
+            self.send_response(301)
+            self.send_header("Location", path + "/" + (f"?{query}" if query else ""))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         bot = "googlebot" in (self.headers.get("User-Agent") or "").lower()
         file = self.site.resolve(path, bot=bot)
         if file is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spiders.items import PageItem, TextBlock
 
 BOILERPLATE_REGIONS = frozenset({"nav", "header", "footer", "aside"})
@@ -21,6 +23,23 @@ def content_blocks(page: PageItem) -> list[TextBlock]:
 CODE_BLOCK_TAGS = frozenset({"pre"})
 
 
+def code_spans(text: str, code: list[str]) -> list[tuple[int, int]]:
+    """Where the code fragments stand in ``text``, in order, each as a whole token: the
+    fragment « n » of « la variable n » is not the n of « fonction »."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for fragment in code:
+        if not fragment:
+            continue
+        pattern = re.compile(rf"(?<!\w){re.escape(fragment)}(?!\w)")
+        m = pattern.search(text, pos) or pattern.search(text)
+        if m is None:  # cleaned apart from the block (white space): nothing to cut
+            continue
+        spans.append(m.span())
+        pos = max(pos, m.end())
+    return spans
+
+
 def prose(block: TextBlock) -> str:
     """The block's text without its code: "" for a ``<pre>`` listing, the inline code
     fragments (``TextBlock.code``: ``<code>``, ``<kbd>``...) cut out of the text, each
@@ -33,15 +52,11 @@ def prose(block: TextBlock) -> str:
         return text
     out: list[str] = []
     pos = 0
-    for fragment in code:
-        at = text.find(fragment, pos)
-        if at < 0:  # cleaned apart from the block (white space): cut it wherever it is
-            at = text.find(fragment)
-            if at < 0:
-                continue
-        out.append(text[pos:at] if at >= pos else "")
-        pos = max(pos, at + len(fragment))
-        out.append(" ")
+    for start, end in sorted(code_spans(text, code)):
+        if start < pos:
+            continue
+        out += [text[pos:start], " "]
+        pos = end
     out.append(text[pos:])
     return " ".join("".join(out).split())
 

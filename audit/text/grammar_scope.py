@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from audit.text import language
+from audit.text.content import code_spans
 from audit.text.grammar_base import Issue
 
 # A token that reads as code: an inner dot, underscore, brackets, operators, camelCase.
@@ -39,12 +40,7 @@ _AGREEMENT = ("gn_", "ppas_", "conf_start_nom")
 def masked_spans(text: str, code: Sequence[str], lang: str) -> list[tuple[int, int]]:
     """Spans of ``text`` that are not prose of ``lang``: code fragments, code-like tokens,
     sentences in another language."""
-    spans: list[tuple[int, int]] = []
-    for fragment in code:
-        at = text.find(fragment)
-        while at >= 0 and fragment:
-            spans.append((at, at + len(fragment)))
-            at = text.find(fragment, at + len(fragment))
+    spans = code_spans(text, list(code))
     spans += [m.span() for m in _CODE_TOKEN.finditer(text)]
     if lang in language.STOP_WORDS:
         for m in _SENTENCE.finditer(text):

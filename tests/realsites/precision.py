@@ -6,10 +6,10 @@ with ``seo-audit run``, as a consultant would, with the client file
 ``tests/realsites/sites/<name>.yaml`` (``{{origin}}`` is the server's origin). What the
 content rules say is cut into *items* — one per finding, or one per word or error a
 finding lists (spelling, grammar) — each with a key ``rule|code|path|detail`` (the path
-decoded: /réglementations/). The hand-written key ``tests/realsites/labels/<name>.yaml``
-says of each item whether it is true (a real defect the client should fix) or false, and
-why; a label's ``match`` may use ``*`` for any text (« spelling|*|*|bivarié » labels the
-word on every page, whatever the code).
+decoded, no final slash: /réglementations). The hand-written key
+``tests/realsites/labels/<name>.yaml`` says of each item whether it is true (a real
+defect the client should fix) or false, and why; a label's ``match`` may use ``*``
+for any text (« spelling|*|*|bivarié » labels the word on every page, whatever the code).
 Its ``defects`` list the real defects found by reading the pages (recall).
 
     python -m tests.realsites.precision                 # every site, whole
@@ -43,6 +43,10 @@ HERE = Path(__file__).resolve().parent
 SITES = HERE / "sites"
 LABELS = HERE / "labels"
 ROOT = HERE.parent.parent
+# The fast subset (tests/realsites/test_precision.py): the first pages of each site, and
+# the counts recorded for them, which a change may improve but never worsen.
+SUBSET_PAGES = 8
+SUBSET = HERE / "subset.json"
 MARK_BEGIN = "<!-- precision:begin -->"
 MARK_END = "<!-- precision:end -->"
 
@@ -119,7 +123,8 @@ def _path(url: str) -> str:
     if not url:
         return ""
     parts = urlsplit(url)
-    return unquote(parts.path) + (f"?{unquote(parts.query)}" if parts.query else "")
+    path = unquote(parts.path).rstrip("/") or "/"  # /guide and /guide/: one key
+    return path + (f"?{unquote(parts.query)}" if parts.query else "")
 
 
 def _evidence(d: dict) -> str:
@@ -180,8 +185,9 @@ def audit_site(name: str, out: Path, max_pages: int | None = None) -> SiteRun:
     with SiteServer(SITES / name) as server:
         text = template.replace("{{origin}}", server.origin)
         config = out / f"{name}.yaml"
-        if max_pages:
+        if max_pages:  # the same first pages in the same order, run after run
             text = re.sub(r"(?m)^  max_pages: \d+$", f"  max_pages: {max_pages}", text)
+            text = re.sub(r"(?m)^  concurrency: \d+$", "  concurrency: 1", text)
         config.write_text(text + f"\noutput: {{dir: {out / name}}}\n", encoding="utf-8")
         done = subprocess.run([sys.executable, "-m", "audit.cli", "run", str(config), "-q"],
                               cwd=ROOT, capture_output=True, text=True, timeout=1800)
@@ -301,6 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unlabelled", type=Path, help="write unlabelled items to this file")
     parser.add_argument("--keep", type=Path, help="keep the runs in this folder")
     parser.add_argument("--write", action="store_true", help="record the table in BENCHMARKS.md")
+    parser.add_argument("--record-subset", action="store_true",
+                        help=f"record the counts test_precision.py holds the subset to "
+                             f"({SUBSET.name}); with --max-pages {SUBSET_PAGES}")
     args = parser.parse_args(argv)
     names = args.sites.split(",") if args.sites else site_names()
     with tempfile.TemporaryDirectory() as tmp:
@@ -315,7 +324,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{len(unlabelled)} unlabelled item(s) written to {args.unlabelled}")
     if args.write:
         write_benchmarks(text)
+    if args.record_subset:
+        if args.max_pages != SUBSET_PAGES:
+            parser.error(f"--record-subset needs --max-pages {SUBSET_PAGES}")
+        record = {run.name: counts(run) for run in runs}
+        SUBSET.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return 0
+
+
+def counts(run: SiteRun) -> dict[str, dict[str, int]]:
+    """Per rule, what the fast subset test compares with the recorded run."""
+    by_rule, _recall, _unlabelled = tally([run])
+    return {rule: {"true": t.true, "false": t.false, "unlabelled": t.unlabelled,
+                   "false_errors": t.false_errors} for rule, t in by_rule.items()}
 
 
 if __name__ == "__main__":
