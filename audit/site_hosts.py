@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from urllib.parse import urlsplit, urlunsplit
 
 from audit.config import ClientConfig
 from audit.context import Context
 from audit.rule import Msg
 from spiders.items import PageItem
-from spiders.urls import host_of
+from spiders.urls import host_of, on_origin
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +37,13 @@ HINT_SHARE = 0.5  # a start page sending more than this share of its links to on
 HINT_MIN_LINKS = 3  # ...and at least this many: a hint that the host is the site's own
 
 
-def _on_origin_of(url: str, page_url: str) -> str:
-    """``url``'s path and query on ``page_url``'s scheme and host."""
-    parts, page = urlsplit(url), urlsplit(page_url)
-    return urlunsplit((page.scheme, page.netloc, parts.path or "/", parts.query, ""))
-
-
 def own_path_on(canonical: str, page_url: str) -> str:
     """The host of ``canonical`` when it names ``page_url``'s own path and query on another
     host (its production domain, perhaps), else ""."""
     host = host_of(canonical)
     if not host or host == host_of(page_url):
         return ""
-    return host if _on_origin_of(canonical, page_url) == page_url else ""
+    return host if on_origin(canonical, page_url) == page_url else ""
 
 
 def _share(part: int, whole: int) -> str:
@@ -129,7 +122,7 @@ class SiteHosts:
         host = host_of(canonical)
         if host not in self.aliases and host != self.production:
             return False
-        return _on_origin_of(canonical, page_url) == page_url
+        return on_origin(canonical, page_url) == page_url
 
     def note_production(self, ctx: Context) -> None:
         """Say once, in the Summary's notes, that the canonicals' host was taken as the

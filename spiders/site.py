@@ -66,7 +66,7 @@ from spiders.og_images import OgImageChecker
 from spiders.render import Renderer, RenderError, chromium_path
 from spiders.resume import read_done
 from spiders.stylesheets import StylesheetCache
-from spiders.urls import OnOrigin, crawl_key, normalise
+from spiders.urls import OnOrigin, crawl_key, host_of, normalise
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_SITEMAPS = 200  # sitemap files read per crawl (an index pointing at itself stops here)
@@ -94,10 +94,6 @@ def _origin(url: str) -> str:
 
 
 @lru_cache(maxsize=131_072)  # every page links to the same menus: ~100 lookups a page
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
 def _header_text(value: bytes | None) -> str:
     """A header's value as text: UTF-8 when it is (servers send accented Locations so),
     else Latin-1 (HTTP's historical charset)."""
@@ -297,7 +293,7 @@ class SiteSpider(scrapy.Spider):
     # -- scope -------------------------------------------------------------------------
 
     def in_scope(self, url: str) -> bool:
-        host = _host(url)
+        host = host_of(url)
         if host in self.hosts:
             return True
         if any(h.startswith(".") and (host.endswith(h) or host == h[1:]) for h in self.hosts):

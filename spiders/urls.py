@@ -102,6 +102,12 @@ def idna_host(host: str) -> str:
     return host_of(normalise(f"http://{host.strip()}/"))
 
 
+def on_origin(url: str, origin: str) -> str:
+    """``url``'s path and query on ``origin``'s scheme and host, without fragment."""
+    parts, where = urlsplit(url), urlsplit(origin)
+    return urlunsplit((where.scheme, where.netloc, parts.path or "/", parts.query, ""))
+
+
 class OnOrigin:
     """URLs on the site's other names (``site.aliases``: its production domain, when a
     staging copy is audited) moved onto the audited origin: ``https://www.client.fr/a/b``
@@ -111,8 +117,7 @@ class OnOrigin:
 
     def __init__(self, aliases: Iterable[str], origin: str):
         self.aliases = frozenset(idna_host(h) for h in aliases if h.strip())
-        parts = urlsplit(normalise(origin))
-        self.scheme, self.netloc = parts.scheme, parts.netloc
+        self.origin = normalise(origin)
 
     def __bool__(self) -> bool:
         return bool(self.aliases)
@@ -120,7 +125,6 @@ class OnOrigin:
     def __call__(self, url: str) -> str:
         if not self.aliases:
             return url
-        parts = urlsplit(url)
-        if (parts.hostname or "").lower() not in self.aliases:
+        if host_of(url) not in self.aliases:
             return url
-        return urlunsplit((self.scheme, self.netloc, parts.path or "/", parts.query, ""))
+        return on_origin(url, self.origin)

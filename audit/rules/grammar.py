@@ -22,7 +22,7 @@ from audit.text.grammar_base import Issue
 from audit.text.grammar_grammalecte import DEBIAN_PACKAGE
 from audit.text.grammar_scope import credible, masked_spans
 from audit.text.lang_names import in_language
-from audit.text.spelling import Kind, SpellChecker
+from audit.text.spelling import Kind, spelling_service
 from audit.text.tokens import words
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
@@ -180,8 +180,7 @@ class Grammar(PageRule):
         languages' words and sentences, accentless capitals."""
         if not issues:
             return issues
-        words = ctx.service("grammar-words", lambda: SpellChecker.from_config(
-            ctx.config.spelling, ctx.config.resolve))
+        words = spelling_service(ctx)
         code = {" ".join(b.text.split()): b.code for b in page.text_blocks if b.code}
         spans: dict[int, list[tuple[int, int]]] = {}
         kept = []

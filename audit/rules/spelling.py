@@ -8,9 +8,15 @@ from audit.context import Context
 from audit.numbering import Numbering
 from audit.rule import Code, Limit, Msg, Outcome, PageData, Score, Severity, SiteRule
 from audit.text.content import BOILERPLATE_REGIONS, prose
-from audit.text.keywords import keyword_service
 from audit.text.lang_names import in_language
-from audit.text.spelling import SpellChecker, SpellingResult, WordHit, debian_package, word_key
+from audit.text.spelling import (
+    SpellChecker,
+    SpellingResult,
+    WordHit,
+    debian_package,
+    spelling_service,
+    word_key,
+)
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
 
@@ -113,7 +119,7 @@ class Spelling(SiteRule):
         self._home = ""  # the first page checked (the start URL): site findings go there
 
     def collect(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
-        checker = ctx.service("spelling", lambda: self._open(ctx))
+        checker = spelling_service(ctx)
         self._home = self._home or page.url
         lang = ctx.page_language(page)
         if not checker.available(lang):
@@ -193,14 +199,6 @@ class Spelling(SiteRule):
             "right ones to spelling.ignore_words. Pages in brackets: {list}.").format(
                 n=len(words), list=listing), evidence="\n".join(lines))
 
-    def _open(self, ctx: Context) -> SpellChecker:
-        # The client's own focus keywords are words of the site (« pseudonymisation »).
-        keywords = [k for k in keyword_service(ctx).map.keywords()]
-        checker = SpellChecker.from_config(ctx.config.spelling, ctx.config.resolve,
-                                           extra_words=keywords)
-        checker.on_close = lambda c: _note_engine(c, ctx)
-        return checker
-
     def _paragraphs(self, page: PageItem) -> Iterator[str]:
         if page.title:
             yield page.title
@@ -256,22 +254,15 @@ class Spelling(SiteRule):
         return "\n".join(lines)
 
 
-def _note_engine(checker: SpellChecker, ctx: Context) -> None:
-    """One line on the Summary: the dictionaries that ran (the ones missing are limits,
-    counted per page by the runner)."""
-    if checker.dictionaries:
-        ctx.note(Msg("Orthographe vérifiée avec {engine}.",
-                     "Spelling checked with {engine}.").format(engine=checker.describe()))
-
-
 def merged(hits: list[WordHit]) -> list[WordHit]:
     """One entry per word as people read it: the checker counts a word apart per dictionary
     (« utilitR » in a French and in an English paragraph), which listed it twice
-    (« utilitR (×6), utilitR (×3) »). Case variants merge too; the first spelling, language
+    (« utilitR (×6), utilitR (×3) »). Case and elided variants merge too (word_key, as the
+    site vocabulary groups them); the first spelling, language
     and context are kept, the counts summed, the most frequent first."""
     out: dict[str, WordHit] = {}
     for h in hits:
-        key = h.word.lower()
+        key = word_key(h.word)
         first = out.get(key)
         out[key] = h if first is None else WordHit(first.word, first.lang,
                                                    first.count + h.count, first.context)

@@ -47,7 +47,7 @@ def prose(block: TextBlock) -> str:
     if block.tag in CODE_BLOCK_TAGS:
         return ""
     text = block.text
-    code = getattr(block, "code", None)
+    code = block.code
     if not code:
         return text
     out: list[str] = []

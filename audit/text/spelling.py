@@ -42,11 +42,14 @@ from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from audit.rule import Msg
 from audit.text import language
+from audit.text.keywords import keyword_service
 from audit.text.tokens import unelide
 
 if TYPE_CHECKING:
     from audit.config import SpellingConfig
+    from audit.context import Context
 
 # Where Debian (hunspell-*, myspell-*) installs dictionaries, searched after the client's.
 SYSTEM_DIRS = (Path("/usr/share/hunspell"), Path("/usr/share/myspell"),
@@ -159,9 +162,14 @@ def find_dictionary(lang: str, folders: Iterable[Path]) -> Dictionary | None:
             continue
         names = [*preferred, *sorted(p.stem for p in folder.glob(f"{lang}[_-]*.aff"))]
         for name in names:
-            if (folder / f"{name}.aff").is_file() and (folder / f"{name}.dic").is_file():
+            if _has_files(folder, name):
                 return Dictionary(lang, name, folder)
     return None
+
+
+def _has_files(folder: Path, name: str) -> bool:
+    """``folder`` holds the two files of the dictionary ``name`` (.aff and .dic)."""
+    return (folder / f"{name}.aff").is_file() and (folder / f"{name}.dic").is_file()
 
 
 def open_hunspell(d: Dictionary) -> Engine:
@@ -264,6 +272,7 @@ class SpellChecker:
         # reported token -> (grouping key, has a capital): foreign words recur on every page
         self._facts: dict[str, tuple[str, bool]] = {}
         self.lookups = 0  # calls into Hunspell's spell(): what the cache saves
+        self.pages = 0  # pages checked with check() (not mere word look-ups)
         # Called by close() before the dictionaries go: the rule notes the engine that ran.
         self.on_close: Callable[[SpellChecker], None] | None = None
 
@@ -311,14 +320,14 @@ class SpellChecker:
         for name in VARIANTS.get(lang, ()):
             if name == main.name:
                 continue
-            for folder in self.folders:
-                if (folder / f"{name}.aff").is_file() and (folder / f"{name}.dic").is_file():
-                    try:
-                        engines.append(self._open(Dictionary(lang, name, folder)))
-                        self.variant_names.setdefault(lang, []).append(name)
-                    except (ImportError, OSError, RuntimeError, UnicodeError):
-                        pass
-                    break
+            folder = next((f for f in self.folders if _has_files(f, name)), None)
+            if folder is None:
+                continue
+            try:
+                engines.append(self._open(Dictionary(lang, name, folder)))
+            except (ImportError, OSError, RuntimeError, UnicodeError):
+                continue  # the main spelling still checks; only the variant is missing
+            self.variant_names.setdefault(lang, []).append(name)
         self._variants[lang] = engines
 
     def available(self, lang: str) -> bool:
@@ -440,6 +449,7 @@ class SpellChecker:
         own language (French or English); paragraphs in a language without a
         dictionary are counted in ``unchecked``.
         """
+        self.pages += 1
         result = SpellingResult(lang)
         groups: dict[tuple[str, str], _Group] = {}
         detect = per_paragraph and lang in language.STOP_WORDS
@@ -507,6 +517,28 @@ class SpellChecker:
         self._facts.clear()
 
 
+def spelling_service(ctx: Context) -> SpellChecker:
+    """The run's one SpellChecker, shared by the spelling rule and the grammar rule's word
+    judgements (one set of dictionaries in memory): the client's ``spelling:`` section and
+    its focus keywords, words of the site (« pseudonymisation »). When it has checked pages,
+    the Summary notes the dictionaries that ran (the missing ones are limits, counted per
+    page by the runner)."""
+
+    def opened() -> SpellChecker:
+        checker = SpellChecker.from_config(ctx.config.spelling, ctx.config.resolve,
+                                           extra_words=keyword_service(ctx).map.keywords())
+
+        def note(c: SpellChecker) -> None:
+            if c.pages and c.dictionaries:
+                ctx.note(Msg("Orthographe vérifiée avec {engine}.",
+                             "Spelling checked with {engine}.").format(engine=c.describe()))
+
+        checker.on_close = note
+        return checker
+
+    return ctx.service("spelling", opened)
+
+
 def word_key(word: str) -> str:
     """The form a word is grouped under across pages: l’Email, email → email."""
     return unelide(_normalise(word)).lower()
@@ -572,4 +604,4 @@ def snippet(text: str, start: int, end: int, around: int = 5) -> str:
 
 __all__ = ["SYSTEM_DIRS", "WEB_JARGON", "Dictionary", "Engine", "Kind", "SpellChecker",
            "SpellingResult", "WordHit", "debian_package", "find_dictionary", "open_hunspell",
-           "read_word_list", "snippet", "word_key"]
+           "read_word_list", "snippet", "spelling_service", "word_key"]
