@@ -27,7 +27,7 @@ from spiders.visibility import (
 _TECHNIQUE_FR = {
     "hidden attribute": "attribut hidden", "closed <details>": "<details> fermé",
     "closed <dialog>": "<dialog> fermé", "tiny font": "police minuscule",
-    "off-screen": "hors écran", "clipped": "découpé (clip)",
+    "off-screen": "hors écran", "clipped": "découpé",
     "zero-size box": "boîte de taille nulle",
     "colour = background": "couleur = fond", "transparent text": "texte transparent",
     "1px image": "image de 1 px",

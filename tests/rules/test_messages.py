@@ -67,3 +67,12 @@ def test_cannibalization_names_the_strongest_article_never_the_tag_page(tmp_path
                             "fusionnez-les dans celle-ci (redirection 301).")
     assert f.related == [SITE + "blog/tableaux-croises.html"]
     assert "tag" not in f.message.en + " ".join(f.related)
+
+
+def test_a_clipped_block_names_its_clip_once_in_french() -> None:
+    from audit.rules.hidden_text import _fr
+
+    assert _fr("clipped (clip) — .sr-only { clip: rect(0,0,0,0) } (a.css:1)") == \
+        "découpé (clip) — .sr-only { clip: rect(0,0,0,0) } (a.css:1)"
+    assert _fr("clipped (clip-path) — .x { clip-path: inset(50%) }").startswith(
+        "découpé (clip-path) —")
