@@ -57,7 +57,11 @@ class Spelling(SiteRule):
     community, must have; listed only with ``report_foreign_words``) — except English
     spellings of French words without their accents (« medias », « e-reputation »),
     which are mistakes. Unknown words that always carry a capital (brands, names)
-    are listed apart as possible proper nouns and cost nothing.
+    are listed apart as possible proper nouns and cost nothing. A mistake is what a typo
+    looks like: one edit from a known word (a letter dropped, doubled, swapped or
+    mistyped, an accent wrong or missing: « continous », « systéme ») or two French words
+    glued; an unknown word of 5 letters or more far from every known word (« matplotlib »)
+    or a shorter one is a term to confirm (``unknown-word``, costing nothing).
 
     **Site vocabulary**: a word the dictionaries do not know but the site uses on
     ``vocabulary_pages`` pages or more (3) is the site's vocabulary — a product name,
@@ -89,6 +93,9 @@ class Spelling(SiteRule):
                                                   "Spelling mistakes")),
         "proper-noun": Code(Severity.NOTICE, Msg("Mots inconnus avec majuscule (noms propres ?)",
                                                  "Unknown capitalised words (proper nouns?)")),
+        "unknown-word": Code(Severity.NOTICE, Msg(
+            "Mots inconnus du dictionnaire (termes, produits ?)",
+            "Words unknown to the dictionary (terms, products?)")),
         "site-vocabulary": Code(Severity.NOTICE, Msg(
             "Vocabulaire du site inconnu du dictionnaire (à confirmer)",
             "Site vocabulary unknown to the dictionary (to confirm)")),
@@ -153,7 +160,10 @@ class Spelling(SiteRule):
         vocabulary = {n for n, pages in enumerate(self._pages_of)
                       if pages >= self.options.vocabulary_pages}
         for r in self._records:
-            wrong = [h for n, h in r.misspellings if n not in vocabulary]
+            unknown = [h for n, h in r.misspellings if n not in vocabulary]
+            # A typo is one edit from a known word; far from all, it is a term to confirm.
+            wrong = [h for h in unknown if checker is None or checker.near_miss(h.lang, h.word)]
+            terms = [h for h in unknown if h not in wrong]
             names = [h for n, h in r.proper_nouns if n not in vocabulary]
             errors = sum(h.count for h in wrong)
             if wrong:
@@ -165,6 +175,16 @@ class Spelling(SiteRule):
                     "({rate} per 100 words): {list}.").format(
                         n=errors, words=r.words, rate=f"{rate:.1f}", list=self._listing(wrong)),
                     evidence=self._evidence(wrong, r.lang, checker, ctx))
+            if terms:
+                yield self.finding(r.url, "unknown-word", Msg(
+                    "{n} mot(s) inconnu(s) du dictionnaire et loin de tout mot connu (termes "
+                    "du métier, noms de produits, identifiants ?) : {list}. S’ils sont "
+                    "corrects, ajoutez-les à spelling.ignore_words.",
+                    "{n} word(s) unknown to the dictionary and far from any known word (terms "
+                    "of the trade, product names, identifiers?): {list}. If they are right, "
+                    "add them to spelling.ignore_words.").format(
+                        n=len(merged(terms)), list=self._listing(terms)),
+                    evidence=self._evidence(terms, r.lang, None, ctx))
             if names:
                 yield self.finding(r.url, "proper-noun", Msg(
                     "{n} mot(s) inconnu(s) du dictionnaire, toujours avec une majuscule "

@@ -106,17 +106,22 @@ WEB_JARGON = frozenset(_JARGON.split())
 # French builds words with these prefixes faster than dictionaries follow (réutilisateur,
 # bivarié, multicritère, sous-échantillon, cofinancement, préremplir): a word made of one
 # of them and a word the dictionary knows is a word. English does the same (preprocess,
-# reindex, multithreaded). The rest must be long enough to be a word of its own.
+# reindex, multithreaded), glued or with a hyphen (éco-conçu, sous-échantillon). The rest
+# must be long enough to be a word of its own.
 _PREFIXES = {
-    "fr": ("anti", "archi", "auto", "bi", "co", "contre", "dé", "dés", "extra", "hyper",
-           "inter", "intra", "méga", "micro", "mini", "mono", "multi", "néo", "non", "omni",
-           "para", "péri", "pluri", "poly", "post", "pré", "pro", "pseudo", "quasi", "re",
-           "ré", "rétro", "semi", "sous", "sub", "super", "sur", "trans", "tri", "ultra",
-           "uni"),
+    "fr": ("anti", "archi", "auto", "bi", "bio", "co", "contre", "cyber", "dé", "dés", "éco",
+           "électro", "extra", "géo", "hydro", "hyper", "inter", "intra", "méga", "micro",
+           "mini", "mono", "multi", "néo", "non", "omni", "para", "péri", "photo", "pluri",
+           "poly", "post", "pré", "pro", "pseudo", "quasi", "re", "ré", "rétro", "semi",
+           "sous", "sub", "super", "sur", "télé", "thermo", "trans", "tri", "ultra", "uni"),
     "en": ("anti", "auto", "bi", "co", "de", "inter", "micro", "mini", "multi", "non",
            "over", "post", "pre", "pseudo", "re", "semi", "sub", "super", "un", "under"),
 }
 _MIN_STEM = 4
+# The letters an edit may bring in (near_miss): a typo swaps, drops, doubles or mistypes one.
+_EDIT_LETTERS = {"fr": "abcdefghijklmnopqrstuvwxyzàâäéèêëîïôöùûüçœ",
+                 "en": "abcdefghijklmnopqrstuvwxyz"}
+_NEAR_MIN = 5  # shorter unknown words have neighbours everywhere (nb → nu, ne…): unjudged
 _MAX_CACHE = 500_000  # entries per cache: far above any site's vocabulary
 
 
@@ -269,6 +274,7 @@ class SpellChecker:
         self._known: dict[tuple[str, str], bool] = {}
         self._kinds: dict[str, dict[str, Kind]] = {}  # lang -> token as written -> Kind
         self._suggestions: dict[tuple[str, str], list[str]] = {}
+        self._near: dict[tuple[str, str], bool] = {}
         # reported token -> (grouping key, has a capital): foreign words recur on every page
         self._facts: dict[str, tuple[str, bool]] = {}
         self.lookups = 0  # calls into Hunspell's spell(): what the cache saves
@@ -419,12 +425,32 @@ class SpellChecker:
             return max(Kind.OK, *(self.classify(lang, p) for p in bare.split("-")))
         return Kind.UNKNOWN
 
+    def near_miss(self, lang: str, word: str) -> bool:
+        """Whether an unknown ``word`` looks like a typo: one edit away from a word the
+        dictionary knows (a letter dropped, doubled, swapped or mistyped, an accent wrong or
+        missing, a capital missing: « continous », « systéme », « developpement »,
+        « january ») or, in French, two known words glued (« Principalementutilisé »).
+        A word far from every known word is more likely a term of the trade, a product or
+        an identifier (« matplotlib », « linestyle »): reported to confirm, not as a
+        mistake — the noisy-channel view of spelling correction. Cached per word."""
+        bare = unelide(_normalise(word))
+        key = (lang, bare)
+        hit = self._near.get(key)
+        if hit is None:
+            hit = self._near[key] = len(bare) >= _NEAR_MIN and (
+                any(self.known(lang, c) for c in _edits(bare, _EDIT_LETTERS.get(
+                    lang, _EDIT_LETTERS["en"])))
+                or (lang == "fr" and any(
+                    self.known(lang, bare[:i]) and self.known(lang, bare[i:])
+                    for i in range(3, len(bare) - 2))))
+        return hit
+
     def _prefixed(self, lang: str, word: str) -> bool:
         """A productive prefix and a known word: réutilisateur, bivarié, preprocess."""
         lower = word.lower()
         for prefix in _PREFIXES.get(lang, ()):
-            rest = lower[len(prefix):]
-            if lower.startswith(prefix) and len(rest) >= _MIN_STEM and rest[0] != "-" \
+            rest = lower[len(prefix):].removeprefix("-")
+            if lower.startswith(prefix) and len(rest) >= _MIN_STEM and "-" not in rest \
                     and self.known(lang, rest):
                 # « reseau » is re + seau, and a misspelling of réseau: accents first.
                 return lang == "en" or not any(self.known(lang, v)
@@ -434,9 +460,10 @@ class SpellChecker:
     def _foreign(self, lang: str, word: str) -> bool:
         for other in language.STOP_WORDS:
             if other != lang and self.known(other, word):
-                # English drops no accents; in other languages « medias » is a misspelling.
-                return lang == "en" or not any(self.known(lang, v)
-                                               for v in _accent_variants(word))
+                # English drops no accents; in other languages « medias » is a misspelling —
+                # but « the » is English, never « thé » without its accent.
+                return (lang == "en" or language.is_stop_word(word, other)
+                        or not any(self.known(lang, v) for v in _accent_variants(word)))
         return False
 
     # -- pages ----------------------------------------------------------------------
@@ -514,6 +541,7 @@ class SpellChecker:
         self._known.clear()
         self._kinds.clear()
         self._suggestions.clear()
+        self._near.clear()
         self._facts.clear()
 
 
@@ -573,6 +601,24 @@ def _locate(text: str, word: str) -> tuple[int, int]:
     """Where ``word`` first occurs in ``text`` as a whole token (for the snippet)."""
     m = re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text)
     return m.span() if m else (0, 0)
+
+
+def _edits(word: str, letters: str) -> Iterator[str]:
+    """The strings one edit from ``word`` (Norvig's: delete, swap, replace, insert), and
+    ``word`` capitalised or in lower case."""
+    yield word.lower()
+    yield word[:1].upper() + word[1:]
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        if tail:
+            yield head + tail[1:]
+            if len(tail) > 1:
+                yield head + tail[1] + tail[0] + tail[2:]
+            for c in letters:
+                if c != tail[0]:
+                    yield head + c + tail[1:]
+        for c in letters:
+            yield head + c + tail
 
 
 def _accent_variants(word: str) -> Iterator[str]:

@@ -57,7 +57,7 @@ CONTENT_RULES = ("hidden-text", "spelling", "grammar", "keyword-focus",
 # Codes that claim nothing against the client (a list to confirm, not an error): shown
 # apart, outside precision.
 TO_CONFIRM = {("spelling", "proper-noun"), ("spelling", "site-vocabulary"),
-              ("spelling", "foreign-words")}
+              ("spelling", "foreign-words"), ("spelling", "unknown-word")}
 _SPELL_LINE = re.compile(r"^(?P<word>\S+?)(?: \[(?P<lang>[a-z]{2,3})\])? — « (?P<ctx>.*) »")
 _GRAMMAR_LINE = re.compile(
     r"^(?:\[(?P<lang>[a-z]{2,3})\] )?« (?P<ctx>.*?) » — (?P<msg>.*) \[(?P<rule>[^\]]+)\]$")
@@ -139,7 +139,7 @@ def items_of(finding: dict) -> Iterator[Item]:
     message = finding["message"]["en"]
     evidence = _evidence(finding)
     if rule == "spelling" and code in ("misspelling", "proper-noun", "foreign-words",
-                                       "site-vocabulary"):
+                                       "site-vocabulary", "unknown-word"):
         for line in evidence.splitlines():
             m = _SPELL_LINE.match(line)
             if m:
