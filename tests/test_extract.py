@@ -156,3 +156,12 @@ def test_a_short_code_fragment_is_cut_as_a_token_not_inside_words():
     block = TextBlock("p", "La fonction renvoie n pièces pour chaque valeur de p entière.",
                       code=["n", "p"])
     assert prose(block) == "La fonction renvoie pièces pour chaque valeur de entière."
+
+
+def test_a_code_fragment_glued_to_a_word_is_still_cut():
+    from audit.text.content import prose
+    from spiders.items import TextBlock
+
+    block = TextBlock("p", "Les directives v-else-if andv-else marchent ensemble.",
+                      code=["v-else-if", "v-else"])
+    assert prose(block) == "Les directives and marchent ensemble."

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 from audit.context import Context
 from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
 from audit.text.content import prose_blocks
-from audit.text.keywords import STOP_TERMS, find_phrase, keyword_service
+from audit.text.keywords import STOP_TERMS, KeywordService, find_phrase, keyword_service
 from audit.text.tokens import terms, words
 from spiders.items import PageItem
 
@@ -54,6 +54,11 @@ class KeywordCannibalization(SiteRule):
     page that looks strongest (pages linking to it, keyword in title and h1, length),
     named in the message, the others in *related*. Every page of a warning group scores
     50.
+
+    **A section's keyword is not a conflict.** Pages that get one keyword from the same
+    glob pattern of the client file (``"/publications/*": écoconception``) were given their
+    section's theme together: they compete only with pages that chose the phrase
+    separately (an exact path, another pattern, a detected focus).
 
     **Listing pages are not competitors.** A tag, category, archive, author or pagination
     page (``/tag/``, ``/tags/``, ``/category/``, ``/categories/``, ``/categorie/``,
@@ -141,7 +146,7 @@ class KeywordCannibalization(SiteRule):
             listing = {u for u in urls if u in self.listing or any(
                 self._lists(u, other, words_of) for other in urls if other != u)}
             members = [m for m in all_members if m[0] not in listing]
-            if len(members) < 2:
+            if _sources(members, svc) < 2:
                 continue
             configured = sum(1 for _, _, c in members if c)
             code = "same-keyword" if configured >= 2 else "same-topic"
@@ -175,3 +180,13 @@ class KeywordCannibalization(SiteRule):
         self.listing.clear()
         self.titles.clear()
         self.anchors.clear()
+
+
+def _sources(members: list[tuple[str, str, bool]], svc: KeywordService) -> int:
+    """How many independent choices put these pages on one phrase: each page of its own
+    (an exact ``keywords:`` path, a detected focus), but the pages of one glob pattern
+    (``"/publications/*": écoconception``) count once — the consultant gave a section its
+    theme, the pages do not compete for it by that alone."""
+    patterns = {svc.facts[u].configured_by for u, _, c in members if c}
+    alone = sum(1 for u, _, c in members if not c or not svc.facts[u].configured_by)
+    return alone + len(patterns - {""})

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from audit.context import Context
-from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
+from audit.rule import Code, Limit, Msg, Outcome, Score, Severity, SiteRule
 from spiders.extract import strip_fragment
 from spiders.items import PageItem
 from spiders.urls import OnOrigin, normalise
@@ -31,9 +31,12 @@ class OpenGraph(SiteRule):
     **Good**: ``og:title``, ``og:description``, ``og:image`` as an absolute https URL
     (1200×630) that loads (the crawl fetches each one once: a 404, an HTML page or more
     than 8 MB is a ``broken-image``), ``og:url`` equal to the canonical URL, and
-    ``twitter:card`` set to ``summary_large_image``.
+    ``twitter:card`` set to ``summary_large_image``. An image whose server did not answer
+    the audit machine at all (DNS, refused, timeout) is not judged: a limit of the audit,
+    one line in the Summary's notes, and the image left out of the page's score.
 
-    Score: the share of the five checks passed (title, description, image, url, card).
+    Score: the share of the five checks passed (title, description, image, url, card), of
+    those the audit could make.
     Judged once the crawl is over (a site rule keeping each page's tags): the og:images
     are fetched along the crawl, after the pages that name them.
     """
@@ -81,7 +84,8 @@ class OpenGraph(SiteRule):
             yield from self.check(tags, ctx)
 
     def check(self, page: _Tags, ctx: Context) -> Iterator[Outcome]:
-        passed = set()
+        passed: set[str] = set()
+        unjudged: set[str] = set()  # checks the audit could not make: out of the score
         if not page.any_og:
             yield self.finding(page.url, "no-open-graph", Msg(
                 "Aucune balise Open Graph : le partage sur les réseaux affichera un aperçu "
@@ -98,8 +102,19 @@ class OpenGraph(SiteRule):
                         t=", ".join(missing)), evidence=", ".join(missing))
             passed |= {t for t in ("og:title", "og:description") if present[t]}
             image = page.image
-            if image:
-                problem = _image_problem(ctx.og_images.get(image))
+            record = ctx.og_images.get(image) if image else None
+            if image and _unanswered(record):
+                # No answer at all (DNS, connection, timeout): the audit machine's reach,
+                # not the client's image. Judged on the tags alone.
+                unjudged.add("og:image")
+                yield Limit("og-image-unreachable", Msg(
+                    "Image de partage non vérifiée sur {pages} : son serveur n’a pas répondu "
+                    "à la machine d’audit (réseau, DNS).",
+                    "Share image not checked on {pages}: its server did not answer the "
+                    "audit machine (network, DNS)."), page.url,
+                    detail=f"{image}: {record.get('error', '')}" if record else image)
+            elif image:
+                problem = _image_problem(record)
                 if urlsplit(image).scheme in ("http", "https") and not problem:
                     passed.add("og:image")
                 elif problem:
@@ -134,7 +149,7 @@ class OpenGraph(SiteRule):
             yield self.finding(page.url, "no-twitter-card", Msg(
                 "Pas de balise twitter:card : X affichera une petite carte sans grande image.",
                 "No twitter:card tag: X will show a small card without a large image."))
-        yield Score(page.url, 100.0 * len(passed) / len(CHECKS))
+        yield Score(page.url, 100.0 * len(passed) / (len(CHECKS) - len(unjudged)))
 
 
 @dataclass(slots=True)
@@ -158,6 +173,15 @@ def _spelt(url: str, on_site: Callable[[str], str] | None) -> str:
     except ValueError:
         return strip_fragment(url)
     return on_site(url) if on_site is not None else url
+
+
+def _unanswered(record: dict[str, Any] | None) -> bool:
+    """The og:image was asked for but nothing answered (DNS, refused, timeout): no status,
+    an error that is neither robots.txt nor the size limit."""
+    if record is None or record.get("status") is not None:
+        return False
+    error = record.get("error") or ""
+    return bool(error) and error != "robots.txt" and not error.startswith("too-large")
 
 
 def _image_problem(record: dict[str, Any] | None) -> str:

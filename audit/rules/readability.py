@@ -8,7 +8,7 @@ from audit.rule import Code, Limit, Msg, Outcome, PageData, PageRule, Score, Sev
 from audit.text.content import prose_blocks
 from audit.text.lang_names import in_language
 from audit.text.readability import measure
-from audit.text.tokens import block_text
+from audit.text.tokens import block_text, words
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
 
@@ -60,14 +60,14 @@ class Readability(PageRule):
 
     @dataclass(frozen=True)
     class Options:
-        min_words: int = checked(at_least(1), default=100)  # shorter pages are not scored
+        min_words: int = checked(at_least(1), default=100)  # less running text: not scored
         target: float = 60.0  # "standard" ease: full score from here up
         floor: float = 20.0  # score 0 at or below this ease
         difficult_below: float = 40.0  # a warning under this ease
         max_words_per_sentence: float = checked(at_least(5), default=25.0)
 
     def check(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
-        text = block_text([prose for _, prose in prose_blocks(page)])
+        text = block_text(running_text(page))
         lang = ctx.page_language(page)
         r = measure(text, lang)
         if r is None:
@@ -103,3 +103,28 @@ class Readability(PageRule):
                 "Phrases longues : {w} mots par phrase en moyenne (au plus {m} conseillé).",
                 "Long sentences: {w} words per sentence on average (at most {m} advised)."
             ).format(w=wps, m=o.max_words_per_sentence), evidence=evidence)
+
+
+# A block this short without a sentence's final punctuation is a fragment (a list item's
+# note, a table cell, a menu of chapters), not a sentence a reader reads.
+FRAGMENT_WORDS = 8
+
+
+def running_text(page: PageItem) -> list[str]:
+    """The page's running text: its prose blocks (no code, no navigation) that are
+    sentences — headings are titles, and a list item, term or cell of fewer than
+    ``FRAGMENT_WORDS`` words without final punctuation is a note, not a sentence
+    (« very simple scheme », « sparse matrix »). Flesch measures sentences; on a table
+    of contents or a page of terse bullet notes it measures nothing."""
+    out = []
+    for block, text in prose_blocks(page):
+        if block.tag in _HEADINGS:
+            continue
+        if text.rstrip()[-1:] not in _FINAL and len(words(text)) < FRAGMENT_WORDS:
+            continue
+        out.append(text)
+    return out
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_FINAL = frozenset(".!?…:;")

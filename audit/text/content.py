@@ -24,19 +24,27 @@ CODE_BLOCK_TAGS = frozenset({"pre"})
 
 
 def code_spans(text: str, code: list[str]) -> list[tuple[int, int]]:
-    """Where the code fragments stand in ``text``, in order, each as a whole token: the
-    fragment « n » of « la variable n » is not the n of « fonction »."""
+    """Where the code fragments stand in ``text``, in order, as whole tokens wherever they
+    can be: the fragment « n » of « la variable n » is not the n of « fonction »."""
     spans: list[tuple[int, int]] = []
     pos = 0
     for fragment in code:
         if not fragment:
             continue
         pattern = re.compile(rf"(?<!\w){re.escape(fragment)}(?!\w)")
-        m = pattern.search(text, pos) or pattern.search(text)
-        if m is None:  # cleaned apart from the block (white space): nothing to cut
+        # In order: a whole token after the previous fragment; the fragment glued to a word
+        # in the page itself (« and<code>v-else</code> »: 3 characters or more, a shorter
+        # one could be anybody's letters); a whole token anywhere.
+        m = pattern.search(text, pos)
+        at = m.start() if m else text.find(fragment, pos) if len(fragment) >= 3 else -1
+        if at < 0:
+            m = pattern.search(text)
+            at = m.start() if m else -1
+        if at < 0:  # cleaned apart from the block (white space): nothing to cut
             continue
-        spans.append(m.span())
-        pos = max(pos, m.end())
+        span = (at, at + len(fragment))
+        spans.append(span)
+        pos = max(pos, span[1])
     return spans
 
 
@@ -53,7 +61,8 @@ def prose(block: TextBlock) -> str:
     out: list[str] = []
     pos = 0
     for start, end in sorted(code_spans(text, code)):
-        if start < pos:
+        if start < pos:  # overlapping fragments: cut to the furthest end
+            pos = max(pos, end)
             continue
         out += [text[pos:start], " "]
         pos = end

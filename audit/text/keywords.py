@@ -105,17 +105,22 @@ class KeywordMap:
         return list(dict.fromkeys([*self.exact.values(), *(k for _p, k in self.globs)]))
 
     def lookup(self, url: str) -> str | None:
+        return self.source(url)[0]
+
+    def source(self, url: str) -> tuple[str | None, str]:
+        """(the page's keyword, the glob pattern that gave it: "" for an exact path or URL,
+        or when there is none)."""
         parts = urlsplit(url)
         path = parts.path or "/"
         with_query = path + (f"?{parts.query}" if parts.query else "")
         for key in (_key(url), with_query, path):
             if key in self.exact:
-                return self.exact[key]
+                return self.exact[key], ""
         for pattern, keyword in self.globs:
             target = url if "://" in pattern else path
             if fnmatch.fnmatchcase(target, pattern):
-                return keyword
-        return None
+                return keyword, pattern
+        return None, ""
 
 
 def _key(pattern: str) -> str:
@@ -382,6 +387,7 @@ class PageFacts:
 
     configured: tuple[str, ...] | None
     configured_label: str
+    configured_by: str  # the glob pattern that gave the keyword ("" for an exact path)
     title_terms: tuple[str, ...]
     h1_terms: tuple[str, ...]
     words: int
@@ -410,10 +416,11 @@ class KeywordService:
         body = [text for b, text in prose_blocks(page) if not b.tag.startswith("h")]
         counts, surface = candidates(body, page.title or "", page.h(1), page.h(2))
         self.stats.add(page.url, counts, surface)
-        keyword = self.map.lookup(page.url)
+        keyword, pattern = self.map.source(page.url)
         facts = PageFacts(
             configured=phrase_terms(keyword) if keyword else None,
             configured_label=keyword or "",
+            configured_by=pattern,
             title_terms=tuple(terms(page.title or "")),
             h1_terms=tuple(t for h in page.h(1) for t in terms(h)),
             words=page.word_count,

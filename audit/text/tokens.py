@@ -90,17 +90,20 @@ def terms(text: str) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    """Split a block of text into sentences at . ! ? … followed by a capital."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    """Split text into sentences at . ! ? … followed by a capital, and at every line break
+    (a block of :func:`block_text`)."""
+    return [s.strip() for line in text.split("\n") for s in _SENTENCE_END.split(line)
+            if s.strip()]
 
 
 def block_text(blocks: list[str]) -> str:
-    """Join text blocks as prose: a block without final punctuation (a heading, a list
-    item) ends a sentence anyway."""
+    """Join text blocks as prose, one a line: each block ends a sentence, whatever its
+    punctuation and the case of the next one (« very simple scheme » then « diagonals in
+    a dense array » are two)."""
     parts = []
     for b in blocks:
-        b = b.strip()
+        b = " ".join(b.split())
         if not b:
             continue
         parts.append(b if b[-1] in ".!?…:;" else b + ".")
-    return " ".join(parts)
+    return "\n".join(parts)
