@@ -4,6 +4,7 @@ import math
 import re
 from array import array
 from collections.abc import Iterator
+from sys import intern
 from urllib.parse import unquote, urlsplit
 
 from audit.context import Context
@@ -18,7 +19,8 @@ LISTING_PATH = re.compile(
     r"/(?:tags?|categor(?:y|ies)|cat[ée]gories?|archives?|authors?|auteurs?|[ée]tiquettes?)"
     r"(?:/|$)|/page/\d+/?$", re.IGNORECASE)
 LISTING_QUERY = re.compile(r"(?:^|&)(?:page|paged)=\d+", re.IGNORECASE)
-TITLE_SEPARATORS = re.compile(r"\s[|–—-]\s|\s:\s")
+NUMBER = re.compile(r"\d+")
+TITLE_SEPARATORS = re.compile(r"\s[|–—·-]\s|\s:\s")
 MIN_TITLE_LINKS = 4  # links with a title-like anchor (3 words or more) on a listing page
 LISTING_ANCHOR_SHARE = 0.4  # of the prose words, in such anchors
 MAX_ANCHORS_KEPT = 32
@@ -50,7 +52,9 @@ class KeywordCannibalization(SiteRule):
 
     A page's target is its configured keyword, or else its detected focus when the page
     also puts that phrase in its title or h1. Pages sharing a configured keyword give a
-    warning; pages sharing only a detected topic a notice. One finding per group, on the
+    warning; pages sharing only a detected topic a notice, and only when their titles say
+    nearly the same (half their content words in common). Pages in two languages (a page
+    and its translation) never compete. One finding per group, on the
     page that looks strongest (pages linking to it, keyword in title and h1, length),
     named in the message, the others in *related*. Every page of a warning group scores
     50.
@@ -92,12 +96,20 @@ class KeywordCannibalization(SiteRule):
         self.titles: dict[str, tuple[int, ...]] = {}
         # ... and of its title-like link anchors sharing a word with its title (few a page).
         self.anchors: dict[str, array[int]] = {}
+        self.lang: dict[str, str] = {}  # per page: its language (fr, en...), interned
+        self.title_words: dict[str, frozenset[str]] = {}  # per page: its title's content terms
 
     def collect(self, page: PageItem, ctx: Context) -> None:
         keyword_service(ctx).add(page)
         self.urls.append(page.url)
+        self.lang[page.url] = intern(ctx.page_language(page))
         title = page.title or ""
         head = TITLE_SEPARATORS.split(title, maxsplit=1)[0]
+        # The title's own words (the site's name after « · » or « | » left out) and numbers:
+        # « BreizhCamp 2013 » is not « BreizhCamp 2014 ».
+        self.title_words[page.url] = frozenset(
+            [t for t in terms(head) if t not in STOP_TERMS and len(t) >= 3]
+            + NUMBER.findall(head))
         self.titles[page.url] = tuple({_key(terms(t)) for t in (title, head, *page.h(1))
                                        if t.strip()})
         own = {t for t in terms(title) + [t for h in page.h(1) for t in terms(h)]
@@ -132,13 +144,14 @@ class KeywordCannibalization(SiteRule):
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
         svc = keyword_service(ctx)
-        groups: dict[tuple[str, ...], list[tuple[str, str, bool]]] = {}
+        # A page and its translation answer queries in two languages: grouped apart.
+        groups: dict[tuple[tuple[str, ...], str], list[tuple[str, str, bool]]] = {}
         for url in self.urls:
             target = svc.target(url)
             if target is not None:
                 phrase, label, configured = target
-                groups.setdefault(phrase, []).append((url, label, configured))
-        for phrase, all_members in groups.items():
+                groups.setdefault((phrase, self.lang[url]), []).append((url, label, configured))
+        for (phrase, _lang), all_members in groups.items():
             if len(all_members) < 2:
                 continue
             urls = [u for u, _, _ in all_members]
@@ -150,6 +163,16 @@ class KeywordCannibalization(SiteRule):
                 continue
             configured = sum(1 for _, _, c in members if c)
             code = "same-keyword" if configured >= 2 else "same-topic"
+            if code == "same-topic":
+                # A detected topic alone is weak evidence: pages compete on it when their
+                # titles say nearly the same (« BreizhCamp 2013 » and « BreizhCamp 2014 »
+                # are two queries; « Référencement naturel à Lyon » and « Le référencement
+                # naturel expliqué » one).
+                members = [m for m in members if any(
+                    _alike(self.title_words[m[0]], self.title_words[o[0]])
+                    for o in members if o is not m)]
+                if len(members) < 2:
+                    continue
 
             def strength(url: str, phrase: tuple[str, ...] = phrase) -> float:
                 facts = svc.facts[url]
@@ -180,6 +203,15 @@ class KeywordCannibalization(SiteRule):
         self.listing.clear()
         self.titles.clear()
         self.anchors.clear()
+        self.lang.clear()
+        self.title_words.clear()
+
+
+TITLE_LIKENESS = 0.5  # Jaccard of two titles' content terms: one query from here up
+
+
+def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a and b) and len(a & b) >= TITLE_LIKENESS * len(a | b)
 
 
 def _sources(members: list[tuple[str, str, bool]], svc: KeywordService) -> int:

@@ -8,7 +8,7 @@ from audit.context import Context
 from audit.rule import Code, Msg, Outcome, PageData, Score, Severity, SiteRule
 from audit.text.content import prose_blocks
 from audit.text.keywords import count_phrase, find_phrase, keyword_service
-from audit.text.tokens import terms
+from audit.text.tokens import term, terms
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
 
@@ -36,12 +36,15 @@ class KeywordFocus(SiteRule):
     keyword) and ``keywords_file`` (CSV url,keyword). Matching ignores case, accents,
     elisions (l’, d’, qu’ with ' or ’) and plurals. Score for a configured keyword:
     title 30 (20 if late in the title), h1 20, description 10, URL 10, first 100 words 10,
-    density (occurrences per 100 content words) in the band 20; keyword stuffing (above the
-    band and at least 5 occurrences) caps the page at 30. Density and the first 100 words
-    read prose only: ``<pre>`` listings and inline ``<code>``, ``<kbd>``… are not text.
+    density (occurrences per 100 content words) in the band 20 (the home page's URL, which
+    carries no words, is not judged; « Vue.js » matches the slug « vuejs »); keyword
+    stuffing (above the band and at least 5 occurrences) caps the page at 30. Density and
+    the first 100 words read prose only: ``<pre>`` listings and inline ``<code>``,
+    ``<kbd>``… are not text.
     Pages without a configured keyword get a detected focus (TF-IDF against the rest of
-    the site) in the Pages sheet and a notice when two topics compete; they are not
-    scored. Detected phrases are shown as the page writes them (« équipe », never the
+    the site) in the Pages sheet and a notice when two topics compete and the page's title
+    and h1 name neither (a title that names one has said what the page is about); they are
+    not scored. Detected phrases are shown as the page writes them (« équipe », never the
     matching term « equipe »), and what is not a word (hex colours, hashes, tokens glued
     to digits, file names) is never a candidate.
     """
@@ -109,9 +112,13 @@ class KeywordFocus(SiteRule):
         found["h1"] = any(find_phrase(phrase, terms(h)) >= 0 for h in page.h(1))
         found["description"] = find_phrase(phrase, terms(page.meta_description or "")) >= 0
         path = unquote(urlsplit(url).path)
+        # The site's root carries no words: the keyword cannot be in its URL (not judged).
+        home = path.strip("/") in ("", "index.html", "index.htm", "index.php")
         for ch in "/-_.":
             path = path.replace(ch, " ")
-        found["url"] = find_phrase(phrase, terms(path)) >= 0
+        slug = terms(path)
+        # « Vue.js » is written « vuejs » in a slug: the phrase's terms glued count too.
+        found["url"] = home or find_phrase(phrase, slug) >= 0 or term("".join(phrase)) in slug
         blocks = prose_blocks(page)  # code (<pre> listings, inline <code>) is not text
         body = [text for _, text in blocks]
         prose = [text for b, text in blocks if not b.tag.startswith("h")]
@@ -127,6 +134,8 @@ class KeywordFocus(SiteRule):
             "titre {t}, h1 {h}, description {d}, URL {u}, introduction {i}, densité {x} %",
             "title {t}, h1 {h}, description {d}, URL {u}, introduction {i}, density {x} %")
         yes_no = {k: "✓" if v else "✗" for k, v in found.items()}
+        if home:
+            yes_no["url"] = "—"
         evidence = places.format(t=yes_no["title"], h=yes_no["h1"], d=yes_no["description"],
                                  u=yes_no["url"], i=yes_no["intro"], x=f"{density:.2f}")
         ev = Msg(f"« {label} » : {evidence.fr}", f"'{label}': {evidence.en}")
@@ -182,7 +191,12 @@ class KeywordFocus(SiteRule):
                 continue
             yield PageData(url, "focus_keyword", Msg(f"{focus.label} (détecté)",
                                                      f"{focus.label} (detected)"))
-            if not focus.clear and focus.runner_up is not None:
+            facts = svc.facts[url]
+            announced = any(find_phrase(p, where) >= 0 for p in (focus.phrase, focus.runner_up)
+                            if p for where in (facts.title_terms, facts.h1_terms))
+            # Two close phrases on a page whose title or h1 names one of them (« Sqoop et
+            # Parquet ») are its topic, said by the page: no « no clear focus ».
+            if not focus.clear and focus.runner_up is not None and not announced:
                 other = svc.stats.label(focus.runner_up)
                 yield self.finding(url, "no-clear-focus", Msg(
                     "Pas de sujet principal net : « {a} » et « {b} » se disputent la page.",
