@@ -12,7 +12,9 @@ that is often wrong, and each such error is a false accusation:
 - **other languages**: « les [Progressive] Web Apps », « [une] String » — a word French
   does not know but English does, and whole English sentences inside a French paragraph;
 - **capitals without accents**: « [A] partir des données » — French typography long
-  allowed capitals without their accent, and the spelling check accepts them too.
+  allowed capitals without their accent, and the spelling check accepts them too;
+- **mentions**: a short quotation names words, it does not use them (« les termes
+  « reconditionné » », la partie "contenus", le principe « diviser pour régner »).
 
 An error is dropped when the text it flags, or for an agreement rule the word that
 follows a flagged determiner, is one of these. What is left is what a proofreader would
@@ -33,15 +35,21 @@ _CODE_TOKEN = re.compile(
     r"[^\s«»“”\"']*(?:\w[._]\w|[()\[\]{}=<>/\\$#@|]|[a-z][A-Z])[^\s«»“”\"']*")
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+|$)")
+# A short quotation is a mention (« les termes « reconditionné » », la partie "contenus",
+# « diviser pour régner »): its words are named, they agree with nothing around them.
+_QUOTED = re.compile(r"«\s*([^«»]{1,60}?)\s*»|“([^“”]{1,60}?)”|\"([^\"]{1,60}?)\"")
+_MAX_QUOTED_WORDS = 6
 # Agreement families: the flagged word is judged with its neighbour.
 _AGREEMENT = ("gn_", "ppas_", "conf_start_nom")
 
 
 def masked_spans(text: str, code: Sequence[str], lang: str) -> list[tuple[int, int]]:
     """Spans of ``text`` that are not prose of ``lang``: code fragments, code-like tokens,
-    sentences in another language."""
+    short quotations, sentences in another language."""
     spans = code_spans(text, list(code))
     spans += [m.span() for m in _CODE_TOKEN.finditer(text)]
+    spans += [m.span() for m in _QUOTED.finditer(text)
+              if len(_WORD.findall(m.group())) <= _MAX_QUOTED_WORDS]
     if lang in language.STOP_WORDS:
         for m in _SENTENCE.finditer(text):
             words = _WORD.findall(m.group())
