@@ -247,7 +247,8 @@ class _Surfaces(Mapping[tuple[str, ...], str]):
     """Phrase → how it is written on the page, built on demand (a page has thousands of
     candidate phrases and only its top few are ever shown): each term as the page most
     often writes it (« équipe » for 'equipe', whether the page also says « équipes » or
-    « EQUIPE »), lower case, elisions off."""
+    « EQUIPE »), lower case, the elisions inside the phrase as its first occurrence
+    writes them (« blog d’un développeur »)."""
 
     def __init__(self, counts: Mapping[tuple[str, ...], float], runs: list[list[str]]):
         self._counts = counts
@@ -263,14 +264,27 @@ class _Surfaces(Mapping[tuple[str, ...], str]):
                     seen.setdefault(term(tok), Counter())[form] += 1
             # most_common keeps first-met order among ties
             self._written = {t: c.most_common(1)[0][0] for t, c in seen.items()}
-            self._runs = []
         return self._written
+
+    def _elisions(self, key: tuple[str, ...]) -> list[str]:
+        """The elided articles (« d’ », « l’ ») the first occurrence of ``key`` writes
+        before each of its words, "" where none: « blog d’un développeur », not « blog un
+        développeur »."""
+        n = len(key)
+        for toks in self._runs:
+            ts = [term(t) for t in toks]
+            for i in range(len(ts) - n + 1):
+                if tuple(ts[i:i + n]) == key:
+                    return [tok[: len(tok) - len(unelide(tok))].lower() if j else ""
+                            for j, tok in enumerate(toks[i:i + n])]
+        return [""] * n
 
     def __getitem__(self, key: tuple[str, ...]) -> str:
         if key not in self._counts:
             raise KeyError(key)
         written = self._spellings()
-        return " ".join(written.get(t, t) for t in key)
+        elided = self._elisions(key) if len(key) > 1 else [""]
+        return " ".join(e + written.get(t, t) for e, t in zip(elided, key, strict=True))
 
     def __contains__(self, key: object) -> bool:
         return key in self._counts

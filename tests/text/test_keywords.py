@@ -99,3 +99,10 @@ def test_code_hashes_and_colours_are_never_candidates() -> None:
                              "web", "mrkt", "ab"}
     assert {"theme", "face", "facade", "couleur"} <= words_seen
     assert ("couleur", "du", "theme") in counts  # words around the code still make phrases
+
+
+def test_a_phrase_keeps_the_elisions_written_inside_it() -> None:
+    _, surface = candidates(["Le blog d’un développeur Java raconte la vie d’un développeur."],
+                            "Le blog d’un développeur", [], [])
+    key = ("blog", "un", "developpeur")
+    assert surface[key] == "blog d’un développeur"
