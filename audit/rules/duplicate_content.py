@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 from audit.context import Context
 from audit.rule import Code, Msg, Outcome, PageData, Score, Severity, SiteRule
 from audit.text.duplicates import DuplicateIndex, duplicate_index
+from audit.text.listing import listing_address
 from audit.text.similarity import percent
 from spiders.items import PageItem
 
@@ -35,7 +36,11 @@ class DuplicateContent(SiteRule):
     similarity ≥ ``duplicates.near_threshold`` (warning). One finding per group, on the
     first page crawled, the others in *related*; every page of an exact group scores 0,
     of a near group 50. Pages whose main text is shorter than ``duplicates.min_words``
-    are not compared (not scored).
+    are not compared (not scored). A group of listing pages (tag, category, author,
+    archive, pagination by address: ``audit/text/listing.py``), with at most one other
+    page, is a thin archive repeating what another page lists (a tag with one article,
+    the archive of a blog's only author): a ``duplicate-listing`` notice advising noindex,
+    no score lost.
     """
 
     id = "duplicate-content"
@@ -50,6 +55,9 @@ class DuplicateContent(SiteRule):
                                                     "Exact duplicate content")),
         "near-duplicate": Code(Severity.WARNING, Msg("Contenu quasi dupliqué",
                                                      "Near-duplicate content")),
+        "duplicate-listing": Code(Severity.NOTICE, Msg(
+            "Page de liste qui en répète une autre (archive mince)",
+            "Listing page repeating another (thin archive)")),
         "handled": Code(Severity.NOTICE, Msg("Doublon traité (canonical ou noindex)",
                                              "Duplicate handled (canonical or noindex)")),
     }
@@ -174,6 +182,9 @@ class DuplicateContent(SiteRule):
         if len(classes) < 2:
             return
         leads = sorted(heads.values())
+        if _listings(urls, leads):
+            yield self._listing(urls, leads, [100] * (len(leads) - 1))
+            return
         for pid in leads:
             scores[pid] = 0.0
         lead, others = leads[0], leads[1:]
@@ -199,10 +210,13 @@ class DuplicateContent(SiteRule):
 
     def _near(self, urls: list[str], pages: list[int], pair_pct: dict[tuple[int, int], int],
               best: dict[int, int], scores: dict[int, float]) -> Iterator[Outcome]:
-        for pid in pages:
-            scores[pid] = min(scores.get(pid, 50.0), 50.0)
         lead, others = pages[0], pages[1:]
         shown = [(p, pair_pct.get((lead, p)) or best[p]) for p in others]
+        if _listings(urls, pages):
+            yield self._listing(urls, pages, [pct for _, pct in shown])
+            return
+        for pid in pages:
+            scores[pid] = min(scores.get(pid, 50.0), 50.0)
         if len(others) == 1:
             message = Msg(
                 "Le contenu principal de cette page est quasi identique à celui de {o} "
@@ -224,6 +238,29 @@ class DuplicateContent(SiteRule):
                     n=len(others), lo=low, hi=high)
         yield self.finding(urls[lead], "near-duplicate", message,
                            evidence=_evidence(urls, shown), related=[urls[p] for p in others])
+
+
+    def _listing(self, urls: list[str], pages: list[int], pcts: list[int]) -> Outcome:
+        """Tag, author, archive pages listing the same posts as another page (a tag with
+        one article, the archive of a blog's only author): not text to rewrite but an
+        archive to keep out of the index. A notice; the pages keep their score."""
+        listing = next((p for p in pages if listing_address(urls[p])), pages[0])
+        others = [p for p in pages if p != listing]
+        return self.finding(urls[listing], "duplicate-listing", Msg(
+            "Cette page de liste (étiquette, auteur, archive) reprend ce que montre déjà "
+            "{o} : une archive qui ne liste qu’un article, ou celle d’un auteur unique, "
+            "n’apporte rien aux moteurs. Passez-la en noindex, ou supprimez cette archive.",
+            "This listing page (tag, author, archive) repeats what {o} already shows: an "
+            "archive listing one article, or that of a blog's only author, gives engines "
+            "nothing. Set it to noindex, or drop that archive.").format(
+                o=", ".join(urls[p] for p in others[:3])),
+            evidence=_evidence(urls, list(zip(others, pcts, strict=False))),
+            related=[urls[p] for p in others])
+
+
+def _listings(urls: list[str], pages: list[int]) -> bool:
+    """Every page of the group but one at most is a listing page by its address."""
+    return sum(not listing_address(urls[p]) for p in pages) <= 1
 
 
 def _evidence(urls: list[str], twins: list[tuple[int, int]]) -> Msg:

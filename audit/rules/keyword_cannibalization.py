@@ -5,32 +5,20 @@ import re
 from array import array
 from collections.abc import Iterator
 from sys import intern
-from urllib.parse import unquote, urlsplit
 
 from audit.context import Context
 from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
 from audit.text.content import prose_blocks
 from audit.text.keywords import STOP_TERMS, KeywordService, find_phrase, keyword_service
+from audit.text.listing import listing_address
 from audit.text.tokens import terms, words
 from spiders.items import PageItem
 
-# Listing pages by their address: tags, categories, archives, authors, pagination.
-LISTING_PATH = re.compile(
-    r"/(?:tags?|categor(?:y|ies)|cat[ée]gories?|archives?|authors?|auteurs?|[ée]tiquettes?)"
-    r"(?:/|$)|/page/\d+/?$", re.IGNORECASE)
-LISTING_QUERY = re.compile(r"(?:^|&)(?:page|paged)=\d+", re.IGNORECASE)
 NUMBER = re.compile(r"\d+")
 TITLE_SEPARATORS = re.compile(r"\s[|–—·-]\s|\s:\s")
 MIN_TITLE_LINKS = 4  # links with a title-like anchor (3 words or more) on a listing page
 LISTING_ANCHOR_SHARE = 0.4  # of the prose words, in such anchors
 MAX_ANCHORS_KEPT = 32
-
-
-def listing_address(url: str) -> bool:
-    """/tag/…, /category/…, /categorie/…, /archives/…, /author/…, /page/2, ?page=2."""
-    parts = urlsplit(url)
-    return bool(LISTING_PATH.search(unquote(parts.path)) or LISTING_QUERY.search(parts.query))
-
 
 def _key(ts: list[str] | tuple[str, ...]) -> int:
     return hash(tuple(ts))
