@@ -19,6 +19,8 @@ What counts as a word to check, and why:
   an error. Unless the paragraph's dictionary knows it once accents are added:
   « medias » and « e-reputation » are English words but French misspellings of
   médias and e-réputation. A compound is as bad as its worst part (SEO-friendly).
+  An English stem with a French ending (buggé, wrappé, loggant, packagé) is an
+  anglicism too, unless an accented spelling is French (« developpé » → développé).
 - French capitals may go without their accent (Etablir, Ecrire, Ca), as French
   typography long allowed, and œ may be typed as two letters (noeud, voeux);
   web-marketing jargon and web brands that neither dictionary knows (référenceur,
@@ -121,6 +123,11 @@ _MIN_STEM = 4
 # The letters an edit may bring in (near_miss): a typo swaps, drops, doubles or mistypes one.
 _EDIT_LETTERS = {"fr": "abcdefghijklmnopqrstuvwxyzàâäéèêëîïôöùûüçœ",
                  "en": "abcdefghijklmnopqrstuvwxyz"}
+# French endings put on English stems by French developers and marketers (buggé, wrappé,
+# hacké, loggant, packagé, commité, badgeuse): the word is an anglicism, not a misspelling.
+_FRENCH_ENDINGS = ("eraient", "eront", "erons", "erait", "erez", "era", "ées", "ée", "és",
+                   "é", "antes", "ante", "ants", "ant", "er", "ez", "ons", "euses", "euse",
+                   "eurs", "eur")
 _NEAR_MIN = 5  # shorter unknown words have neighbours everywhere (nb → nu, ne…): unjudged
 _MAX_CACHE = 500_000  # entries per cache: far above any site's vocabulary
 
@@ -457,7 +464,25 @@ class SpellChecker:
                                                for v in _accent_variants(word))
         return False
 
+    def _frenchified(self, word: str) -> bool:
+        """An English word with a French ending (« buggé », « wrappant », « loggera »,
+        « packagé », « badgeuse »): stem as written, with its doubled consonant single,
+        with an « e » back, or its « u » before « e » dropped (loggueur)."""
+        lower = word.lower()
+        for ending in _FRENCH_ENDINGS:
+            stem = lower[: -len(ending)]
+            if not lower.endswith(ending) or len(stem) < 3:
+                continue
+            stems = {stem, stem + "e", stem.removesuffix("u")}
+            stems |= {s[:-1] for s in list(stems) if len(s) > 3 and s[-1] == s[-2]}
+            if any(len(s) >= 3 and self.known("en", s) for s in stems):
+                return True
+        return False
+
     def _foreign(self, lang: str, word: str) -> bool:
+        if lang == "fr" and "en" in language.STOP_WORDS and self._frenchified(word) and not any(
+                self.known(lang, v) for v in _accent_variants(word)):
+            return True  # « developpé » stays a misspelling of développé
         for other in language.STOP_WORDS:
             if other != lang and self.known(other, word):
                 # English drops no accents; in other languages « medias » is a misspelling —
