@@ -466,8 +466,10 @@ class SpellChecker:
 
     def _frenchified(self, word: str) -> bool:
         """An English word with a French ending (« buggé », « wrappant », « loggera »,
-        « packagé », « badgeuse »): stem as written, with its doubled consonant single,
-        with an « e » back, or its « u » before « e » dropped (loggueur)."""
+        « rooté »): stem as written, with its doubled consonant single, with an « e » back,
+        or its « u » before « e » dropped (loggueur) — unless a French word of that stem,
+        not English too, is one edit away (« difficultées » → difficultés, « illicité » →
+        illicite: a French word misspelt, not an anglicism)."""
         lower = word.lower()
         for ending in _FRENCH_ENDINGS:
             stem = lower[: -len(ending)]
@@ -476,7 +478,10 @@ class SpellChecker:
             stems = {stem, stem + "e", stem.removesuffix("u")}
             stems |= {s[:-1] for s in list(stems) if len(s) > 3 and s[-1] == s[-2]}
             if any(len(s) >= 3 and self.known("en", s) for s in stems):
-                return True
+                # (a neighbour English also knows is the English word: buggy, package)
+                return not any(c.startswith(stem) and self.known("fr", c)
+                               and not self.known("en", c)
+                               for c in _edits(lower, _EDIT_LETTERS["fr"]))
         return False
 
     def _foreign(self, lang: str, word: str) -> bool:
