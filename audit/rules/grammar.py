@@ -20,7 +20,7 @@ from audit.text import language
 from audit.text.grammar import GrammarService, GrammarSettings, PageCheck, prose_paragraphs, snippet
 from audit.text.grammar_base import Issue
 from audit.text.grammar_grammalecte import DEBIAN_PACKAGE
-from audit.text.grammar_scope import credible, masked_spans
+from audit.text.grammar_scope import credible, masked_spans, reframed
 from audit.text.lang_names import in_language
 from audit.text.spelling import Kind, spelling_service
 from audit.text.tokens import words
@@ -190,7 +190,7 @@ class Grammar(PageRule):
             lang = langs[i]
             if credible(texts[i], issue, spans[i],
                         lambda w, lang=lang: words.classify(lang, w) is Kind.FOREIGN):
-                kept.append((i, issue))
+                kept.append((i, reframed(texts[i], issue)))
         return kept
 
     def settings(self, ctx: Context) -> GrammarSettings:

@@ -85,9 +85,39 @@ def credible(text: str, issue: Issue, spans: Sequence[tuple[int, int]],
     return not (flagged == "A" and issue.rule.startswith("conf_à_a"))
 
 
+# Determiners: when an agreement rule flags one, the engine assumes the noun is right and
+# offers another determiner — « une bien [meilleur] intégration » would become « un ».
+_DETERMINERS = frozenset({
+    "le", "la", "les", "l", "un", "une", "des", "du", "au", "aux", "ce", "cet", "cette", "ces",
+    "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos",
+    "leur", "leurs", "quel", "quelle", "quels", "quelles", "aucun", "aucune"})
+
+
+_NAMED = re.compile(r"[«“\"]\s*([^»”\"]{1,40}?)\s*[»”\"]")
+
+
+def reframed(text: str, issue: Issue) -> Issue:
+    """``issue`` as a claim the engine can back. An agreement error flagged on a
+    determiner is sure (« une » and « meilleur » disagree) but its side is not: half the
+    time the noun or the adjective is the word to fix (« une remonté » → remontée), so the
+    error is named between the two words, without the engine's one-sided suggestion."""
+    flagged = text[issue.start:issue.end].strip()
+    if not issue.rule.startswith("gn_") or flagged.lower() not in _DETERMINERS:
+        return issue
+    # The word the engine names in its message (« “meilleur” est masculin »), else the next.
+    named = [w for w in _NAMED.findall(issue.message) if w.lower() != flagged.lower()]
+    following = _WORD.search(text, issue.end)
+    other = named[0] if named else following.group() if following else ""
+    if not other:
+        return issue
+    return Issue(issue.start, issue.end, issue.rule,
+                 f"Accord à revoir entre « {flagged} » et « {other} » : corrigez celui des "
+                 "deux qui ne va pas avec le reste de la phrase.", (), issue.family)
+
+
 def _sentence_start(text: str, at: int) -> bool:
     before = text[:at].rstrip(" «“\"'(")
     return not before or before[-1] in ".!?…:;—–-•"
 
 
-__all__ = ["credible", "masked_spans"]
+__all__ = ["credible", "masked_spans", "reframed"]

@@ -409,3 +409,18 @@ def test_live_languagetool_server() -> None:
         engine.close()
     assert en[0] and all(isinstance(i, Issue) for i in en[0])
     assert fr[0]
+
+
+def test_an_agreement_error_on_a_determiner_names_both_words_without_a_one_sided_fix() -> None:
+    from audit.text.grammar_base import Issue
+    from audit.text.grammar_scope import reframed
+
+    text = "Undertow offre une bien meilleur intégration avec le reste du code."
+    at = text.index("une")
+    issue = Issue(at, at + 3, "gn_une_1m", "Accord de genre erroné : « meilleur » est masculin.",
+                  ("un",), "gn")
+    out = reframed(text, issue)
+    assert "« une » et « meilleur »" in out.message and out.suggestions == ()
+    verb = text.index("offre")
+    other = Issue(verb, verb + 5, "conj_xyz", "Conjugaison erronée.", ("offrent",), "conj")
+    assert reframed(text, other) is other
