@@ -436,7 +436,9 @@ class SpellChecker:
         """Whether an unknown ``word`` looks like a typo: one edit away from a word the
         dictionary knows (a letter dropped, doubled, swapped or mistyped, an accent wrong or
         missing, a capital missing: « continous », « systéme », « developpement »,
-        « january ») or, in French, two known words glued (« Principalementutilisé »).
+        « january »), the first letter kept as written (typos spare it), or accents off
+        a known word (« ecosysteme »), or, in French, two known words glued
+        (« Principalementutilisé »).
         A word far from every known word is more likely a term of the trade, a product or
         an identifier (« matplotlib », « linestyle »): reported to confirm, not as a
         mistake — the noisy-channel view of spelling correction. Cached per word."""
@@ -444,9 +446,13 @@ class SpellChecker:
         key = (lang, bare)
         hit = self._near.get(key)
         if hit is None:
+            first = _fold(bare[:1])
             hit = self._near[key] = len(bare) >= _NEAR_MIN and (
+                # Typos spare the first letter (it is written, and read, most surely):
+                # « dtype » is not « type » mistyped, « continous » is « continuous ».
                 any(self.known(lang, c) for c in _edits(bare, _EDIT_LETTERS.get(
-                    lang, _EDIT_LETTERS["en"])))
+                    lang, _EDIT_LETTERS["en"])) if _fold(c[:1]) == first)
+                or any(self.known(lang, v) for v in _accent_variants(bare))  # ecosysteme
                 or (lang == "fr" and any(
                     self.known(lang, bare[:i]) and self.known(lang, bare[i:])
                     for i in range(3, len(bare) - 2))))
@@ -631,6 +637,12 @@ def _locate(text: str, word: str) -> tuple[int, int]:
     """Where ``word`` first occurs in ``text`` as a whole token (for the snippet)."""
     m = re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text)
     return m.span() if m else (0, 0)
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: « É » and « e » are one first letter."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower())
+                   if not unicodedata.combining(c))
 
 
 def _edits(word: str, letters: str) -> Iterator[str]:
