@@ -162,8 +162,11 @@ class Spelling(SiteRule):
         for r in self._records:
             unknown = [h for n, h in r.misspellings if n not in vocabulary]
             # A typo is one edit from a known word; far from all, it is a term to confirm.
-            wrong = [h for h in unknown if checker is None or checker.near_miss(h.lang, h.word)]
-            terms = [h for h in unknown if h not in wrong]
+            wrong: list[WordHit] = []
+            terms: list[WordHit] = []
+            for h in unknown:
+                typo = checker is None or checker.near_miss(h.lang, h.word)
+                (wrong if typo else terms).append(h)
             names = [h for n, h in r.proper_nouns if n not in vocabulary]
             errors = sum(h.count for h in wrong)
             if wrong:
@@ -175,25 +178,19 @@ class Spelling(SiteRule):
                     "({rate} per 100 words): {list}.").format(
                         n=errors, words=r.words, rate=f"{rate:.1f}", list=self._listing(wrong)),
                     evidence=self._evidence(wrong, r.lang, checker, ctx))
-            if terms:
-                yield self.finding(r.url, "unknown-word", Msg(
-                    "{n} mot(s) inconnu(s) du dictionnaire et loin de tout mot connu (termes "
-                    "du métier, noms de produits, identifiants ?) : {list}. S’ils sont "
-                    "corrects, ajoutez-les à spelling.ignore_words.",
-                    "{n} word(s) unknown to the dictionary and far from any known word (terms "
-                    "of the trade, product names, identifiers?): {list}. If they are right, "
-                    "add them to spelling.ignore_words.").format(
-                        n=len(merged(terms)), list=self._listing(terms)),
-                    evidence=self._evidence(terms, r.lang, None, ctx))
-            if names:
-                yield self.finding(r.url, "proper-noun", Msg(
-                    "{n} mot(s) inconnu(s) du dictionnaire, toujours avec une majuscule "
-                    "(noms propres, marques ?) : {list}. S’ils sont corrects, ajoutez-les à "
-                    "spelling.ignore_words.",
-                    "{n} word(s) unknown to the dictionary, always capitalised (proper nouns, "
-                    "brands?): {list}. If they are right, add them to spelling.ignore_words."
-                ).format(n=len(merged(names)), list=self._listing(names)),
-                    evidence=self._evidence(names, r.lang, None, ctx))
+            yield from self._to_confirm(r, "unknown-word", terms, ctx, Msg(
+                "{n} mot(s) inconnu(s) du dictionnaire et loin de tout mot connu (termes du "
+                "métier, noms de produits, identifiants ?) : {list}. S’ils sont corrects, "
+                "ajoutez-les à spelling.ignore_words.",
+                "{n} word(s) unknown to the dictionary and far from any known word (terms of "
+                "the trade, product names, identifiers?): {list}. If they are right, add them "
+                "to spelling.ignore_words."))
+            yield from self._to_confirm(r, "proper-noun", names, ctx, Msg(
+                "{n} mot(s) inconnu(s) du dictionnaire, toujours avec une majuscule (noms "
+                "propres, marques ?) : {list}. S’ils sont corrects, ajoutez-les à "
+                "spelling.ignore_words.",
+                "{n} word(s) unknown to the dictionary, always capitalised (proper nouns, "
+                "brands?): {list}. If they are right, add them to spelling.ignore_words."))
             yield PageData(r.url, "spelling_errors", errors)
             yield Score(r.url, spelling_score(errors, r.words, self.options.penalty,
                                               self.options.min_words))
@@ -201,6 +198,14 @@ class Spelling(SiteRule):
             yield self._vocabulary(sorted(vocabulary, key=lambda n: (-self._pages_of[n],
                                                                      self._first[n][0].lower())))
         self._records.clear()
+
+    def _to_confirm(self, r: _Record, code: str, hits: list[WordHit], ctx: Context,
+                    message: Msg) -> Iterator[Outcome]:
+        """A list of words to confirm (costing nothing): ``message`` has {n} and {list}."""
+        if hits:
+            yield self.finding(r.url, code, message.format(n=len(merged(hits)),
+                                                           list=self._listing(hits)),
+                               evidence=self._evidence(hits, r.lang, None, ctx))
 
     def _vocabulary(self, words: list[int]) -> Outcome:
         shown = words[: max(self.options.max_listed, 30)]
