@@ -114,6 +114,9 @@ class SpellingConfig:
     ignore_words: list[str] = field(default_factory=list)  # brand names, jargon
     word_list: str | None = None  # a file, one accepted word per line (the client's list)
     suggestions: bool = False  # Hunspell suggest is slow: off unless asked
+    # Terms of the software trade (hbase, docstring, conda: audit/text/terms) are words;
+    # off for a client whose own words could hide among them.
+    trade_terms: bool = True
     max_suggestions: int = checked(at_least(0), default=3)
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -7,9 +8,10 @@ from dataclasses import dataclass
 from audit.context import Context
 from audit.numbering import Numbering
 from audit.rule import Code, Limit, Msg, Outcome, PageData, Score, Severity, SiteRule
-from audit.text.content import BOILERPLATE_REGIONS, prose
+from audit.text.content import BOILERPLATE_REGIONS, CODE_BLOCK_TAGS, prose
 from audit.text.lang_names import in_language
 from audit.text.spelling import (
+    Kind,
     SpellChecker,
     SpellingResult,
     WordHit,
@@ -62,6 +64,13 @@ class Spelling(SiteRule):
     mistyped, an accent wrong or missing: « continous », « systéme ») or two French words
     glued; an unknown word of 5 letters or more far from every known word (« matplotlib »)
     or a shorter one is a term to confirm (``unknown-word``, costing nothing).
+
+    **Not accused**: words of the software trade (``spelling.trade_terms``, on by
+    default: matplotlib, dtype, kubectl), words the site itself writes in its code
+    listings (a function name quoted in prose), regular French derivations of known
+    words (« paramétrable »), names written in lower case (to confirm), and lone words
+    or tag lists with no sentence around them (to confirm, never typos). « schema » next
+    to English words is English; « les medias sociaux » stays a mistake.
 
     **Site vocabulary**: a word the dictionaries do not know but the site uses on
     ``vocabulary_pages`` pages or more (3) is the site's vocabulary — a product name,
@@ -124,6 +133,8 @@ class Spelling(SiteRule):
         self._pages_of: array[int] = array("i")  # per word: pages it is unknown on
         self._records: list[_Record] = []
         self._home = ""  # the first page checked (the start URL): site findings go there
+        # Words the site itself writes as code (<pre>, <code>…): identifiers, not typos.
+        self._code_words: set[str] = set()
 
     def collect(self, page: PageItem, ctx: Context) -> Iterator[Outcome]:
         checker = spelling_service(ctx)
@@ -134,6 +145,7 @@ class Spelling(SiteRule):
             yield Score(page.url, None)  # a missing dictionary says nothing of the page
             return
         result = checker.check(self._paragraphs(page), lang, self.options.per_paragraph)
+        self._code_words.update(code_words(page))
         yield from self._unchecked(page.url, result)
         if result.foreign and self.options.report_foreign_words:
             yield self._foreign(page.url, result, ctx)
@@ -159,15 +171,27 @@ class Spelling(SiteRule):
         checker = ctx.services.get("spelling")
         vocabulary = {n for n, pages in enumerate(self._pages_of)
                       if pages >= self.options.vocabulary_pages}
+        # A word the site writes as code names that code in the prose (« linestyle »,
+        # « events », « integration-test » of <phase>integration-test</phase>) — unless
+        # it is a French word without its accents and no other language's (« scripts
+        # d'enonces »: the identifier is ASCII, the sentence owes its accents).
+        code = self._code_words
+
+        def is_code(h: WordHit) -> bool:
+            return all(part in code for part in word_key(h.word).split("-")) and (
+                checker is None or not checker.unaccented(h.lang, h.word)
+                or checker.classify(h.lang, h.word) is Kind.AMBIGUOUS)
+
         for r in self._records:
-            unknown = [h for n, h in r.misspellings if n not in vocabulary]
+            unknown = [h for n, h in r.misspellings if n not in vocabulary and not is_code(h)]
             # A typo is one edit from a known word; far from all, it is a term to confirm.
             wrong: list[WordHit] = []
             terms: list[WordHit] = []
             for h in unknown:
-                typo = checker is None or checker.near_miss(h.lang, h.word)
+                typo = not h.fragment and (checker is None
+                                           or checker.near_miss(h.lang, h.word))
                 (wrong if typo else terms).append(h)
-            names = [h for n, h in r.proper_nouns if n not in vocabulary]
+            names = [h for n, h in r.proper_nouns if n not in vocabulary and not is_code(h)]
             errors = sum(h.count for h in wrong)
             if wrong:
                 rate = 100.0 * errors / max(r.words, 1)
@@ -198,6 +222,7 @@ class Spelling(SiteRule):
             yield self._vocabulary(sorted(vocabulary, key=lambda n: (-self._pages_of[n],
                                                                      self._first[n][0].lower())))
         self._records.clear()
+        self._code_words.clear()
 
     def _to_confirm(self, r: _Record, code: str, hits: list[WordHit], ctx: Context,
                     message: Msg) -> Iterator[Outcome]:
@@ -279,6 +304,24 @@ class Spelling(SiteRule):
         return "\n".join(lines)
 
 
+_CODE_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def code_words(page: PageItem) -> set[str]:
+    """The words of the page's code, lower case: runs of 3 letters or more in its visible
+    ``<pre>`` listings and inline code (« linestyle » of ``plt.plot(x, linestyle='--')``,
+    « kable » of ``knitr::kable()``). The same word in the prose names that code."""
+    out: set[str] = set()
+    for block in page.text_blocks:
+        if block.hidden:
+            continue
+        if block.tag in CODE_BLOCK_TAGS:
+            out.update(w.lower() for w in _CODE_WORD.findall(block.text))
+        for fragment in block.code:
+            out.update(w.lower() for w in _CODE_WORD.findall(fragment))
+    return out
+
+
 def merged(hits: list[WordHit]) -> list[WordHit]:
     """One entry per word as people read it: the checker counts a word apart per dictionary
     (« utilitR » in a French and in an English paragraph), which listed it twice
@@ -290,7 +333,8 @@ def merged(hits: list[WordHit]) -> list[WordHit]:
         key = word_key(h.word)
         first = out.get(key)
         out[key] = h if first is None else WordHit(first.word, first.lang,
-                                                   first.count + h.count, first.context)
+                                                   first.count + h.count, first.context,
+                                                   first.fragment and h.fragment)
     return sorted(out.values(), key=lambda h: -h.count)
 
 

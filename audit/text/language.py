@@ -122,9 +122,15 @@ def detect_words(words: Sequence[str], candidates: Sequence[str] = ("fr", "en"),
     return default
 
 
+def stop_word_of(word: str) -> str | None:
+    """The one language whose function word ``word`` is (« from » → en, « dans » → fr),
+    None for a word of no list or of several (« on », « a »)."""
+    return _OWNER.get(word.lower())
+
+
 def is_stop_word(word: str, lang: str) -> bool:
     """``word`` (any case, accents or not) is a function word of ``lang``."""
     return word.lower() in STOP_WORDS.get(lang, frozenset())
 
 
-__all__ = ["MIN_WORDS", "STOP_WORDS", "detect", "detect_words", "is_stop_word"]
+__all__ = ["MIN_WORDS", "STOP_WORDS", "detect", "detect_words", "is_stop_word", "stop_word_of"]

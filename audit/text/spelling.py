@@ -21,6 +21,22 @@ What counts as a word to check, and why:
   médias and e-réputation. A compound is as bad as its worst part (SEO-friendly).
   An English stem with a French ending (buggé, wrappé, loggant, packagé) is an
   anglicism too, unless an accented spelling is French (« developpé » → développé).
+  Some English words are also French words written without their accents
+  (« medias », « schema »): they are *ambiguous*, and their neighbours decide — next
+  to another foreign word or an English stop word they are English (« read the
+  schema »), otherwise a French misspelling (« les medias sociaux »).
+- Words of the software trade (matplotlib, dtype, kubectl: ``terms/software.txt``,
+  from cspell's dictionaries; ``spelling.trade_terms: false`` turns it off) are
+  known words, unless they are French words without their accents.
+- Typo suggestions are withheld where they would mislead: a regular French
+  derivation of a known word (-able on an -er verb, -abilité, -ement), a name
+  written in lower case (the capitalised form is known: reported to confirm), a
+  word whose only candidates differ by case, two words glued together whose halves
+  are English.
+- A word standing alone, or in a short list of one- or two-word items separated by
+  ``/ , ; | · •`` with no stop word (a tag list, a menu), is a *fragment*: without
+  a sentence around it, it is reported as an unknown word to confirm, never as a
+  typo.
 - French capitals may go without their accent (Etablir, Ecrire, Ca), as French
   typography long allowed, and œ may be typed as two letters (noeud, voeux);
   web-marketing jargon and web brands that neither dictionary knows (référenceur,
@@ -47,6 +63,7 @@ from typing import TYPE_CHECKING, Protocol
 from audit.rule import Msg
 from audit.text import language
 from audit.text.keywords import keyword_service
+from audit.text.terms import software_terms
 from audit.text.tokens import unelide
 
 if TYPE_CHECKING:
@@ -70,9 +87,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ\-][^\W\d_]+)*")
 # Characters that make a touching token code, a handle, a path or a number.
 _GLUE = r"_@#/\\=<>{}$%&+*"
 # A word not touching a digit, a glue character or a dot followed by a letter
-# (web2, fill_page, @handle, /chemin, wesaw.it, index.html): checked in one regex
-# pass, atomic so that "web2" is skipped rather than shortened to "we".
-_TOKEN = re.compile(rf"(?<![\w{_GLUE}'’ʼ\-])(?<!\w\.)(?>{_WORD.pattern})"
+# (web2, fill_page, @handle, /chemin, wesaw.it, index.html), nor glued after a dash
+# (« –as-parquetfile »: a command-line option typeset with an en dash): checked in one
+# regex pass, atomic so that "web2" is skipped rather than shortened to "we".
+_TOKEN = re.compile(rf"(?<![\w{_GLUE}'’ʼ\-\u2013\u2014])(?<!\w\.)(?>{_WORD.pattern})"
                     rf"(?![\w{_GLUE}\-])(?!\.\w)")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 # Invisible characters that split a word in two for the regex but not for the reader.
@@ -104,7 +122,10 @@ webflow hootsuite canva semrush ahrefs matomo hubspot mailchimp bing qwant ecosi
 trustpilot gmail bluesky vimeo dailymotion tumblr substack trello zapier sendinblue brevo
 yandex magento joomla leboncoin cdiscount tripadvisor spotify deezer photoshop figma
 """
-WEB_JARGON = frozenset(_JARGON.split())
+# Familiar French clippings in every dictionary of the language (Wiktionnaire, Robert)
+# but not in Hunspell's, which holds most of them already (info, perso, appli, prod).
+_CLIPPINGS = "dispo dispos dev devs préprod stat stats exam exams rédac récap capa capas pédago"
+WEB_JARGON = frozenset(_JARGON.split()) | frozenset(_CLIPPINGS.split())
 # French builds words with these prefixes faster than dictionaries follow (réutilisateur,
 # bivarié, multicritère, sous-échantillon, cofinancement, préremplir): a word made of one
 # of them and a word the dictionary knows is a word. English does the same (preprocess,
@@ -128,6 +149,11 @@ _EDIT_LETTERS = {"fr": "abcdefghijklmnopqrstuvwxyzàâäéèêëîïôöùûüç
 _FRENCH_ENDINGS = ("eraient", "eront", "erons", "erait", "erez", "era", "ées", "ée", "és",
                    "é", "antes", "ante", "ants", "ant", "er", "ez", "ons", "euses", "euse",
                    "eurs", "eur")
+# Regular French derivations (ending, the base's endings): générable ← générer.
+_DERIVATIONS = (("ables", ("er",)), ("able", ("er",)), ("abilités", ("able", "er")),
+                ("abilité", ("able", "er")), ("ements", ("er",)), ("ement", ("er",)),
+                ("ii", ("io",)))
+_GLUED_MIN = 3  # letters of each of two glued words (« Principalementutilisé », « malgrès »)
 _NEAR_MIN = 5  # shorter unknown words have neighbours everywhere (nb → nu, ne…): unjudged
 _MAX_CACHE = 500_000  # entries per cache: far above any site's vocabulary
 
@@ -206,7 +232,11 @@ class Kind(IntEnum):
     SKIP = -1  # not a word to check: ALL-CAPS, one letter, another script
     OK = 0
     FOREIGN = 1  # unknown in the paragraph's language, known in another
-    UNKNOWN = 2  # a misspelling, or a proper noun when always capitalised
+    # Known in another language, and the paragraph's word once accents are added
+    # (« schema », « medias » in French): foreign among foreign words (« schema on read »),
+    # a misspelling among the paragraph's own (« les medias sociaux »). check() decides.
+    AMBIGUOUS = 2
+    UNKNOWN = 3  # a misspelling, or a proper noun when always capitalised
 
 
 @dataclass(frozen=True)
@@ -217,6 +247,10 @@ class WordHit:
     lang: str  # the dictionary that rejected it
     count: int
     context: str  # a few words around the first occurrence
+    # Every occurrence in a fragment without a function word of its language (a tag list,
+    # a name, a label: « gatling / jmeter / clif », « egens »): no sentence tells a typo
+    # from a name there.
+    fragment: bool = False
 
 
 @dataclass
@@ -250,6 +284,7 @@ class _Group:
     end: int
     count: int = 0
     always_capitalised: bool = True
+    always_fragment: bool = True
 
 
 class SpellChecker:
@@ -260,7 +295,7 @@ class SpellChecker:
     """
 
     def __init__(self, folders: Sequence[Path] = (), *, ignore_words: Iterable[str] = (),
-                 system_dirs: bool = True, jargon: bool = True,
+                 system_dirs: bool = True, jargon: bool = True, trade_terms: bool = True,
                  open_dictionary: Callable[[Dictionary], Engine] = open_hunspell) -> None:
         extra: list[Path] = []
         if system_dirs:
@@ -272,6 +307,8 @@ class SpellChecker:
         self.ignore = {_normalise(part).lower() for w in ignore_words for part in w.split()}
         if jargon:
             self.ignore |= WEB_JARGON
+        # The software trade's terms (audit/text/terms): hbase, docstring, mixins, conda.
+        self.terms: frozenset[str] = software_terms() if trade_terms else frozenset()
         self._open = open_dictionary
         self._engines: dict[str, Engine | None] = {}
         self._variants: dict[str, list[Engine]] = {}  # lang -> the other spellings' engines
@@ -306,7 +343,7 @@ class SpellChecker:
             if not folder.is_dir():  # a silent fallback would hide the client's dictionary
                 raise NotADirectoryError(f"spelling.dictionaries: no folder {folder}")
         return cls(folders, ignore_words=words, system_dirs=system_dirs, jargon=jargon,
-                   open_dictionary=open_dictionary)
+                   trade_terms=cfg.trade_terms, open_dictionary=open_dictionary)
 
     # -- dictionaries ---------------------------------------------------------------
 
@@ -426,8 +463,13 @@ class SpellChecker:
             return Kind.OK
         if self._prefixed(lang, bare):
             return Kind.OK
-        if self._foreign(lang, bare):
-            return Kind.FOREIGN
+        foreign = self._foreign(lang, bare)
+        if foreign is not None:
+            return foreign
+        if self._term(lang, bare):  # after _foreign: « plugin » stays an English word
+            return Kind.OK
+        if lang == "en" and bare.lower().endswith("'s") and len(bare) > 4:
+            return self.classify(lang, bare[:-2])  # gdb's, Python's
         if "-" in bare:  # SEO-friendly, mobile-first: judge the parts
             return max(Kind.OK, *(self.classify(lang, p) for p in bare.split("-")))
         return Kind.UNKNOWN
@@ -447,16 +489,44 @@ class SpellChecker:
         hit = self._near.get(key)
         if hit is None:
             first = _fold(bare[:1])
-            hit = self._near[key] = len(bare) >= _NEAR_MIN and (
+            hit = self._near[key] = len(bare) >= _NEAR_MIN and not self._derived(
+                lang, bare) and not (bare.islower() and self.known(lang, bare.capitalize())) and (
                 # Typos spare the first letter (it is written, and read, most surely):
                 # « dtype » is not « type » mistyped, « continous » is « continuous ».
+                # A word known only with a capital is a name written in lower case
+                # (« linux », « achille »): a choice to confirm, not a typo (above).
                 any(self.known(lang, c) for c in _edits(bare, _EDIT_LETTERS.get(
-                    lang, _EDIT_LETTERS["en"])) if _fold(c[:1]) == first)
+                    lang, _EDIT_LETTERS["en"])) if _fold(c[:1]) == first
+                    and c.lower() != bare.lower())
                 or any(self.known(lang, v) for v in _accent_variants(bare))  # ecosysteme
-                or (lang == "fr" and any(
-                    self.known(lang, bare[:i]) and self.known(lang, bare[i:])
-                    for i in range(3, len(bare) - 2))))
+                or (lang == "fr" and self._glued(bare)))
         return hit
+
+    def _glued(self, word: str) -> bool:
+        """Two French words glued (« Principalementutilisé », « malgrès » = mal + grès, a
+        typo of malgré), neither English — « usecase », « docstring », « barplot » are
+        English compounds."""
+        for i in range(_GLUED_MIN, len(word) - _GLUED_MIN + 1):
+            head, tail = word[:i], word[i:]
+            if self.known("fr", head) and self.known("fr", tail) and not (
+                    self.known("en", head) or self.known("en", tail)):
+                return True
+        return False
+
+    def _derived(self, lang: str, word: str) -> bool:
+        """A French word built by a regular derivation on a known word, that dictionaries
+        lag behind: -able on a verb (générable, hachable, cherchable), -abilité on an
+        adjective in -able (compostabilité), -ement on a verb (réassignement), and the
+        Italian plural -ii of a word in -o (scénarii). Not a typo; a term to confirm."""
+        if lang != "fr":
+            return False
+        lower = word.lower()
+        for ending, bases in _DERIVATIONS:
+            stem = lower.removesuffix(ending)
+            if stem != lower and len(stem) >= 3 and any(
+                    self.known(lang, stem + b) or self._prefixed(lang, stem + b) for b in bases):
+                return True
+        return False
 
     def _prefixed(self, lang: str, word: str) -> bool:
         """A productive prefix and a known word: réutilisateur, bivarié, preprocess."""
@@ -490,17 +560,37 @@ class SpellChecker:
                                for c in _edits(lower, _EDIT_LETTERS["fr"]))
         return False
 
-    def _foreign(self, lang: str, word: str) -> bool:
+    def _term(self, lang: str, word: str) -> bool:
+        """A term of the software trade (« hbase », « docstrings », any case, a plural too)
+        — unless, in French, it is a French word without its accents: libraries' word lists
+        hold « numero » and « presents » too."""
+        if not self.terms:
+            return False
+        lower = word.lower()
+        if lower not in self.terms and not (lower.endswith("s") and lower[:-1] in self.terms):
+            return False
+        return not self.unaccented(lang, word)
+
+    def unaccented(self, lang: str, word: str) -> bool:
+        """A word of ``lang`` written without its accents (« numero », « enonces »), in a
+        language that has accents (not English)."""
+        return lang != "en" and any(self.known(lang, v) for v in _accent_variants(word))
+
+    def _foreign(self, lang: str, word: str) -> Kind | None:
+        """FOREIGN for a word of another language, AMBIGUOUS when it is also this language's
+        word without its accents (« medias », « schema »), None otherwise."""
         if lang == "fr" and "en" in language.STOP_WORDS and self._frenchified(word) and not any(
                 self.known(lang, v) for v in _accent_variants(word)):
-            return True  # « developpé » stays a misspelling of développé
+            return Kind.FOREIGN  # « developpé » stays a misspelling of développé
         for other in language.STOP_WORDS:
             if other != lang and self.known(other, word):
-                # English drops no accents; in other languages « medias » is a misspelling —
-                # but « the » is English, never « thé » without its accent.
-                return (lang == "en" or language.is_stop_word(word, other)
-                        or not any(self.known(lang, v) for v in _accent_variants(word)))
-        return False
+                # English drops no accents; in other languages « medias » may be a
+                # misspelling — but « the » is English, never « thé » without its accent.
+                if (lang == "en" or language.is_stop_word(word, other)
+                        or not any(self.known(lang, v) for v in _accent_variants(word))):
+                    return Kind.FOREIGN
+                return Kind.AMBIGUOUS
+        return None
 
     # -- pages ----------------------------------------------------------------------
 
@@ -517,7 +607,7 @@ class SpellChecker:
         groups: dict[tuple[str, str], _Group] = {}
         detect = per_paragraph and lang in language.STOP_WORDS
         candidates = tuple(language.STOP_WORDS)
-        ok, skip = Kind.OK, Kind.SKIP
+        ok, skip, ambiguous = Kind.OK, Kind.SKIP, Kind.AMBIGUOUS
         for raw in paragraphs:
             text = _clean(raw)
             if "://" in text or "www." in text or "@" in text:
@@ -529,7 +619,8 @@ class SpellChecker:
                 continue
             cache = self._kinds.setdefault(plang, {})
             n = 0
-            for word in tokens:
+            fragment: bool | None = None  # asked on the paragraph's first unknown word
+            for i, word in enumerate(tokens):
                 kind = cache.get(word)
                 if kind is None:
                     kind = self._classify_new(cache, plang, word)
@@ -537,12 +628,17 @@ class SpellChecker:
                     n += 1
                 elif kind is not skip:
                     n += 1
-                    self._count(groups, plang, kind, word, text)
+                    if kind is ambiguous:
+                        kind = self._in_company(tokens, i, plang)
+                    if fragment is None:
+                        fragment = _fragment(text, tokens, plang)
+                    self._count(groups, plang, kind, word, text, fragment)
             if n:
                 result.words += n
                 result.words_by_lang[plang] = result.words_by_lang.get(plang, 0) + n
         for g in sorted(groups.values(), key=lambda g: -g.count):
-            hit = WordHit(g.word, g.lang, g.count, snippet(g.text, g.start, g.end))
+            hit = WordHit(g.word, g.lang, g.count, snippet(g.text, g.start, g.end),
+                          g.always_fragment)
             if g.kind is Kind.FOREIGN:
                 result.foreign.append(hit)
             elif g.always_capitalised:
@@ -551,8 +647,19 @@ class SpellChecker:
                 result.misspellings.append(hit)
         return result
 
+    def _in_company(self, tokens: list[str], i: int, lang: str) -> Kind:
+        """An AMBIGUOUS word among foreign words is foreign (« schema on read », « View
+        more presentations from », « (replication factor) »); among the paragraph's own
+        words, a misspelling (« les medias sociaux »): two words either side are asked."""
+        for j in (i - 1, i + 1, i - 2, i + 2):
+            if 0 <= j < len(tokens) and (
+                    self.classify(lang, tokens[j]) is Kind.FOREIGN
+                    or language.stop_word_of(tokens[j]) not in (None, lang)):  # more, from
+                return Kind.FOREIGN
+        return Kind.UNKNOWN
+
     def _count(self, groups: dict[tuple[str, str], _Group], lang: str, kind: Kind, word: str,
-               text: str) -> None:
+               text: str, fragment: bool = False) -> None:
         facts = self._facts.get(word)
         if facts is None:
             bare = unelide(_normalise(word))
@@ -567,6 +674,8 @@ class SpellChecker:
         g.count += 1
         if not facts[1]:
             g.always_capitalised = False
+        if not fragment:
+            g.always_fragment = False
 
     def close(self) -> None:
         if self.on_close is not None:
@@ -618,6 +727,22 @@ def _clean(text: str) -> str:
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)  # e + combining accent → é
     return text
+
+
+_LIST_SEPARATORS = re.compile(r"[/,;|·•]")
+
+
+def _fragment(text: str, tokens: list[str], lang: str) -> bool:
+    """A paragraph that is no sentence: one word alone (a name, a tag: « egens ») or a list
+    of one- or two-word items (« gatling / jmeter / clif / java »), no function word of
+    its language in it. « Update autors » is a sentence, short as it is."""
+    if any(language.is_stop_word(t, lang) for t in tokens):
+        return False
+    if len(tokens) == 1:
+        return True
+    items = [len(_TOKEN.findall(piece)) for piece in _LIST_SEPARATORS.split(text)]
+    items = [n for n in items if n]
+    return len(items) >= 3 and max(items) <= 2
 
 
 def _has_capital(word: str) -> bool:

@@ -72,7 +72,12 @@ def test_english_looking_french_mistakes_are_errors_but_anglicisms_are_not(
         checker: SpellChecker) -> None:
     # known to the English dictionary, but French words once their accents are back
     for word in ("medias", "e-reputation", "reference", "telephone"):
-        assert checker.classify("fr", word) is Kind.UNKNOWN, word
+        assert checker.classify("fr", word) is Kind.AMBIGUOUS, word
+    r = checker.check(["Les medias sociaux publient, la reference reste la presse."], "fr")
+    assert {h.word for h in r.misspellings} == {"medias", "reference"}  # among French words
+    r = checker.check(["Le lac fonctionne en schema on read, View more presentations from "
+                       "our team."], "fr", per_paragraph=False)
+    assert not r.misspellings  # among English words: English
     for word in ("community", "followers", "mobile-first", "SEO-friendly", "don't"):
         assert checker.classify("fr", word) is Kind.FOREIGN, word
     for word in ("newsletter", "marketing", "e-mail", "référenceur", "webmarketing", "meta"):
@@ -311,3 +316,33 @@ def test_real_french_web_text(checker: SpellChecker) -> None:
     assert {"Youseemii", "Howsociable", "Netvibes"} <= {h.word for h in r.proper_nouns}
     assert r.words_by_lang.get("en", 0) > 100  # the quoted English article
     assert 100 * r.errors / r.words < 1.5
+
+
+def test_terms_of_the_software_trade_are_words_unless_french_without_accents(
+        checker: SpellChecker) -> None:
+    for word in ("docstring", "docstrings", "mixins", "conda", "d’ubuntu", "Kubernetes"):
+        assert checker.classify("fr", word) is Kind.OK, word
+    # in some library's word list, but French words missing their accents: still suspect
+    assert checker.classify("fr", "numero") is Kind.UNKNOWN
+    assert checker.classify("fr", "presents") is Kind.AMBIGUOUS
+    plain = SpellChecker(trade_terms=False)
+    assert plain.classify("fr", "docstring") is Kind.UNKNOWN
+
+
+def test_what_is_not_a_typo(checker: SpellChecker) -> None:
+    # regular French derivations, a name in lower case, English compounds glued
+    for word in ("générable", "hachable", "cherchable", "compostabilité", "réassignement",
+                 "scénarii", "achille", "usecase", "barplot"):
+        assert not checker.near_miss("fr", word), word
+    for word in ("documentaion", "systéme", "developpement", "organisaton", "malgrès"):
+        assert checker.near_miss("fr", word), word
+    assert checker.classify("en", "numpy’s") is Kind.OK  # an English possessive
+    r = checker.check(["Sqoop ne gère pas l’option –as-parquetfile avec -query."], "fr")
+    assert not r.misspellings  # glued to a dash: a command-line option, not read
+
+
+def test_a_fragment_is_no_sentence(checker: SpellChecker) -> None:
+    r = checker.check(["gatling / jmeter / clif / java", "egens", "Update autors"], "en")
+    fragment = {h.word: h.fragment for h in r.misspellings}
+    assert fragment == {"gatling": True, "jmeter": True, "clif": True, "egens": True,
+                        "autors": False}
