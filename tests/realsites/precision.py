@@ -54,6 +54,11 @@ MARK_END = "<!-- precision:end -->"
 CONTENT_RULES = ("hidden-text", "spelling", "grammar", "keyword-focus",
                  "keyword-cannibalization", "duplicate-content", "readability",
                  "social-profiles", "open-graph")
+# Technical rules measured the same way (issue 16): one id per line, so that branches
+# adding rules merge without conflict.
+TECHNICAL_RULES: tuple[str, ...] = (
+)
+MEASURED_RULES = CONTENT_RULES + TECHNICAL_RULES
 # Codes that claim nothing against the client (a list to confirm, not an error): shown
 # apart, outside precision.
 TO_CONFIRM = {("spelling", "proper-noun"), ("spelling", "site-vocabulary"),
@@ -102,13 +107,17 @@ class Key:
 
     @classmethod
     def load(cls, path: Path) -> Key:
-        if not path.exists():
-            return cls([], [])
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        labels = [Label(str(d["match"]), bool(d["ok"]), str(d.get("why", "")))
-                  for d in data.get("labels") or []]
-        defects = [Label(str(d["match"]), True, str(d.get("why", "")), bool(d.get("subset")))
-                   for d in data.get("defects") or []]
+        """``labels/<site>.yaml``, then ``labels/<site>/*.yaml`` in name order (one file
+        per group of rules, e.g. ``technical.yaml``: edits to one never touch another)."""
+        labels: list[Label] = []
+        defects: list[Label] = []
+        extra = sorted(path.with_suffix("").glob("*.yaml")) if path.with_suffix("").is_dir() else []
+        for file in ([path] if path.exists() else []) + extra:
+            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+            labels += [Label(str(d["match"]), bool(d["ok"]), str(d.get("why", "")))
+                       for d in data.get("labels") or []]
+            defects += [Label(str(d["match"]), True, str(d.get("why", "")),
+                              bool(d.get("subset"))) for d in data.get("defects") or []]
         return cls(labels, defects)
 
     def verdict(self, item: Item) -> Label | None:
@@ -200,7 +209,7 @@ def audit_site(name: str, out: Path, max_pages: int | None = None) -> SiteRun:
     with (run_dir / "findings.jsonl").open(encoding="utf-8") as f:
         for line in f:
             d = json.loads(line)
-            if d["rule"] in CONTENT_RULES:
+            if d["rule"] in MEASURED_RULES:
                 found.extend(items_of(d))
             else:
                 other[d["rule"]] += 1
@@ -227,7 +236,7 @@ class Tally:
 
 def tally(runs: Iterable[SiteRun]) -> tuple[dict[str, Tally], dict[str, list], list]:
     """Per rule: counts; per site: defects found/missed; the unlabelled items."""
-    by_rule: dict[str, Tally] = {r: Tally() for r in CONTENT_RULES}
+    by_rule: dict[str, Tally] = {r: Tally() for r in MEASURED_RULES}
     recall: dict[str, list[tuple[Label, bool]]] = {}
     unlabelled: list[tuple[str, Item]] = []
     for run in runs:
