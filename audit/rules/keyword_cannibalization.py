@@ -11,7 +11,7 @@ from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
 from audit.text.content import prose_blocks
 from audit.text.keywords import STOP_TERMS, KeywordService, find_phrase, keyword_service
 from audit.text.listing import listing_address
-from audit.text.tokens import terms, words
+from audit.text.tokens import term, terms, words
 from spiders.items import PageItem
 
 NUMBER = re.compile(r"\d+")
@@ -41,7 +41,9 @@ class KeywordCannibalization(SiteRule):
     A page's target is its configured keyword, or else its detected focus when the page
     also puts that phrase in its title or h1. Pages sharing a configured keyword give a
     warning; pages sharing only a detected topic a notice, and only when their titles say
-    nearly the same (half their content words in common). Pages in two languages (a page
+    nearly the same (half their content words in common), and the notice names the query
+    by all the words their titles share (« hadoop écosystème », not the one word detected).
+    Pages in two languages (a page
     and its translation) never compete. One finding per group, on the
     page that looks strongest (pages linking to it, keyword in title and h1, length),
     named in the message, the others in *related*. Every page of a warning group scores
@@ -86,6 +88,7 @@ class KeywordCannibalization(SiteRule):
         self.anchors: dict[str, array[int]] = {}
         self.lang: dict[str, str] = {}  # per page: its language (fr, en...), interned
         self.title_words: dict[str, frozenset[str]] = {}  # per page: its title's content terms
+        self.title_heads: dict[str, str] = {}  # per page: its title before « | », as written
 
     def collect(self, page: PageItem, ctx: Context) -> None:
         keyword_service(ctx).add(page)
@@ -95,6 +98,7 @@ class KeywordCannibalization(SiteRule):
         head = TITLE_SEPARATORS.split(title, maxsplit=1)[0]
         # The title's own words (the site's name after « · » or « | » left out) and numbers:
         # « BreizhCamp 2013 » is not « BreizhCamp 2014 ».
+        self.title_heads[page.url] = head
         self.title_words[page.url] = frozenset(
             [t for t in terms(head) if t not in STOP_TERMS and len(t) >= 3]
             + NUMBER.findall(head))
@@ -171,7 +175,8 @@ class KeywordCannibalization(SiteRule):
 
             ranked = sorted((u for u, _, _ in members), key=lambda u: (-strength(u), u))
             strongest, others = ranked[0], ranked[1:]
-            label = next(lbl for u, lbl, c in members if c) if configured else members[0][1]
+            label = next(lbl for u, lbl, c in members if c) if configured else \
+                self._shared_topic(members[0][1], [u for u, _, _ in members])
             links = svc.inlinks[strongest]
             fr_links = "aucune page n’y renvoie" if not links else \
                 "une page y renvoie" if links == 1 else f"{links} pages y renvoient"
@@ -193,6 +198,24 @@ class KeywordCannibalization(SiteRule):
         self.anchors.clear()
         self.lang.clear()
         self.title_words.clear()
+        self.title_heads.clear()
+
+    def _shared_topic(self, label: str, urls: list[str]) -> str:
+        """A detected topic named by all the words the pages' titles share (« hadoop
+        écosystème » for « Hadoop et son écosystème » and « Hadoop écosystème bootstrap »),
+        not by the one word detected: the query the pages compete for, as the titles say
+        it. Spelt as the title that writes the detected topic (accents kept)."""
+        common = frozenset.intersection(*(self.title_words[u] for u in urls))
+        heads = [self.title_heads[u] for u in urls]
+        head = next((h for h in heads if label.lower() in h.lower()), heads[0])
+        seen: set[str] = set()
+        shared = []
+        for word in words(head):
+            t = term(word)
+            if t in common and t not in seen:
+                seen.add(t)
+                shared.append(word.lower())
+        return " ".join(shared) if len(shared) > len(label.split()) else label
 
 
 TITLE_LIKENESS = 0.5  # Jaccard of two titles' content terms: one query from here up
