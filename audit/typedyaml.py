@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import types
 import typing
 from collections.abc import Callable
@@ -60,9 +61,22 @@ def dotted(keypath: KeyPath) -> str:
     return out
 
 
+# A client file is a few kilobytes; long keyword lists belong in a CSV (keywords.file).
+# Composing YAML costs ~4 s a megabyte: refuse before, not after, a minute of work.
+MAX_FILE_BYTES = 2_000_000
+# Values built from one document, aliases expanded: far above any real client file, far
+# below what an alias bomb ("billion laughs": nine aliases of nine...) expands to.
+MAX_VALUES = 200_000
+
+
 def load_document(path: str | Path) -> Document:
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ConfigError(path, None, "", f"file too large ({size / 1e6:.1f} MB; a client "
+                              f"file is at most {MAX_FILE_BYTES / 1e6:g} MB — put long keyword "
+                              "lists in a CSV named by keywords.file)")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(path, None, "", "file not found") from None
@@ -86,14 +100,20 @@ def parse_document(text: str, path: str | Path = "<string>") -> Document:
     lines: dict[KeyPath, int] = {}
     if node is None:
         return Document(path, {}, {(): 1})
-    data = _build(node, (), lines, path)
+    data = _build(node, (), lines, path, [MAX_VALUES])
     return Document(path, data, lines)
 
 
 _SCALAR = yaml.SafeLoader("")  # a constructor for scalar tags (int, float, bool, null...)
 
 
-def _build(node: yaml.Node, keypath: KeyPath, lines: dict[KeyPath, int], path: Path) -> Any:
+def _build(node: yaml.Node, keypath: KeyPath, lines: dict[KeyPath, int], path: Path,
+           budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:  # an alias (*name) repeats its anchor's whole node each time it is used
+        raise ConfigError(path, node.start_mark.line + 1, dotted(keypath),
+                          f"more than {MAX_VALUES:,} values once YAML aliases (*name) are "
+                          "expanded: refused (an alias bomb?)")
     lines.setdefault(keypath, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -101,7 +121,7 @@ def _build(node: yaml.Node, keypath: KeyPath, lines: dict[KeyPath, int], path: P
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise ConfigError(path, key_node.start_mark.line + 1, dotted(keypath),
                                   "YAML merge keys (<<) are not supported")
-            key = _build(key_node, (*keypath, "?"), {}, path)
+            key = _build(key_node, (*keypath, "?"), {}, path, budget)
             if not isinstance(key, str | int | float | bool):
                 raise ConfigError(path, key_node.start_mark.line + 1, dotted(keypath),
                                   "a mapping key must be a plain value")
@@ -111,10 +131,11 @@ def _build(node: yaml.Node, keypath: KeyPath, lines: dict[KeyPath, int], path: P
                 raise ConfigError(path, key_node.start_mark.line + 1, dotted(child),
                                   "duplicate key")
             lines[child] = key_node.start_mark.line + 1
-            out[key] = _build(value_node, child, lines, path)
+            out[key] = _build(value_node, child, lines, path, budget)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*keypath, i), lines, path) for i, item in enumerate(node.value)]
+        return [_build(item, (*keypath, i), lines, path, budget)
+                for i, item in enumerate(node.value)]
     return _SCALAR.construct_object(node, deep=True)
 
 
@@ -153,6 +174,11 @@ def _type_name(tp: Any) -> str:
         return "a mapping"
     return {str: "text", int: "a whole number", float: "a number", bool: "true or false",
             type(None): "null"}.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+# No option, limit or budget of a client file is near 10¹⁵ (a page count, a price, a
+# percentage): a 40-digit integer is a typo, and .inf/.nan would disable a check silently.
+MAX_NUMBER = 10**15
 
 
 def convert(doc: Document, tp: Any, value: Any, keypath: KeyPath) -> Any:
@@ -205,9 +231,15 @@ def convert(doc: Document, tp: Any, value: Any, keypath: KeyPath) -> Any:
             return value
     elif tp is int:
         if isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > MAX_NUMBER:
+                raise doc.error(keypath, f"number too large ({_show(value)[:24]}…)")
             return value
     elif tp is float:
         if isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise doc.error(keypath, f"expected a finite number, got {_show(value)}")
+            if abs(value) > MAX_NUMBER:
+                raise doc.error(keypath, f"number too large ({_show(value)[:24]}…)")
             return float(value)
     elif tp is str:
         if isinstance(value, str):
