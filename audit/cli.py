@@ -119,6 +119,28 @@ def _run_one(config_path: Path, cfg: ClientConfig, settings: dict, out: Path | N
     return _fail_under(paths.data.summary.scores.get("sem"), fail_under)
 
 
+class _ErrorCollector(logging.Handler):
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.ERROR)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record.getMessage().splitlines()[0][:300])
+
+
+@contextlib.contextmanager
+def _first_error() -> Iterator[list[str]]:
+    """The error messages logged inside the block, in order (the first says why)."""
+    messages: list[str] = []
+    handler = _ErrorCollector(messages)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        root.removeHandler(handler)
+
+
 @contextlib.contextmanager
 def _run_log(path: Path) -> Iterator[None]:
     """Everything the run logs also goes to the run directory's audit.log (cron runs have
@@ -180,22 +202,24 @@ def _run_many(configs: list[Path], out: Path | None, args: argparse.Namespace) -
     """Each client in turn; one client's failure (even a bad config) does not stop the
     others. Exit 0 if all succeeded, 1 if any failed, else 3 if any is under
     --fail-under."""
-    results: list[tuple[Path, int]] = []
+    results: list[tuple[Path, int, str]] = []
     for path in configs:
-        try:
-            cfg, settings = _load_config(str(path))
-            code = _run_one(path, cfg, settings, out, args.fail_under, args)
-        except ConfigError as exc:
-            log.error("%s", exc)
-            code = EXIT_FAILED
-        except Exception:  # a bug on one client must not cost the others their audit
-            log.exception("%s: the audit failed", path)
-            code = EXIT_FAILED
-        results.append((path, code))
+        with _first_error() as why:
+            try:
+                cfg, settings = _load_config(str(path))
+                code = _run_one(path, cfg, settings, out, args.fail_under, args)
+            except ConfigError as exc:
+                log.error("%s", exc)
+                code = EXIT_FAILED
+            except Exception:  # a bug on one client must not cost the others their audit
+                log.exception("%s: the audit failed", path)
+                code = EXIT_FAILED
+        results.append((path, code, why[0] if code == EXIT_FAILED and why else ""))
     words = {EXIT_OK: "ok", EXIT_FAILED: "FAILED", EXIT_UNDER: "under --fail-under"}
-    for path, code in results:
-        log.warning("%s: %s", path, words.get(code, f"exit {code}"))
-    codes = {code for _, code in results}
+    for path, code, reason in results:  # the summary says why, for a cron mail read alone
+        log.warning("%s: %s%s", path, words.get(code, f"exit {code}"),
+                    f" — {reason}" if reason else "")
+    codes = {code for _, code, _ in results}
     if codes - {EXIT_OK, EXIT_UNDER}:
         return EXIT_FAILED
     return EXIT_UNDER if EXIT_UNDER in codes else EXIT_OK

@@ -58,3 +58,7 @@ AUDIT_PROGRESS = False
 # Feeds written unbuffered: a killed crawl keeps every record it produced (resume).
 FEED_STORAGES = {"": "spiders.resume.LineFileFeedStorage",
                  "file": "spiders.resume.LineFileFeedStorage"}
+
+# getaddrinfo-based: resolves IPv6 hosts and literals (http://[::1]/, AAAA-only sites),
+# which Scrapy's default gethostbyname resolver cannot.
+DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"

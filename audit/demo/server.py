@@ -18,6 +18,7 @@ to user agents naming Googlebot, as a cloaking site does.
 from __future__ import annotations
 
 import mimetypes
+import socket
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -63,7 +64,11 @@ class SiteServer:
         self.routes = read_redirects(self.root)
         self.requests: list[str] = []  # paths asked, in order (tests count refetches)
         handler = type("Handler", (_Handler,), {"site": self})
-        self.httpd = ThreadingHTTPServer((host, port), handler)
+        server_class = ThreadingHTTPServer
+        if ":" in host:  # an IPv6 address (::1): tests of IPv6 start URLs
+            server_class = type("ThreadingHTTPServer6", (ThreadingHTTPServer,),
+                                {"address_family": socket.AF_INET6})
+        self.httpd = server_class((host, port), handler)
         self.httpd.daemon_threads = True
         self.host = host
         self.port = self.httpd.server_address[1]
@@ -71,7 +76,8 @@ class SiteServer:
 
     @property
     def origin(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     def start(self) -> SiteServer:
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
