@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import signal
 import sys
@@ -81,16 +82,21 @@ def _run_one(config_path: Path, cfg: ClientConfig, settings: dict, out: Path | N
     try:
         with client_lock(lock):
             try:
-                run_dir = (pipeline.latest_unfinished_run(cfg, out) if resume
-                           else pipeline.new_run_dir(cfg, out))
+                run_dir, stage = (pipeline.latest_unfinished_run(cfg, out) if resume
+                                  else (pipeline.new_run_dir(cfg, out), "crawl"))
             except pipeline.RunDirError as exc:
                 log.error("%s", exc)
                 return EXIT_FAILED
             with _run_log(run_dir / "audit.log"):
                 log.info("audit of %s: %s (run directory %s%s)", cfg.client,
-                         ", ".join(cfg.site.start_urls), run_dir, ", resumed" if resume else "")
+                         ", ".join(cfg.site.start_urls), run_dir,
+                         f", resumed at the {stage}" if resume else "")
                 try:
-                    if getattr(args, "redis", None):
+                    if stage != "crawl":  # the crawl is complete: only what is left
+                        if stage == "check":
+                            pipeline.check(run_dir, cfg, settings)
+                        crawl = json.loads((run_dir / "crawl.json").read_text(encoding="utf-8"))
+                    elif getattr(args, "redis", None):
                         crawl = pipeline.crawl_distributed(config_path, cfg, run_dir,
                                                            args.redis, args.workers,
                                                            verbose=args.verbose)
@@ -271,7 +277,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             if pipeline.crawl_status(run_dir) == "complete":
                 raise pipeline.RunDirError(f"{run_dir}: the crawl is complete: nothing to resume")
         elif resume:  # --resume alone: the client's last run
-            run_dir = pipeline.latest_unfinished_run(cfg, out)
+            run_dir, _stage = pipeline.latest_unfinished_run(cfg, out, stages=("crawl",))
         else:
             run_dir = Path(args.run_dir) if args.run_dir else pipeline.new_run_dir(cfg, out)
         if args.redis and args.worker:  # one worker of a crawl shared between machines

@@ -87,6 +87,11 @@ class History:
     def close(self) -> None:
         self.db.close()
 
+    def has_run(self, run_dir: Path) -> bool:
+        """The run's report was written (recorded in the same transaction)."""
+        return self.db.execute("SELECT 1 FROM runs WHERE run_dir = ?",
+                               (str(run_dir),)).fetchone() is not None
+
     @contextmanager
     def recording(self) -> Iterator[None]:
         """One transaction: committed if the block ends normally, else rolled back."""

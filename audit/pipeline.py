@@ -62,16 +62,43 @@ def crawl_status(run_dir: Path) -> str:
         return "missing"
 
 
-def latest_unfinished_run(cfg: ClientConfig, out_dir: Path | None = None) -> Path:
-    """The newest run directory of this client, if its crawl did not complete."""
-    base = (out_dir or cfg.output_dir) / "runs" / cfg.slug
+STAGES = ("crawl", "check", "report")
+
+
+def unfinished_stage(run_dir: Path, out_dir: Path) -> str | None:
+    """The first stage of the run that did not finish, or None when its report is
+    written: a crawl without a complete crawl.json, a check without check.json, a
+    report not in the history (recorded in the transaction that writes the files)."""
+    if crawl_status(run_dir) != "complete":
+        return "crawl"
+    if not (run_dir / "check.json").exists():
+        return "check"
+    path = history_path(out_dir)
+    if not path.exists():
+        return "report"
+    history = History(path)
+    try:
+        return None if history.has_run(run_dir) else "report"
+    finally:
+        history.close()
+
+
+def latest_unfinished_run(cfg: ClientConfig, out_dir: Path | None = None,
+                          stages: tuple[str, ...] = STAGES) -> tuple[Path, str]:
+    """The newest run directory of this client and its first unfinished stage, if that
+    is one of ``stages`` (``crawl`` resumes only crawls; ``run`` resumes any stage: a
+    parent killed after its crawl ended left the check and the report to do)."""
+    out = out_dir or cfg.output_dir
+    base = out / "runs" / cfg.slug
     runs = sorted((p for p in base.glob("*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
     if not runs:
         raise RunDirError(f"{base}: no run to resume")
     last = runs[-1]
-    if crawl_status(last) == "complete":
-        raise RunDirError(f"{last}: the last crawl of {cfg.client} is complete: nothing to resume")
-    return last
+    stage = unfinished_stage(last, out)
+    if stage is None or stage not in stages:
+        done = "crawl is complete" if stage else "run is complete, its report written"
+        raise RunDirError(f"{last}: the last {done} ({cfg.client}): nothing to resume")
+    return last, stage
 
 
 def new_run_dir(cfg: ClientConfig, out_dir: Path | None = None) -> Path:
@@ -161,6 +188,7 @@ def _child_env() -> dict[str, str]:
     # The child must import this very checkout of spiders/ and audit/.
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH", "")]))
+    env["SEO_AUDIT_PARENT_PID"] = str(os.getpid())  # the crawl stops if this process dies
     return env
 
 

@@ -21,8 +21,11 @@ import gc
 import json
 import os
 import shutil
+import signal
 import socket
 import sys
+import threading
+import time
 from pathlib import Path
 
 GC_THRESHOLDS = (10_000, 50, 100)  # generation 0 every 10,000 allocations, not 700
@@ -59,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     run_dir = Path(args.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
+    _die_with_parent()
     settings = get_project_settings()
     settings.set("LOG_LEVEL", args.log_level)
     settings.set("AUDIT_PROGRESS", not args.no_progress)
@@ -99,6 +103,26 @@ def main(argv: list[str] | None = None) -> int:
     else:  # stopped cleanly: Scrapy saved its queue and the spider's state
         (job / RUNNING).unlink(missing_ok=True)
     return 0
+
+
+PARENT_ENV = "SEO_AUDIT_PARENT_PID"  # set by audit.pipeline for the children it starts
+
+
+def _die_with_parent() -> None:
+    """Stop like on Ctrl-C when the audit process that started this crawl dies (even by
+    kill -9): an orphaned crawl would run to the end for nobody, and its complete
+    crawl.json would hide that the check and report never ran. SIGTERM makes Scrapy stop
+    cleanly: crawl.json says "interrupted" and ``run --resume`` continues."""
+    expected = os.environ.get(PARENT_ENV)
+    if not expected or not expected.isdigit():
+        return  # started by hand or by Scrapyd: no parent to follow
+
+    def watch() -> None:
+        while os.getppid() == int(expected):
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 if __name__ == "__main__":
