@@ -40,3 +40,14 @@ def atomic_text(target: str | Path) -> Iterator[IO[str]]:
     """Open a text file for writing that appears at ``target`` only when complete."""
     with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
         yield fh
+
+
+@contextlib.contextmanager
+def atomic_files(*targets: str | Path) -> Iterator[list[Path]]:
+    """Temporary paths beside ``targets``, renamed over them together when the block
+    succeeds: the workbook and the JSON of a report land as a pair or not at all (a full
+    disk while writing the second leaves both previous files as they were)."""
+    stack = contextlib.ExitStack()
+    with stack:
+        paths = [stack.enter_context(atomic_path(t)) for t in targets]
+        yield paths

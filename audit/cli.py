@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import logging
 import signal
@@ -216,6 +217,11 @@ def _run_many(configs: list[Path], out: Path | None, args: argparse.Namespace) -
                 code = _run_one(path, cfg, settings, out, args.fail_under, args)
             except ConfigError as exc:
                 log.error("%s", exc)
+                code = EXIT_FAILED
+            except OSError as exc:
+                if not _disk_error(exc):
+                    raise
+                log.error("%s: %s", path, _disk_error(exc))
                 code = EXIT_FAILED
             except Exception:  # a bug on one client must not cost the others their audit
                 log.exception("%s: the audit failed", path)
@@ -513,11 +519,29 @@ def _main(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"seo-audit: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:
+        if not _disk_error(exc):
+            raise
+        print(f"seo-audit: error: {_disk_error(exc)}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         # The crawl child stops cleanly on the same Ctrl-C and keeps its state.
         print("seo-audit: interrupted (a crawl can be continued with --resume)",
               file=sys.stderr)
         return 130
+
+
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES}
+
+
+def _disk_error(exc: OSError) -> str | None:
+    """One line for a write the machine refused (a full disk, a quota, a read-only or
+    forbidden folder) — not a bug: no traceback. Every stage writes through temporary
+    files renamed when complete, so what an earlier run wrote is intact."""
+    if exc.errno not in _DISK_ERRORS:
+        return None
+    return (f"could not write {exc.filename or 'a file'}: {exc.strerror}; nothing written "
+            "before is lost (files are replaced only when complete)")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from audit.atomic import atomic_files
 from audit.config import ClientConfig, RuleSettings
 from audit.history import History, history_path
 from audit.merge import has_workers, merge_workers
@@ -34,6 +36,7 @@ from audit.report.build import build_report
 from audit.report.json_report import write_json
 from audit.report.model import ReportData
 from audit.report.workbook import write_workbook
+from audit.rule import Msg
 from audit.runner import RunDirError, build_rules, read_pages, run_checks
 
 log = logging.getLogger(__name__)
@@ -76,11 +79,14 @@ def unfinished_stage(run_dir: Path, out_dir: Path) -> str | None:
     path = history_path(out_dir)
     if not path.exists():
         return "report"
-    history = History(path)
     try:
-        return None if history.has_run(run_dir) else "report"
-    finally:
-        history.close()
+        history = History(path)
+        try:
+            return None if history.has_run(run_dir) else "report"
+        finally:
+            history.close()
+    except sqlite3.DatabaseError:  # unreadable: the report stage sets it aside
+        return "report"
 
 
 def latest_unfinished_run(cfg: ClientConfig, out_dir: Path | None = None,
@@ -270,6 +276,11 @@ class ReportPaths:
     data: ReportData
 
 
+class OutputError(RunDirError):
+    """The report could not be written (disk full, read-only folder, a broken history):
+    the previous report is intact and the run is not recorded."""
+
+
 def report(run_dir: Path, cfg: ClientConfig, settings: dict[str, RuleSettings],
            out_dir: Path | None = None) -> ReportPaths:
     if not (run_dir / "check.json").exists():
@@ -278,20 +289,60 @@ def report(run_dir: Path, cfg: ClientConfig, settings: dict[str, RuleSettings],
     out = out_dir or cfg.output_dir
     day = data.summary.generated_at[:10]
     base = out / f"{cfg.report_name}-{day}"
-    history = History(history_path(out))
+    xlsx, js = base.with_suffix(".xlsx"), base.with_suffix(".json")
     try:
-        # Recorded in one transaction with the writing of the reports: a report that
-        # fails to be written leaves no run in the history either.
-        with history.recording():
-            run_id = history.record(cfg.slug, run_dir, data, _crawled_at(run_dir, data),
-                                    _origin(cfg.site.start_urls[0]))
-            data.changes = history.changes(cfg.slug, run_id)
-            data.trend = history.trend(cfg.slug)
-            xlsx = write_workbook(data, base.with_suffix(".xlsx"))
-            js = write_json(data, base.with_suffix(".json"))
-    finally:
-        history.close()
+        history = open_history(out, data)
+        try:
+            # The workbook and the JSON land together, after the history's transaction
+            # commits: a report that fails to be written (a full disk) leaves the previous
+            # files as they were and no run in the history.
+            with atomic_files(xlsx, js) as (xlsx_part, js_part), history.recording():
+                run_id = history.record(cfg.slug, run_dir, data, _crawled_at(run_dir, data),
+                                        _origin(cfg.site.start_urls[0]))
+                data.changes = history.changes(cfg.slug, run_id)
+                data.trend = history.trend(cfg.slug)
+                write_workbook(data, xlsx_part)
+                write_json(data, js_part)
+        finally:
+            history.close()
+    except (OSError, sqlite3.Error) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        where = getattr(exc, "filename", None) or out
+        raise OutputError(
+            f"could not write the report of {cfg.client} in {out} ({where}: {why}); the "
+            f"previous report is unchanged and this run is not in the history. Free some "
+            f"space (or fix the folder) and write it again with `seo-audit report "
+            f"{run_dir}`") from exc
     return ReportPaths(xlsx, js, data)
+
+
+def open_history(out: Path, data: ReportData) -> History:
+    """The client folder's history; a corrupted file is set aside (renamed, never
+    deleted) and a new history started, with a note on the Summary: the report is still
+    written, only the comparison with earlier runs is lost."""
+    path = history_path(out)
+    try:
+        history = History(path)
+        history.db.execute("SELECT count(*) FROM runs").fetchone()
+        return history
+    except sqlite3.DatabaseError as exc:
+        if type(exc) is not sqlite3.DatabaseError:  # I/O, full disk, locked: not corruption
+            raise
+        aside = path.with_name(f"{path.name}.corrupt-{datetime.now(UTC):%Y%m%d-%H%M%S}")
+        for suffix in ("", "-wal", "-shm"):
+            part = path.with_name(path.name + suffix)
+            if part.exists():
+                part.rename(aside.with_name(aside.name + suffix))
+        log.warning("%s is not a readable history (%s): set aside as %s; a new one starts",
+                    path, exc, aside.name)
+        data.summary.notes.append(Msg(
+            f"L’historique des audits ({path.name}) était illisible ({exc}) : il a été mis "
+            f"de côté ({aside.name}) et un nouveau commence. Pas de comparaison avec les "
+            "audits précédents cette fois.",
+            f"The audit history ({path.name}) was unreadable ({exc}): it was set aside "
+            f"({aside.name}) and a new one starts. No comparison with earlier audits "
+            "this time."))
+        return History(path)
 
 
 def _origin(url: str) -> str:

@@ -492,17 +492,27 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
 
         def guarded(rule: Rule, url: str, call: Callable[[], Iterable[Any] | None]) -> None:
             began_rule = time.perf_counter()
+            failure: Exception | None = None
             try:
                 result = call()
-                emit(rule, list(result) if result is not None else [])
+                outcomes = list(result) if result is not None else []
             except Exception as exc:  # a rule bug must not stop the audit
-                log.exception("rule %s failed on %s", rule.id, url or "the site")
-                f = _failure(rule, url, exc)
-                _write_finding(out, f, summary)
-                scores.finding(f)
+                failure, outcomes = exc, []
             finally:
                 spent = time.perf_counter() - began_rule
                 summary.rule_seconds[rule.id] = summary.rule_seconds.get(rule.id, 0.0) + spent
+            try:
+                emit(rule, outcomes)
+            except OSError:  # a write refused (a full disk): the stage stops, not the rule
+                raise
+            except Exception as exc:  # an outcome the rule got wrong (no such table...)
+                failure = failure or exc
+            if failure is not None:
+                log.error("rule %s failed on %s", rule.id, url or "the site",
+                          exc_info=failure)
+                f = _failure(rule, url, failure)
+                _write_finding(out, f, summary)
+                scores.finding(f)
 
         pages = (follow_pages(pages_path, crawl_done, bad_line) if crawl_done is not None
                  else read_pages(pages_path, bad_line))
