@@ -282,6 +282,13 @@ def build_report(run_dir: Path, cfg: ClientConfig,
                 if len(problems) > 1 else "",
                 more_en=f" and {len(problems) - 1} more, see crawl.json"
                 if len(problems) > 1 else ""))
+    bad = int(check.get("bad_lines") or 0)
+    if bad:  # a torn record (a killed crawl, a disk that filled up): pages not audited
+        notes.append(Msg(
+            "{n} enregistrement(s) de page illisible(s) dans pages.jsonl (écriture "
+            "interrompue) : page(s) non auditée(s).",
+            "{n} unreadable page record(s) in pages.jsonl (an interrupted write): "
+            "page(s) not audited.").format(n=bad))
     if crawl.get("status") != "complete":
         notes.append(Msg("Exploration interrompue ({r}) : résultats partiels.",
                          "Crawl interrupted ({r}): partial results.").format(

@@ -157,3 +157,22 @@ def test_the_check_stage_refused_a_write_says_so_in_one_line(tmp_path: Path) -> 
     assert len(lines) == 1 and "could not write" in lines[0] and "File too large" in lines[0]
     after = {p.name: p.read_bytes() for p in run_dir.iterdir() if p.is_file()}
     assert after == before  # the earlier check's files, byte for byte; no .part left
+
+
+def test_a_torn_last_page_record_is_skipped_and_said_once(tmp_path: Path) -> None:
+    """A run directory whose pages.jsonl ends in a half-written line: checked and
+    reported, the torn record counted and named in the Summary's notes (a limit of the
+    audit, not a finding)."""
+    run_dir, out = _checked_run(tmp_path)
+    pages = run_dir / "pages.jsonl"
+    lines = pages.read_bytes().splitlines(keepends=True)
+    pages.write_bytes(b"".join(lines[:-1]) + lines[-1][: len(lines[-1]) // 2])
+    assert main(["check", str(run_dir), "-q"]) == 0
+    check = json.loads((run_dir / "check.json").read_text(encoding="utf-8"))
+    assert check["pages"] == PAGES - 1 and check["bad_lines"] == 1
+    assert _report(run_dir).returncode == 0
+    (report,) = out.glob("*.json")
+    data = json.loads(report.read_text(encoding="utf-8"))
+    notes = [n for n in data["summary"]["notes"] if "pages.jsonl" in n]
+    assert len(notes) == 1 and notes[0].startswith("1 enregistrement")
+    assert not [f for f in data["findings"] if "pages.jsonl" in json.dumps(f)]
