@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from audit.report.model import ReportData
 
@@ -38,10 +39,16 @@ CREATE TABLE IF NOT EXISTS page_scores (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS findings (
     run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    rule TEXT NOT NULL, code TEXT NOT NULL, url TEXT NOT NULL, severity TEXT NOT NULL,
+    rule TEXT NOT NULL, code TEXT NOT NULL,
+    url TEXT NOT NULL,             -- the key: a path on the site, //host/path elsewhere
+    severity TEXT NOT NULL,
+    shown TEXT,                    -- the URL as the run met it (NULL: the key is enough)
     PRIMARY KEY (run_id, rule, code, url)
 ) WITHOUT ROWID;
 """
+# user_version 1: other hosts' URLs keyed without scheme and port (a referring site on
+# http then https, a loopback server on a new port each run, is the same page).
+SCHEMA_VERSION = 1
 CATEGORIES = ("seo", "sea", "smo", "sem")
 MAX_LISTED = 2000  # rows of each Changes section (the counts are exact)
 
@@ -68,6 +75,7 @@ class Changes:
     scores: dict[str, tuple[float | None, float | None]]  # category -> (before, now)
     new_findings: Listing  # (rule, code, url, severity)
     fixed_findings: Listing  # (rule, code, url, severity)
+    gone_findings: Listing  # (rule, code, url, severity): their page is not in this run
     pages_added: Listing  # (url, status, score)
     pages_removed: Listing  # (url, status, score)
     page_scores: Listing  # (url, before, now), biggest moves first
@@ -83,6 +91,24 @@ class History:
         self.db.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
         self.db.executescript(SCHEMA)
         self.origin = ""
+        self._migrate()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(findings)")}
+        if "shown" not in columns:
+            self.db.execute("ALTER TABLE findings ADD COLUMN shown TEXT")
+        rows = self.db.execute("SELECT run_id, rule, code, url FROM findings "
+                               "WHERE url LIKE '%://%'").fetchall()
+        for run_id, rule, code, url in rows:
+            self.db.execute("UPDATE OR IGNORE findings SET url = ?, shown = ? WHERE run_id = ? "
+                            "AND rule = ? AND code = ? AND url = ?",
+                            (_elsewhere(url), url, run_id, rule, code, url))
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self.db.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()
@@ -123,19 +149,20 @@ class History:
             "INSERT OR REPLACE INTO page_scores VALUES (?,?,?,?)",
             ((run_id, self._key(p.url), p.status, p.score) for p in data.pages()))
         self.db.executemany(
-            "INSERT OR IGNORE INTO findings VALUES (?,?,?,?,?)",
-            ((run_id, f.rule, f.code, self._key(f.url), str(f.severity))
-             for f in (data.finding_keys or data.findings)() if f.code != "rule-failed"))
+            "INSERT OR IGNORE INTO findings VALUES (?,?,?,?,?,?)",
+            ((run_id, f.rule, f.code, key, str(f.severity), None if key == f.url else f.url)
+             for f in (data.finding_keys or data.findings)() if f.code != "rule-failed"
+             for key in (self._key(f.url),)))
         return run_id
 
     def _key(self, url: str) -> str:
         if self.origin and url.startswith(self.origin) and \
                 url[len(self.origin):len(self.origin) + 1] in ("", "/", "?"):
             return url[len(self.origin):] or "/"
-        return url
+        return _elsewhere(url) if "://" in url else url
 
     def _url(self, key: str) -> str:
-        return self.origin + key if key.startswith("/") else key
+        return self.origin + key if key.startswith("/") and not key.startswith("//") else key
 
     def previous(self, client: str, run_id: int) -> tuple[int, str] | None:
         row = self.db.execute(
@@ -160,10 +187,15 @@ class History:
             return None
         old, previous_at = prev
         before, now = self._scores(old), self._scores(run_id)
-        diff = ("SELECT rule, code, url, severity FROM findings WHERE run_id = ? AND "
-                "(rule, code, url) NOT IN (SELECT rule, code, url FROM findings "
-                "WHERE run_id = ?) ORDER BY CASE severity WHEN 'error' THEN 0 "
-                "WHEN 'warning' THEN 1 ELSE 2 END, rule, code, url")
+        diff = ("SELECT rule, code, coalesce(shown, url), severity FROM findings "
+                "WHERE run_id = ? AND (rule, code, url) NOT IN (SELECT rule, code, url "
+                "FROM findings WHERE run_id = ?) {pages} ORDER BY CASE severity "
+                "WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule, code, url")
+        # A finding of a page the new run no longer has is not fixed: it went with its page.
+        on_site = "(url LIKE '/%' AND url NOT LIKE '//%')"
+        kept = f"AND NOT ({on_site} AND url NOT IN (SELECT url FROM page_scores " \
+               "WHERE run_id = ?))"
+        gone = f"AND {on_site} AND url NOT IN (SELECT url FROM page_scores WHERE run_id = ?)"
         pages = ("SELECT url, status, score FROM page_scores WHERE run_id = ? AND url NOT IN "
                  "(SELECT url FROM page_scores WHERE run_id = ?) ORDER BY url")
         moved = ("SELECT a.url, a.score, b.score FROM page_scores a JOIN page_scores b "
@@ -173,8 +205,9 @@ class History:
         return Changes(
             previous_at=previous_at,
             scores={c: (before.get(c), now.get(c)) for c in CATEGORIES},
-            new_findings=self._listing(diff, (run_id, old), 2),
-            fixed_findings=self._listing(diff, (old, run_id), 2),
+            new_findings=self._listing(diff.format(pages=""), (run_id, old), 2),
+            fixed_findings=self._listing(diff.format(pages=kept), (old, run_id, run_id), 2),
+            gone_findings=self._listing(diff.format(pages=gone), (old, run_id, run_id), 2),
             pages_added=self._listing(pages, (run_id, old), 0),
             pages_removed=self._listing(pages, (old, run_id), 0),
             page_scores=self._listing(moved, (old, run_id), 0),
@@ -186,6 +219,13 @@ class History:
             "ORDER BY generated_at DESC, id DESC LIMIT ?", (client, limit)).fetchall()
         return [TrendPoint(r[0], dict(zip(CATEGORIES, r[1:], strict=True)))
                 for r in reversed(rows)]
+
+
+def _elsewhere(url: str) -> str:
+    """The key of a URL on another host: ``//host/path?query``, without scheme or port."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"//{host}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
 
 
 def history_path(output_dir: Path) -> Path:

@@ -58,6 +58,8 @@ LABELS: dict[str, dict[str, str]] = {
     "delta": {"fr": "Écart", "en": "Change"},
     "sec_new_findings": {"fr": "Nouveaux constats ({n})", "en": "New findings ({n})"},
     "sec_fixed_findings": {"fr": "Constats corrigés ({n})", "en": "Fixed findings ({n})"},
+    "sec_gone_findings": {"fr": "Constats disparus avec leur page ({n})",
+                          "en": "Findings gone with their page ({n})"},
     "sec_pages_added": {"fr": "Pages apparues ({n})", "en": "Pages added ({n})"},
     "sec_pages_removed": {"fr": "Pages disparues ({n})", "en": "Pages removed ({n})"},
     "sec_page_scores": {"fr": "Scores de page qui ont bougé ({n})",

@@ -64,6 +64,7 @@ def changes_dict(data: ReportData) -> dict[str, Any] | None:
         "scores": {k: {"before": b, "now": n} for k, (b, n) in c.scores.items()},
         "new_findings": rows(c.new_findings, ("rule", "code", "url", "severity")),
         "fixed_findings": rows(c.fixed_findings, ("rule", "code", "url", "severity")),
+        "gone_findings": rows(c.gone_findings, ("rule", "code", "url", "severity")),
         "pages_added": rows(c.pages_added, ("url", "status", "score")),
         "pages_removed": rows(c.pages_removed, ("url", "status", "score")),
         "page_scores": rows(c.page_scores, ("url", "before", "now")),

@@ -599,7 +599,8 @@ def _write_changes(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> Non
 
     sev_text = {sev: severity_label(sev, lang) for sev in Severity}
     for key, listing in (("sec_new_findings", changes.new_findings),
-                         ("sec_fixed_findings", changes.fixed_findings)):
+                         ("sec_fixed_findings", changes.fixed_findings),
+                         ("sec_gone_findings", changes.gone_findings)):
         g.skip()
         section(label(key, lang, n=listing.count))
         g.line(*(text_cell(ws, label(k, lang), st.header)
