@@ -78,6 +78,12 @@ def test_second_run_shows_what_changed(bakery_copy: tuple[Path, SiteServer],
     assert wb.sheetnames[:2] == ["Synthèse", "Évolution"]
     texts = [c.value for row in wb["Évolution"].iter_rows() for c in row if c.value]
     assert any(str(t).startswith("Constats corrigés (") for t in texts)
+    # Rises drawn in an explicit green, falls in red: no palette colour ([Color10]) that
+    # LibreOffice draws near-white.
+    deltas = [c for row in wb["Évolution"].iter_rows(min_col=4, max_col=4) for c in row
+              if isinstance(c.value, int | float) and c.value != 0]
+    assert deltas and all("Color" not in c.number_format for c in deltas)
+    assert {c.font.color.rgb[-6:] for c in deltas if c.value > 0} == {"006100"}
     assert wb["Synthèse"]._charts and len(wb["Synthèse"]._charts) == 2  # bars and trend
 
     capsys.readouterr()

@@ -175,6 +175,8 @@ class _Styles:
     table_gain: StyleArray
     table_dec1: StyleArray
     table_delta: StyleArray
+    table_delta_up: StyleArray
+    table_delta_down: StyleArray
     table_severity: dict[Severity, StyleArray]
     table_date: StyleArray
     table_band: dict[str | None, StyleArray]  # green / amber / red, None: grey
@@ -250,8 +252,16 @@ class _Styles:
                                                                 vertical="top")),
             table_number=s(border=row_line, alignment=top, number_format="#,##0"),
             table_dec1=s(border=row_line, alignment=top, number_format="0.0"),
+            # Explicit font colours: the number format's [Color10] is green in Excel but
+            # near-white in LibreOffice's palette.
             table_delta=s(border=row_line, alignment=top, font=_font(bold=True),
-                          number_format='[Color10]"+"0.0;[Red]"−"0.0;0.0'),
+                          number_format='"+"0.0;"−"0.0;0.0'),
+            table_delta_up=s(border=row_line, alignment=top,
+                             font=_font(bold=True, color=GREEN[1]),
+                             number_format='"+"0.0;"−"0.0;0.0'),
+            table_delta_down=s(border=row_line, alignment=top,
+                               font=_font(bold=True, color=RED[1]),
+                               number_format='"+"0.0;"−"0.0;0.0'),
             table_gain=s(border=row_line, alignment=top, number_format='"+"0.0',
                          font=_font(bold=True, color="2E7D32")),
             table_severity={sev: s(font=_font(bold=True, color=fg), fill=solid(bg),
@@ -591,7 +601,7 @@ def _write_changes(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> Non
         delta = None if before is None or now is None else round(now - before, 1)
         g.line(text_cell(ws, cat.upper(), st.table_cell),
                num_cell(ws, before, st.table_dec1), num_cell(ws, now, st.table_dec1),
-               num_cell(ws, delta, st.table_delta))
+               num_cell(ws, delta, _delta_style(st, delta)))
     links = _Links(label("sheet_changes", lang))
 
     def url(u: str) -> Any:
@@ -627,9 +637,15 @@ def _write_changes(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> Non
            height=20)
     for u, before, now in changes.page_scores.rows:
         g.line(url(u), num_cell(ws, before, st.table_dec1), num_cell(ws, now, st.table_dec1),
-               num_cell(ws, round(now - before, 1), st.table_delta))
+               num_cell(ws, round(now - before, 1), _delta_style(st, now - before)))
     _listing_end(g, ws, st, changes.page_scores, lang)
     g.flush()
+
+
+def _delta_style(st: _Styles, delta: float | None) -> StyleArray:
+    if delta is None or round(delta, 1) == 0:
+        return st.table_delta
+    return st.table_delta_up if delta > 0 else st.table_delta_down
 
 
 def _code_label(rule: str, code: str, lang: str) -> str:
