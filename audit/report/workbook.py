@@ -668,12 +668,19 @@ def _write_rules(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> None:
     titles = [label(k, lang) for k in ("rule", "category", "rule_title", "description",
                                        "weight", "enabled", "site_score", "pages_scored",
                                        "findings")]
-    _setup_table(ws, [26, 11, 40, 70, 8, 9, 12, 12, 11], 30)
+    widths = [26, 11, 40, 70, 8, 9, 12, 12, 11]
+    _setup_table(ws, widths, 30)
     _header(ws, st, titles)
     row_no = 1
     for rule in data.rules:
         # A disabled rule is listed (the client sees what was not checked) but greyed.
         plain = st.top if rule.enabled else st.grey
+        # Sized to the wrapped title and description (neither program grows the row on
+        # opening; in print the lines would overlap the next row).
+        lines = max(_lines(rule.title.get(lang), widths[2]),
+                    _lines(rule.description.get(lang), widths[3]))
+        if lines > 1:
+            ws.row_dimensions[row_no + 1].height = LINE_HEIGHT * min(lines, MAX_ROW_LINES) + 2
         ws.append([
             text_cell(ws, rule.id, plain),
             text_cell(ws, rule.category.upper(), plain),

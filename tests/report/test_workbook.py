@@ -45,7 +45,9 @@ def _rules() -> list[RuleInfo]:
                  weight=2.0, score=71.4, pages_scored=3, findings=1),
         RuleInfo("meta-description", "seo", Msg("Méta-description présente",
                                                 "Meta description present"),
-                 Msg("Vérifie la présence d’une méta-description.",
+                 Msg("Vérifie la présence d’une méta-description, unique sur la page, de 70 à "
+                     "160 caractères : c’est le texte que Google affiche le plus souvent sous "
+                     "le titre dans ses résultats, et il décide du clic.",
                      "Checks a meta description is present."),
                  weight=1.0, score=33.3, pages_scored=3, findings=2),
         RuleInfo("og-tags", "smo", Msg("Balises Open Graph", "Open Graph tags"),
@@ -309,6 +311,9 @@ def test_rules_sheet(fr_book) -> None:
                        "Vérifie que le titre fait entre 30 et 65 caractères.", 2, "oui",
                        71.4, 3, 1]
     assert rows[3][0] == "amp-link" and rows[3][5] == "non" and rows[3][6] is None
+    # A description on three lines gets the height of three lines, one line the default.
+    assert ws.row_dimensions[3].height >= 3 * 15
+    assert ws.row_dimensions[2].height is None
 
 
 # ------------------------------------------------------------------- safety
