@@ -152,6 +152,8 @@ LABELS: dict[str, dict[str, str]] = {
     "follow": {"fr": "Suivi (follow)", "en": "Followed"},
     "page_status": {"fr": "Statut de la page référente", "en": "Referring page status"},
     "origin": {"fr": "Source", "en": "Source"},
+    "origin_config": {"fr": "fichier du client (backlinks.expected)",
+                      "en": "client file (backlinks.expected)"},
     "yes": {"fr": "oui", "en": "yes"},
     "no": {"fr": "non", "en": "no"},
     "more": {"fr": "… (+{n})", "en": "… (+{n})"},

@@ -730,7 +730,8 @@ def _write_backlinks(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _
             text_cell(ws, state_text.get(state, state), st.top),
             text_cell(ws, label("yes" if row.get("follow") else "no", lang), st.centre_top),
             page_status if isinstance(page_status, int) else _text(ws, page_status),
-            _text(ws, str(row.get("origin", ""))),
+            _text(ws, label("origin_config", lang) if row.get("origin") == "config"
+                  else str(row.get("origin", ""))),
         ])
     _finish_table(ws, len(titles), row_no)
     if row_no >= 2:  # the state column coloured like the findings' severities

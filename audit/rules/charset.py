@@ -59,7 +59,8 @@ class Charset(PageRule):
                 "The page is declared {d} but written in {u}: browsers and engines show "
                 "its accents garbled. Save it in UTF-8 and declare UTF-8.").format(
                     d=page.charset_declared, u=_name(page.charset)),
-                evidence=f"declared: {page.charset_declared}; bytes: {_name(page.charset)}")
+                evidence=Msg("déclaré : {d} ; octets : {u}", "declared: {d}; bytes: {u}").format(
+                    d=page.charset_declared, u=_name(page.charset)))
             yield Score(page.url, 0.0)
         elif page.charset_problem == "undeclared":
             yield self.finding(page.url, "undeclared", Msg(

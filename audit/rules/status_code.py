@@ -83,4 +83,6 @@ class StatusCode(PageRule):
                 "The page answered only after {n} failure(s) (timeout, 5xx or dropped "
                 "connection): an unstable server, which engines meet too.").format(
                     n=page.retries),
-                evidence=f"HTTP {page.status} after {page.retries} retry(ies)")
+                evidence=Msg("HTTP {s} après {n} nouvel(s) essai(s)",
+                             "HTTP {s} after {n} retry(ies)").format(s=page.status,
+                                                                      n=page.retries))
