@@ -77,19 +77,25 @@ class Finding:
     message: Msg
     evidence: str | Msg = ""  # what was seen; a Msg when it needs words of a language
     related: list[str] = field(default_factory=list)
+    # Said of the whole site (social presence, campaigns, site vocabulary), filed under
+    # ``url`` (the home page) for a link: the report says "whole site", not this page.
+    site: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         evidence = self.evidence.to_dict() if isinstance(self.evidence, Msg) else self.evidence
-        return {"rule": self.rule, "url": self.url, "code": self.code,
-                "severity": str(self.severity), "message": self.message.to_dict(),
-                "evidence": evidence, "related": list(self.related)}
+        d = {"rule": self.rule, "url": self.url, "code": self.code,
+             "severity": str(self.severity), "message": self.message.to_dict(),
+             "evidence": evidence, "related": list(self.related)}
+        if self.site:
+            d["site"] = True
+        return d
 
     def localised(self, lang: str) -> Finding:
         """This finding with its evidence in one language (for the report writers)."""
         if not isinstance(self.evidence, Msg):
             return self
         return Finding(self.rule, self.url, self.code, self.severity, self.message,
-                       self.evidence.get(lang), self.related)
+                       self.evidence.get(lang), self.related, self.site)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Finding:
@@ -102,7 +108,8 @@ class Finding:
         return cls(rule=d["rule"], url=d.get("url", ""), code=d.get("code", ""),
                    severity=Severity(d["severity"]),
                    message=Msg(msg.get("fr", ""), msg.get("en", "")),
-                   evidence=evidence, related=list(d.get("related") or []))
+                   evidence=evidence, related=list(d.get("related") or []),
+                   site=bool(d.get("site")))
 
 
 @dataclass(frozen=True)
@@ -251,6 +258,13 @@ class Rule:
             raise KeyError(f"rule {self.id} has no finding code {code!r}")
         return Finding(self.id, url, code, self.severity_of(code), message, evidence,
                        list(related))
+
+    def site_finding(self, home: str, code: str, message: Msg, evidence: str | Msg = "",
+                     related: Iterable[str] = ()) -> Finding:
+        """A finding about the whole site, filed under the home page ``home``."""
+        f = self.finding(home, code, message, evidence, related)
+        f.site = True
+        return f
 
     def applies(self, page: PageItem) -> bool:
         """Whether the page is scored by this rule (default: HTML pages answering 2xx)."""

@@ -152,6 +152,7 @@ LABELS: dict[str, dict[str, str]] = {
     "follow": {"fr": "Suivi (follow)", "en": "Followed"},
     "page_status": {"fr": "Statut de la page référente", "en": "Referring page status"},
     "origin": {"fr": "Source", "en": "Source"},
+    "whole_site": {"fr": "Site entier", "en": "Whole site"},
     "origin_config": {"fr": "fichier du client (backlinks.expected)",
                       "en": "client file (backlinks.expected)"},
     "yes": {"fr": "oui", "en": "yes"},

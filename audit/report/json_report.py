@@ -90,6 +90,8 @@ def write_json(data: ReportData, path: Path) -> Path:
             row = {"rule": f.rule, "url": f.url, "code": f.code, "severity": str(f.severity),
                    "message": f.message.get(lang), "evidence": f.evidence,
                    "related": f.related}
+            if f.site:  # said of the whole site, filed under the home page
+                row["site"] = True
             fh.write(("," if i else "") + "\n" + _dump(row))
         fh.write('\n], "backlinks": [')
         for i, row in enumerate(data.backlinks() if data.backlinks else ()):

@@ -507,6 +507,7 @@ def _write_findings(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _L
     _header(ws, st, titles)
     links = _Links(label("sheet_findings", lang))
     sev_text = {sev: severity_label(sev, lang) for sev in Severity}
+    site_wide = label("whole_site", lang)  # a finding of the site, filed under its home page
     # One shared dimension per height: building one per row costs more than the row itself.
     heights = {n: RowDimension(ws, ht=LINE_HEIGHT * n + 2) for n in range(2, MAX_ROW_LINES + 1)}
     row_no = 1
@@ -523,6 +524,7 @@ def _write_findings(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _L
         if lines > 1:
             ws.row_dimensions[row_no] = heights[min(lines, MAX_ROW_LINES)]
         ws.append([
+            text_cell(ws, f"{site_wide} — {f.url}", st.top) if f.site else
             link_cell(ws, f.url, st.top, link_style=st.link_top, linked=links.take()),
             text_cell(ws, f.rule, st.top),
             text_cell(ws, sev_text.get(f.severity, str(f.severity)), st.centre_top),

@@ -92,7 +92,7 @@ class Backlinks(SiteRule):
             # The run goes on without this input, and says so (Findings and Summary notes).
             ctx.note(Msg(f"Backlinks : export ignoré, illisible ({exc}).",
                          f"Backlinks: export skipped, unreadable ({exc})."))
-            yield self.finding(home, "unreadable-import", Msg(
+            yield self.site_finding(home, "unreadable-import", Msg(
                 "Export de backlinks illisible, audit poursuivi sans lui : {e}",
                 "Backlinks export unreadable, audit continued without it: {e}").format(
                     e=str(exc)), evidence=str(exc))

@@ -165,7 +165,7 @@ class SeaCampaign(SiteRule):
         sea = sea_inputs(ctx)
         home = ctx.config.site.start_urls[0]
         for err in sea.campaigns.errors:
-            yield self.finding(home, "unreadable-report", Msg(
+            yield self.site_finding(home, "unreadable-report", Msg(
                 "Rapport de campagne illisible, l’audit SEA continue sans lui : {e}",
                 "Campaign report unreadable, the SEA audit goes on without it: {e}").format(
                     e=str(err)), evidence=str(err))
@@ -300,5 +300,5 @@ class SeaCampaign(SiteRule):
             if not lines:
                 continue
             cost = _money(sum(x.cost for x in lines), currency)
-            yield self.finding(home, code, Msg(fr, en).format(n=len(lines), c=cost),
+            yield self.site_finding(home, code, Msg(fr, en).format(n=len(lines), c=cost),
                                evidence=listing(lines, key))

@@ -84,7 +84,7 @@ class SocialActivity(SiteRule):
                 except ExportError as exc:
                     # The run goes on without this input, and says so.
                     yield TableRow("social", row)
-                    yield self.finding(home, "unreadable-export", Msg(
+                    yield self.site_finding(home, "unreadable-export", Msg(
                         "Export de {n} illisible, activité non mesurée : {e}",
                         "{n} export unreadable, activity not measured: {e}").format(
                             n=network, e=str(exc)), evidence=str(exc))
@@ -94,7 +94,7 @@ class SocialActivity(SiteRule):
                 row["source"] = "feed"
                 if record.get("error"):
                     yield TableRow("social", row)
-                    yield self.finding(home, "unreadable-feed", Msg(
+                    yield self.site_finding(home, "unreadable-feed", Msg(
                         "Flux de {n} illisible, activité non mesurée : {e}",
                         "{n} feed unreadable, activity not measured: {e}").format(
                             n=network, e=record["error"]), evidence=profile.feed,
@@ -111,7 +111,7 @@ class SocialActivity(SiteRule):
                                              f"(social.profiles.{network}.posts_csv) or an "
                                              "RSS/Atom feed (feed)")
                 yield TableRow("social", row)
-                yield self.finding(home, "unknown-activity", Msg(
+                yield self.site_finding(home, "unknown-activity", Msg(
                     f"Activité de {network} inconnue : {why.fr}.",
                     f"{network} activity unknown: {why.en}."), evidence=profile.url)
                 continue
@@ -129,7 +129,7 @@ class SocialActivity(SiteRule):
                                       "per_month": round(per_month, 1), "active": active_now})
             if not active_now:
                 scores.append(self.options.inactive_score)
-                yield self.finding(home, "inactive", Msg(
+                yield self.site_finding(home, "inactive", Msg(
                     "Profil {n} inactif : aucun post depuis {d} jours (au plus {m} conseillé).",
                     "{n} profile inactive: no post for {d} days (at most {m} advised).").format(
                         n=network, d=idle if idle is not None else "∞",
@@ -146,7 +146,7 @@ class SocialActivity(SiteRule):
                 "a single active network" if active == 1 else f"{active} active networks"
             fr_known = f"sur {known} mesuré" + ("s" if known > 1 else "")
             en_known = f"of {known} measured"
-            yield self.finding(home, "too-few-active", Msg(
+            yield self.site_finding(home, "too-few-active", Msg(
                 f"{fr_active[0].upper()}{fr_active[1:]} ({fr_known}) : au moins "
                 f"{social.min_networks} réseaux avec des posts réguliers sont conseillés.",
                 f"{en_active[0].upper()}{en_active[1:]} ({en_known}): at least "

@@ -83,13 +83,13 @@ class SocialProfiles(SiteRule):
             penalty += 20
             if seen:
                 others = [p.url for p, _ in seen.values()]
-                yield self.finding(home, "other-account", Msg(
+                yield self.site_finding(home, "other-account", Msg(
                     "Le site renvoie vers un autre compte {n} que celui déclaré ({u}).",
                     "The site links to another {n} account than the declared one ({u})."
                 ).format(n=network, u=declared.url), evidence="\n".join(others),
                     related=[page for _, page in seen.values()])
             else:
-                yield self.finding(home, "declared-not-linked", Msg(
+                yield self.site_finding(home, "declared-not-linked", Msg(
                     "Le profil {n} déclaré ({u}) n’est relié depuis aucune page du site.",
                     "The declared {n} profile ({u}) is linked from no page of the site."
                 ).format(n=network, u=declared.url), evidence=declared.url)
@@ -118,7 +118,7 @@ class SocialProfiles(SiteRule):
                 if n == 0 else Msg("Présence sur un seul réseau social",
                                    "Present on a single social network") if n == 1 \
                 else Msg(f"Présence sur {n} réseaux sociaux", f"Present on {n} social networks")
-            yield self.finding(home, "too-few-networks", Msg(
+            yield self.site_finding(home, "too-few-networks", Msg(
                 f"{on.fr}{listed} : au moins {social.min_networks} conseillés, avec des "
                 "publications régulières.",
                 f"{on.en}{listed}: at least {social.min_networks} advised, with regular "

@@ -239,7 +239,7 @@ class Spelling(SiteRule):
             listing += f", … (+{len(words) - len(shown)})"
         lines = [f"{self._first[n][0]} — « {self._first[n][1]} » — {self._pages_of[n]} "
                  f"page(s), {self._first[n][2]}" for n in shown]
-        return self.finding(self._home, "site-vocabulary", Msg(
+        return self.site_finding(self._home, "site-vocabulary", Msg(
             "{n} mot(s) inconnu(s) du dictionnaire mais employé(s) sur plusieurs pages "
             "(vocabulaire du métier, noms de produits… ou faute d’habitude) : à confirmer une "
             "fois, puis à ajouter à spelling.ignore_words s’ils sont justes. Nombre de pages "

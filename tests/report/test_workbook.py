@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -13,6 +14,7 @@ from openpyxl.worksheet import _writer as ws_writer
 
 from audit.report import workbook
 from audit.report.cells import MAX_CELL_CHARS, clean, is_linkable, is_risky
+from audit.report.json_report import write_json
 from audit.report.model import PageRow, ReportData, RuleInfo, Summary, TopIssue
 from audit.report.workbook import (
     AMBER,
@@ -90,6 +92,8 @@ def _findings() -> list[Finding]:
                 related=[f"{SITE}/page-{i}.html" for i in range(8)]),
         *(Finding("title-length", f"{SITE}/contact.html", "too-short", Severity.ERROR,
                   Msg("Titre trop court", "Title too short"), evidence=text) for text in HOSTILE),
+        Finding("social-profiles", f"{SITE}/", "too-few-networks", Severity.WARNING,
+                Msg("Un seul réseau social", "One social network only"), site=True),
     ]
 
 
@@ -151,7 +155,7 @@ def test_sheet_names_follow_the_language(tmp_path: Path) -> None:
 
 
 def test_frozen_panes_and_autofilter(fr_book) -> None:
-    for name, rows in (("Pages", 5), ("Constats", 10), ("Règles", 5)):
+    for name, rows in (("Pages", 5), ("Constats", 11), ("Règles", 5)):
         ws = fr_book[name]
         assert ws.freeze_panes == "B2"
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{rows}"
@@ -462,3 +466,13 @@ def test_backlinks_sheet_and_summary_blocks(tmp_path: Path) -> None:
                                                tmp_path / "fr.xlsx"))
     assert fr["Backlinks"]["A1"].value == "Page référente"
     assert fr["Backlinks"]["G2"].value == "Ancre du backlink modifiée"
+
+
+def test_a_site_finding_says_whole_site(fr_book, tmp_path: Path) -> None:
+    ws = fr_book["Constats"]
+    (row,) = [r for r in ws.iter_rows(min_row=2) if r[1].value == "social-profiles"]
+    assert row[0].value == f"Site entier — {SITE}/" and row[0].hyperlink is None
+    path = write_json(make_data("en"), tmp_path / "audit.json")
+    (found,) = [f for f in json.loads(path.read_text(encoding="utf-8"))["findings"]
+                if f["rule"] == "social-profiles"]
+    assert found["site"] is True
