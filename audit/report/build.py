@@ -7,7 +7,7 @@ Scoring happens here, not in the check stage, so new weights only need
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -48,6 +48,30 @@ def iter_findings(path: Path) -> Iterator[Finding]:
         for line in fh:
             if line.strip():
                 yield Finding.from_dict(json.loads(line))
+
+
+_SEVERITY_RANK = {Severity.ERROR.value: 0, Severity.WARNING.value: 1, Severity.NOTICE.value: 2}
+
+
+def iter_findings_sorted(path: Path, weight: Callable[[str], float]) -> Iterator[Finding]:
+    """The findings worst first: by severity, then the rule's weight (its impact on the
+    score), then rule, code and URL — a stable order from run to run, whatever order the
+    rules wrote them in. Only a sort key and a file offset are held per finding; each is
+    read again from the file when written."""
+    keys: list[tuple[int, float, str, str, str, int]] = []
+    with open(path, "rb") as fh:
+        offset = 0
+        for line in fh:
+            if line.strip():
+                d = json.loads(line)
+                keys.append((_SEVERITY_RANK.get(d.get("severity", ""), 3),
+                             -weight(d.get("rule", "")), d.get("rule", ""), d.get("code", ""),
+                             d.get("url", ""), offset))
+            offset += len(line)
+        keys.sort()
+        for *_, at in keys:
+            fh.seek(at)
+            yield Finding.from_dict(json.loads(fh.readline()))
 
 
 class FindingKey(NamedTuple):
@@ -180,6 +204,9 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     def weight(rule_id: str) -> float:
         w = settings[rule_id].weight if rule_id in settings else None
         return registry[rule_id].weight if w is None else w
+
+    def impact(rule_id: str) -> float:  # a rule removed since the check: last
+        return weight(rule_id) if rule_id in registry else 0.0
 
     board = ScoreBoard(rule_weights={r: weight(r) for r in checked_ids},
                        rule_categories={r: registry[r].category for r in registry})
@@ -353,7 +380,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     return ReportData(lang=cfg.report.language, summary=summary, rules=rules_info,
                       pages=pages,
                       findings=lambda: (f.localised(cfg.report.language)
-                                        for f in iter_findings(findings_path)),
+                                        for f in iter_findings_sorted(findings_path, impact)),
                       finding_keys=lambda: iter_finding_keys(findings_path),
                       data_columns=data_columns,
                       tables=read_tables(run_dir / "tables.jsonl", registry, checked_ids,

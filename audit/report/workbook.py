@@ -500,9 +500,10 @@ def _related(urls: list[str], lang: str) -> str:
 
 def _write_findings(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Links:
     lang = data.lang
-    titles = [label(k, lang) for k in ("url", "rule", "severity", "message", "evidence",
-                                       "related")]
-    widths = [60, 22, 15, 60, 50, 60]
+    titles = [label(k, lang) for k in ("url", "rule", "issue", "severity", "message",
+                                       "evidence", "related")]
+    widths = [60, 22, 32, 15, 60, 50, 60]
+    issue_names: dict[tuple[str, str], str] = {}
     _setup_table(ws, widths, 30)
     _header(ws, st, titles)
     links = _Links(label("sheet_findings", lang))
@@ -519,14 +520,18 @@ def _write_findings(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _L
         related = _related(f.related, lang) if f.related else ""
         # Row heights are set here because neither Excel nor LibreOffice reliably grows a
         # row for wrapped text on opening a file.
-        lines = max(_lines(message, widths[3]), _lines(evidence, widths[4]),
-                    _lines(related, widths[5]))
+        issue = issue_names.get((f.rule, f.code))
+        if issue is None:
+            issue = issue_names[(f.rule, f.code)] = _code_label(f.rule, f.code, lang)
+        lines = max(_lines(message, widths[4]), _lines(evidence, widths[5]),
+                    _lines(related, widths[6]), _lines(issue, widths[2]))
         if lines > 1:
             ws.row_dimensions[row_no] = heights[min(lines, MAX_ROW_LINES)]
         ws.append([
             text_cell(ws, f"{site_wide} — {f.url}", st.top) if f.site else
             link_cell(ws, f.url, st.top, link_style=st.link_top, linked=links.take()),
             text_cell(ws, f.rule, st.top),
+            text_cell(ws, issue, st.wrap_top),
             text_cell(ws, sev_text.get(f.severity, str(f.severity)), st.centre_top),
             text_cell(ws, message, st.wrap_top),
             _text(ws, evidence, st.wrap_top),
@@ -535,7 +540,7 @@ def _write_findings(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _L
         if lines > 1:  # already streamed: do not keep 100,000 dimension objects around
             del ws.row_dimensions[row_no]
     _finish_table(ws, len(titles), row_no)
-    _severity_formatting(ws, 3, row_no, lang)
+    _severity_formatting(ws, 4, row_no, lang)
     return links
 
 

@@ -149,8 +149,8 @@ def test_sheet_names_follow_the_language(tmp_path: Path) -> None:
     en = openpyxl.load_workbook(write_workbook(make_data("en"), tmp_path / "en.xlsx"))
     assert fr.sheetnames == ["Synthèse", "Pages", "Constats", "Règles"]
     assert en.sheetnames == ["Summary", "Pages", "Findings", "Rules"]
-    assert en["Findings"]["C1"].value == "Severity"
-    assert {en["Findings"].cell(r, 3).value for r in range(2, 11)} == {"error", "warning",
+    assert en["Findings"]["D1"].value == "Severity"
+    assert {en["Findings"].cell(r, 4).value for r in range(2, 11)} == {"error", "warning",
                                                                        "notice"}
 
 
@@ -296,14 +296,15 @@ def test_pages_scores_use_conditional_formatting(fr_book) -> None:
 
 def test_findings_rows(fr_book) -> None:
     ws = fr_book["Constats"]
-    assert [c.value for c in ws[1]] == ["URL", "Règle", "Gravité", "Message", "Élément relevé",
-                                        "URL liées"]
+    assert [c.value for c in ws[1]] == ["URL", "Règle", "Problème", "Gravité", "Message",
+                                        "Élément relevé", "URL liées"]
     first = [c.value for c in ws[2]]
-    assert first[:4] == [f"{SITE}/tarifs.html", "title-length", "avertissement",
+    # The name: the rule's label of the code (the code itself for an unknown rule).
+    assert first[:5] == [f"{SITE}/tarifs.html", "title-length", "too-long", "avertissement",
                          "Titre trop long (74 caractères)"]
     assert ws["A2"].hyperlink.target == f"{SITE}/tarifs.html"
-    assert ws["D2"].alignment.wrap_text
-    related = ws["F4"].value.split("\n")
+    assert ws["E2"].alignment.wrap_text
+    related = ws["G4"].value.split("\n")
     assert related[:5] == [f"{SITE}/page-{i}.html" for i in range(5)]
     assert related[5] == "… (+3)"
 
@@ -326,17 +327,17 @@ def test_rules_sheet(fr_book) -> None:
 def test_hostile_text_stays_inert(fr_book) -> None:
     pages, findings = fr_book["Pages"], fr_book["Constats"]
     title = pages.cell(5, _header_index(pages)["Titre"])
-    evidence = [findings.cell(r, 5) for r in range(5, 5 + len(HOSTILE))]
+    evidence = [findings.cell(r, 6) for r in range(5, 5 + len(HOSTILE))]
     for cell, expected in [(title, HOSTILE[0]), *zip(evidence, HOSTILE, strict=True)]:
         assert cell.value == expected
         assert cell.data_type == "s"
         assert cell.quotePrefix
     # an ordinary text gets no quote prefix
-    assert not findings["E2"].quotePrefix
+    assert not findings["F2"].quotePrefix
 
 
 def test_control_characters_are_stripped(fr_book) -> None:
-    assert fr_book["Constats"]["E4"].value == "Contactez l’agence Clairvoyance"
+    assert fr_book["Constats"]["F4"].value == "Contactez l’agence Clairvoyance"
 
 
 def test_hostile_urls_are_never_links(tmp_path: Path) -> None:

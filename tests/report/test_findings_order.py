@@ -1,0 +1,40 @@
+"""The Findings sheet's order: worst first, then the rule's weight, then rule, code and
+URL — whatever order the rules wrote them in (issue 17)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from audit.report.build import iter_findings_sorted
+from audit.rule import Finding, Msg, Severity
+
+SITE = "https://www.boulangerie-martin.fr"
+
+
+def test_findings_come_worst_first_and_in_a_stable_order(tmp_path: Path) -> None:
+    written = [
+        ("image-alt", "missing-alt", "/b.html", Severity.WARNING),
+        ("title", "too-short", "/z.html", Severity.NOTICE),
+        ("broken-link", "broken", "/b.html", Severity.ERROR),
+        ("title", "missing", "/c.html", Severity.ERROR),
+        ("title", "missing", "/a.html", Severity.ERROR),
+        ("meta-description", "missing", "/a.html", Severity.WARNING),
+    ]
+    path = tmp_path / "findings.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for rule, code, url, sev in written:
+            f = Finding(rule, SITE + url, code, sev, Msg("Page « à revoir »", "Page to review"))
+            fh.write(json.dumps(f.to_dict(), ensure_ascii=False) + "\n")
+        fh.write("\n")  # a blank line is skipped
+    weights = {"title": 3.0, "broken-link": 2.0, "image-alt": 1.0, "meta-description": 1.0}
+    got = [(f.rule, f.code, f.url[len(SITE):]) for f in
+           iter_findings_sorted(path, lambda r: weights.get(r, 0.0))]
+    assert got == [
+        ("title", "missing", "/a.html"), ("title", "missing", "/c.html"),  # errors, weight 3
+        ("broken-link", "broken", "/b.html"),  # error, weight 2
+        ("image-alt", "missing-alt", "/b.html"), ("meta-description", "missing", "/a.html"),
+        ("title", "too-short", "/z.html"),  # the only notice, last
+    ]
+    first = next(iter_findings_sorted(path, lambda r: weights.get(r, 0.0)))
+    assert first.message.fr == "Page « à revoir »"  # read back whole, accents included
