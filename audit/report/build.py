@@ -118,6 +118,25 @@ def _result_rows(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
+def _result_rows_by_url(path: Path) -> Iterator[dict[str, Any]]:
+    """The per-page results in URL order (the Pages sheet: the same order run after run,
+    a site's sections together, not the crawl's arrival order). Only each URL and its
+    line's offset are held; lines are read again in order."""
+    keys: list[tuple[str, int]] = []
+    with open(path, "rb") as fh:
+        offset = 0
+        for line in fh:
+            if line.strip():
+                d = json.loads(line)
+                if "site" not in d:
+                    keys.append((d.get("url", ""), offset))
+            offset += len(line)
+        keys.sort()
+        for _, at in keys:
+            fh.seek(at)
+            yield json.loads(fh.readline())
+
+
 def _page_records(path: Path) -> Iterator[dict[str, Any]]:
     with open(path, encoding="utf-8") as fh:
         for line in fh:
@@ -333,12 +352,11 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     pages_path = run_dir / "pages.jsonl"
 
     def pages() -> Iterator[PageRow]:
-        results = _result_rows(results_path)
         if with_titles:
             pairs: Iterator[tuple[dict[str, Any], dict[str, Any]]] = (
-                (r, r) for r in results if "site" not in r)
+                (r, r) for r in _result_rows_by_url(results_path))
         else:  # runs checked by older versions: the page fields are in pages.jsonl
-            by_url = {r["url"]: r for r in results if "site" not in r}
+            by_url = {r["url"]: r for r in _result_rows(results_path) if "site" not in r}
             pairs = ((p, by_url.get(p.get("url", ""), {})) for p in _page_records(pages_path))
         for page, res in pairs:
             scores = res.get("scores", {})

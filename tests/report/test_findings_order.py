@@ -38,3 +38,16 @@ def test_findings_come_worst_first_and_in_a_stable_order(tmp_path: Path) -> None
     ]
     first = next(iter_findings_sorted(path, lambda r: weights.get(r, 0.0)))
     assert first.message.fr == "Page « à revoir »"  # read back whole, accents included
+
+
+def test_pages_come_in_url_order_whatever_the_crawl_order(tmp_path: Path) -> None:
+    from audit.report.build import _result_rows_by_url
+
+    path = tmp_path / "page_results.jsonl"
+    crawled = ["/tarifs.html", "/", "/blog/pain-au-levain.html", "/blog/", "/contact.html"]
+    lines = [json.dumps({"url": SITE + u, "scores": {"title": 100}, "title": f"Page {u}"},
+                        ensure_ascii=False) for u in crawled]
+    lines.append(json.dumps({"site": {"backlinks": 80.0}}))  # the site scores line: left out
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    got = [r["url"][len(SITE):] for r in _result_rows_by_url(path)]
+    assert got == ["/", "/blog/", "/blog/pain-au-levain.html", "/contact.html", "/tarifs.html"]
