@@ -315,6 +315,27 @@ def _setup_table(ws: WriteOnlyWorksheet, widths: Sequence[float], header_height:
     if header_height:
         ws.row_dimensions[1].height = header_height
     ws.print_title_rows = "1:1"
+    _print_a4(ws)
+    if sum(widths) > MAX_FIT_WIDTH:
+        # Fitted to one page, 30 rule columns would print too small to read: the table
+        # runs across pages at a readable scale, the URL column repeated on each.
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = PRINT_SCALE
+        ws.print_title_cols = "A:A"
+
+
+# A4 landscape holds ≈ 150 width units (Calibri 11 characters) at 100 %; fitted down to
+# 50 % (small, still readable) about 300: wider tables print across pages at 55 %
+# instead of in tiny type (the Pages sheet's 30-odd rule columns).
+MAX_FIT_WIDTH = 300
+PRINT_SCALE = 55
+PAPER_A4 = "9"  # the paperSize code of A4 in SpreadsheetML
+
+
+def _print_a4(ws: WriteOnlyWorksheet) -> None:
+    """A4 landscape (French clients print on A4), one page wide, as many pages long as
+    needed."""
+    ws.page_setup.paperSize = PAPER_A4
     ws.page_setup.orientation = "landscape"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
@@ -586,10 +607,7 @@ def _write_changes(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> Non
     for col, width in {"A": 60, "B": 24, "C": 34, "D": 14, "E": 12}.items():
         ws.column_dimensions[col].width = width
     ws.sheet_view.showGridLines = False
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    _print_a4(ws)
     g = _Grid(ws)
     day = _parse_date(changes.previous_at)
     shown = day.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d") if day else \
@@ -818,10 +836,7 @@ def _write_summary(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles,
     for col in (_CHART_DATA_COL, _CHART_DATA_COL + 1):
         ws.column_dimensions[get_column_letter(col)].hidden = True
     ws.sheet_view.showGridLines = False
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    _print_a4(ws)
 
     g = _Grid(ws)
     title = label("title", lang, client=sm.client).rstrip(" —")

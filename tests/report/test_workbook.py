@@ -477,3 +477,18 @@ def test_a_site_finding_says_whole_site(fr_book, tmp_path: Path) -> None:
     (found,) = [f for f in json.loads(path.read_text(encoding="utf-8"))["findings"]
                 if f["rule"] == "social-profiles"]
     assert found["site"] is True
+
+
+def test_print_setup_a4_landscape_and_readable(tmp_path: Path) -> None:
+    pages = [PageRow(url=f"{SITE}/p{i}.html", status=200, score=80.0,
+                     scores={f"rule-{r}": 100.0 for r in range(40)}) for i in range(3)]
+    book = openpyxl.load_workbook(write_workbook(make_data("fr", pages=pages),
+                                                 tmp_path / "wide.xlsx"))
+    for ws in book.worksheets:
+        assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+    findings, wide = book["Constats"], book["Pages"]
+    assert findings.print_title_rows == "$1:$1" and findings.sheet_properties.pageSetUpPr.fitToPage
+    # 40 rule columns fitted to one page would print unreadably small: across pages at
+    # 55 %, the header row and the URL column on every page.
+    assert not wide.sheet_properties.pageSetUpPr.fitToPage and wide.page_setup.scale == 55
+    assert wide.print_title_rows == "$1:$1" and wide.print_title_cols == "$A:$A"
