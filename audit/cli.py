@@ -364,7 +364,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     began = time.monotonic()
     try:
         run_dir, cfg, settings = _run_dir_config(args)
-        paths = pipeline.report(run_dir, cfg, settings, Path(args.out) if args.out else None)
+        paths = pipeline.report(run_dir, cfg, settings, Path(args.out) if args.out else None,
+                                lang=args.lang)
     except pipeline.RunDirError as exc:
         log.error("%s", exc)
         return EXIT_FAILED
@@ -487,6 +488,10 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "report":
             p.add_argument("--out", help="output folder (default: output.dir of the config)")
             p.add_argument("--fail-under", type=float, metavar="SCORE")
+            p.add_argument("--lang", choices=("fr", "en"),
+                           help="write it in this language (default: report.language of "
+                                "the config); another language than the config's is named "
+                                "<client>-<date>-<lang>")
         p.set_defaults(func=func)
     return parser
 

@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -281,14 +281,24 @@ class OutputError(RunDirError):
     the previous report is intact and the run is not recorded."""
 
 
+REPORT_LANGUAGES = ("fr", "en")
+
+
 def report(run_dir: Path, cfg: ClientConfig, settings: dict[str, RuleSettings],
-           out_dir: Path | None = None) -> ReportPaths:
+           out_dir: Path | None = None, lang: str | None = None) -> ReportPaths:
+    """The workbook and JSON of a checked run. ``lang``: in this language instead of the
+    config's (``report --lang en``), named ``<client>-<date>-<lang>`` beside the usual
+    pair."""
+    suffix = ""
+    if lang and lang != cfg.report.language:
+        cfg = replace(cfg, report=replace(cfg.report, language=lang))
+        suffix = f"-{lang}"
     if not (run_dir / "check.json").exists():
         raise RunDirError(f"{run_dir}: no check.json: run the check stage first")
     data = build_report(run_dir, cfg, settings)
     out = out_dir or cfg.output_dir
     day = data.summary.generated_at[:10]
-    base = out / f"{cfg.report_name}-{day}"
+    base = out / f"{cfg.report_name}-{day}{suffix}"
     xlsx, js = base.with_suffix(".xlsx"), base.with_suffix(".json")
     try:
         history = open_history(out, data)
@@ -388,17 +398,18 @@ def prune(cfg: ClientConfig, out_dir: Path | None, keep: int) -> list[Path]:
     for old in runs[keep:]:
         shutil.rmtree(old, ignore_errors=True)
         deleted.append(old)
-    # Reports are named <name>-<YYYY-MM-DD>: keep the newest `keep` dates.
+    # Reports are named <name>-<YYYY-MM-DD>[-<lang>]: keep the newest `keep` dates.
     stem = f"{cfg.report_name}-"
-    dates = sorted({p.stem[len(stem):] for p in out.glob(f"{stem}*")
-                    if p.suffix in (".xlsx", ".json") and _is_day(p.stem[len(stem):])},
-                   reverse=True)
-    for day in dates[keep:]:
-        for suffix in (".xlsx", ".json"):
-            path = out / f"{stem}{day}{suffix}"
-            if path.exists():
-                path.unlink()
-                deleted.append(path)
+    reports: dict[str, list[Path]] = {}
+    for p in out.glob(f"{stem}*"):
+        rest = p.stem[len(stem):]
+        if p.suffix in (".xlsx", ".json") and _is_day(rest[:10]) and \
+                rest[10:] in ("", *(f"-{lang}" for lang in REPORT_LANGUAGES)):
+            reports.setdefault(rest[:10], []).append(p)
+    for day in sorted(reports, reverse=True)[keep:]:
+        for path in sorted(reports[day]):
+            path.unlink()
+            deleted.append(path)
     return deleted
 
 
