@@ -84,7 +84,9 @@ class Readability(PageRule):
             yield Score(page.url, None)  # too short to judge: no score either way
             return
         o = self.options
-        ease = round(r.ease, 1)
+        # Flesch's formula goes below 0 (and above 100) on extreme text; a reader knows
+        # the 0–100 scale: shown clamped, the label says how hard.
+        ease = round(min(max(r.ease, 0.0), 100.0), 1)
         wps = round(r.words_per_sentence, 1)
         yield PageData(page.url, "readability", ease)
         yield PageData(page.url, "readability_label", Msg(r.label("fr"), r.label("en")))
@@ -94,9 +96,10 @@ class Readability(PageRule):
         evidence = r.longest  # the sentence to rewrite first
         if r.ease < o.difficult_below:
             yield self.finding(page.url, "difficult", Msg(
-                "Texte difficile à lire (indice {e}, « {lf} ») : raccourcissez les phrases et "
-                "préférez des mots simples.",
-                "Text hard to read (ease {e}, '{le}'): shorten sentences, prefer plain words."
+                "Texte difficile à lire (indice de Flesch {e} sur 100, « {lf} ») : "
+                "raccourcissez les phrases et préférez des mots simples.",
+                "Text hard to read (Flesch reading ease {e} out of 100, '{le}'): shorten "
+                "sentences, prefer plain words."
             ).format(e=ease, lf=r.label("fr"), le=r.label("en")), evidence=evidence)
         if r.words_per_sentence > o.max_words_per_sentence:
             yield self.finding(page.url, "long-sentences", Msg(
