@@ -32,6 +32,7 @@ from audit.runner import RunDirError
 from audit.scoring import ScoreBoard, page_score, round_score, sem_score
 
 TOP_ISSUES = 10
+MAX_TIED = 5  # issues tied with the 10th shown beyond it
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -290,8 +291,18 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         cls: type[Rule] | None = registry.get(rule_id)
         label = cls.codes[code].label if cls and code in cls.codes else Msg(code, code)
         top.append(TopIssue(rule_id, code, label, sev, len(urls),
-                            float(len(urls) * SEVERITY_WEIGHT[sev])))
-    top.sort(key=lambda t: (-t.impact, t.rule, t.code))
+                            float(len(urls) * SEVERITY_WEIGHT[sev] * impact(rule_id))))
+    # Errors first, then warnings, then notices (a notice on many pages never outranks
+    # an error); within a severity, pages × the rule's weight.
+    top.sort(key=lambda t: (_SEVERITY_RANK[t.severity.value], -t.impact, t.rule, t.code))
+    # Issues tied with the last one shown are shown too (a cut between equals would be
+    # arbitrary), up to a few more.
+    shown = top[:TOP_ISSUES]
+    for t in top[TOP_ISSUES:TOP_ISSUES + MAX_TIED]:
+        last = shown[-1]
+        if (t.severity, t.impact) != (last.severity, last.impact):
+            break
+        shown.append(t)
 
     categories = board.category_scores()
     weights = {"seo": cfg.scoring.weights.seo, "sea": cfg.scoring.weights.sea,
@@ -383,7 +394,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         weights=weights,
         weights_used={c: round(w, 3) for c, w in used.items()},
         findings=counts,
-        top_issues=top[:TOP_ISSUES],
+        top_issues=shown,
         rule_failures=failures,
         crawl_seconds=crawl.get("seconds"),
         notes=notes,

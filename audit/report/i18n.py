@@ -71,7 +71,7 @@ LABELS: dict[str, dict[str, str]] = {
     "no_actions": {"fr": "Rien à corriger en priorité.", "en": "Nothing to fix first."},
     "rank": {"fr": "N°", "en": "#"},
     "issue": {"fr": "Problème", "en": "Issue"},
-    "impact": {"fr": "Impact", "en": "Impact"},
+    "impact": {"fr": "Poids (pages × gravité × règle)", "en": "Weight (pages × severity × rule)"},
     "sec_notes": {"fr": "Notes", "en": "Notes"},
     "sec_backlinks": {"fr": "Backlinks (liens depuis d’autres sites)",
                       "en": "Backlinks (links from other sites)"},

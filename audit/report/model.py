@@ -58,7 +58,7 @@ class TopIssue:
     label: Msg  # e.g. "Title too long"
     severity: Severity
     pages: int  # distinct URLs affected
-    impact: float  # pages x severity weight: the ranking key
+    impact: float  # pages × severity weight × rule weight: the ranking key within a severity
 
 
 @dataclass

@@ -51,3 +51,36 @@ def test_pages_come_in_url_order_whatever_the_crawl_order(tmp_path: Path) -> Non
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     got = [r["url"][len(SITE):] for r in _result_rows_by_url(path)]
     assert got == ["/", "/blog/", "/blog/pain-au-levain.html", "/contact.html", "/tarifs.html"]
+
+
+def test_top_issues_errors_first_and_ties_kept(tmp_path: Path) -> None:
+    """A notice on many pages never outranks an error on one; issues tied with the 10th
+    are shown too, not cut by the alphabet."""
+    from audit.config import load
+    from audit.report.build import build_report
+    from tests.reliability.test_output_faults import _checked_run
+
+    run_dir, _out = _checked_run(tmp_path)
+    rows = [("title", "too-short", f"/p{i}.html", Severity.NOTICE) for i in range(40)]
+    rows.append(("h1", "missing", "/seul.html", Severity.ERROR))
+    # Twelve warnings of equal weight (one page each, rules of weight 1).
+    rows += [(rule, code, f"/w{i}.html", Severity.WARNING)
+             for i, (rule, code) in enumerate(
+                 [("meta-description", c) for c in ("missing", "empty", "too-short",
+                                                    "too-long", "multiple")]
+                 + [("image-alt", c) for c in ("missing", "empty-in-link", "too-long")]
+                 + [("h1", "multiple"), ("h1", "empty"), ("title", "missing"),
+                    ("title", "empty")])]
+    with open(run_dir / "findings.jsonl", "w", encoding="utf-8") as fh:
+        for rule, code, url, sev in rows:
+            fh.write(json.dumps(Finding(rule, SITE + url, code, sev, Msg("à revoir", "review"))
+                                .to_dict(), ensure_ascii=False) + "\n")
+    cfg = load(tmp_path / "c.yaml")
+    top = build_report(run_dir, cfg).summary.top_issues
+    assert (top[0].rule, top[0].code) == ("h1", "missing")  # one page, but an error
+    assert [t.severity for t in top[1:]].count(Severity.WARNING) >= 9
+    notice = [t for t in top if t.severity == Severity.NOTICE]
+    assert not notice or top.index(notice[0]) > 10  # after every error and warning
+    # The warnings of weight 1 on one page are tied: none is cut between equals.
+    tied = [t for t in top if t.severity == Severity.WARNING and t.impact == 3.0]
+    assert len(tied) == 8 and len(top) <= 15

@@ -214,7 +214,7 @@ def test_summary_content(fr_book) -> None:
 
     top = next(r for r in ws.iter_rows() if r[0].value == "N°")[0].row
     assert [c.value for c in ws[top]][:6] == ["N°", "Problème", "Règle", "Gravité", "Pages",
-                                              "Impact"]
+                                              "Poids (pages × gravité × règle)"]
     assert [c.value for c in ws[top + 1]][:6] == [1, "Méta-description absente",
                                                   "meta-description", "erreur", 2, 20]
     assert ws.cell(top + 2, 4).value == "avertissement"
