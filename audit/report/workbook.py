@@ -453,19 +453,23 @@ def _fill(wb: Workbook, data: ReportData) -> None:
 
 def _write_pages(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Links:
     lang = data.lang
-    rule_ids = [r.id for r in data.rules if r.enabled]
+    # One column per rule that scored at least one page: a rule that judges the site as a
+    # whole (social presence, campaigns) or applied to no page would be an empty column.
+    shown_rules = [r for r in data.rules if r.enabled and r.pages_scored]
+    rule_ids = [r.id for r in shown_rules]
+    rule_titles = [r.title.get(lang) for r in shown_rules]  # in the report's language
     first_rule, last_rule = 4, 3 + len(rule_ids)
     data_keys = [key for key, _ in data.data_columns]
-    titles = [label("url", lang), label("status", lang), label("score", lang), *rule_ids,
+    titles = [label("url", lang), label("status", lang), label("score", lang), *rule_titles,
               label("page_title", lang), label("words", lang),
               *(header.get(lang) for _, header in data.data_columns),
               *(label(k, lang) for k in ("depth", "inlinks", "pagerank", "response_ms",
                                          "content_type", "redirect_to", "error"))]
     widths = [60, 8, 8, *([5.5] * len(rule_ids)), 50, 9, *([16] * len(data_keys)),
               11, 11, 12, 12, 24, 50, 30]
-    # Rule ids are written vertically to keep 30+ rule columns narrow.
-    longest = max((len(r) for r in rule_ids), default=0)
-    _setup_table(ws, widths, min(max(32.0, longest * 7.0 + 12), 220.0))  # never clipped
+    # Rule titles are written vertically to keep 30+ rule columns narrow.
+    longest = max((_text_width(t) for t in rule_titles), default=0)
+    _setup_table(ws, widths, min(max(32.0, longest * 6.5 + 14), 300.0))  # never clipped
     _header(ws, st, titles, rotated=range(first_rule - 1, last_rule))
 
     links = _Links(label("sheet_pages", lang))

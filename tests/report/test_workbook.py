@@ -260,10 +260,13 @@ def test_no_warning_line_without_rule_failures(tmp_path: Path) -> None:
 def test_pages_rows_match_the_input(fr_book) -> None:
     ws = fr_book["Pages"]
     col = _header_index(ws)
-    # enabled rules only, in order, between the score and the title
-    assert [c.value for c in ws[1]][:7] == ["URL", "Statut", "Score", "title-length",
-                                            "meta-description", "og-tags", "Titre"]
-    assert "amp-link" not in col
+    # enabled rules that scored pages, in order, between the score and the title, named
+    # in the report's language
+    assert [c.value for c in ws[1]][:7] == ["URL", "Statut", "Score",
+                                            "Titre de longueur correcte",
+                                            "Méta-description présente", "Balises Open Graph",
+                                            "Titre"]
+    assert "Lien AMP" not in col
     rows = list(ws.iter_rows(min_row=2))
     assert len(rows) == 4
     tarifs = rows[1]
@@ -272,9 +275,9 @@ def test_pages_rows_match_the_input(fr_book) -> None:
     assert tarifs[col["Statut"] - 1].value == 200
     assert tarifs[col["Score"] - 1].value == 61
     assert tarifs[col["Score"] - 1].number_format == "0"
-    assert tarifs[col["title-length"] - 1].value == 50
-    assert tarifs[col["meta-description"] - 1].value == 0  # a real zero, not empty
-    assert tarifs[col["og-tags"] - 1].value is None  # rule did not apply
+    assert tarifs[col["Titre de longueur correcte"] - 1].value == 50
+    assert tarifs[col["Méta-description présente"] - 1].value == 0  # a real zero, not empty
+    assert tarifs[col["Balises Open Graph"] - 1].value is None  # rule did not apply
     assert tarifs[col["Mots"] - 1].value == 1204
     assert tarifs[col["Temps de réponse (ms)"] - 1].value == pytest.approx(321.6)
     redirect = rows[2]
@@ -492,3 +495,13 @@ def test_print_setup_a4_landscape_and_readable(tmp_path: Path) -> None:
     # 55 %, the header row and the URL column on every page.
     assert not wide.sheet_properties.pageSetUpPr.fitToPage and wide.page_setup.scale == 55
     assert wide.print_title_rows == "$1:$1" and wide.print_title_cols == "$A:$A"
+
+
+def test_a_rule_that_scored_no_page_has_no_pages_column(tmp_path: Path) -> None:
+    data = make_data("fr")
+    data.rules.append(RuleInfo("social-profiles", "smo", Msg("Présence sur les réseaux sociaux",
+                                                             "Social network presence"),
+                               Msg("Compte les réseaux.", "Counts the networks."),
+                               weight=2.0, score=50.0, pages_scored=0, findings=1))
+    ws = openpyxl.load_workbook(write_workbook(data, tmp_path / "a.xlsx"))["Pages"]
+    assert "Présence sur les réseaux sociaux" not in _header_index(ws)
