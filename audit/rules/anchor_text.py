@@ -144,7 +144,7 @@ class AnchorText(SiteRule):
     def _generic_findings(self) -> Iterator[Outcome]:
         o = self.options
         per_page: dict[str, list[tuple[str, str]]] = {}
-        for key, uses in self._generic.items():
+        for uses in self._generic.values():
             pages = list(dict.fromkeys(p for p, _t, _u in uses))
             if len(pages) >= o.min_pages:
                 shown = uses[0][1]

@@ -46,9 +46,8 @@ def looks_permanent(source: str, target: str, site: set[str]) -> bool:
         return False
     if (a.path or "/") == (b.path or "/"):
         return False  # the same page with a parameter (a session, a tracking id)
-    if (a.path or "/") == "/" and _LANG_PREFIX.match(b.path or "/"):
-        return False
-    return True
+    # The home page choosing a language is temporary by design.
+    return not ((a.path or "/") == "/" and _LANG_PREFIX.match(b.path or "/"))
 
 
 class Redirects(SiteRule):
@@ -218,7 +217,7 @@ class Redirects(SiteRule):
         site = _site_hosts(ctx)
         loops_seen: set[frozenset[str]] = set()
         for url, info in redirects.items():  # crawl order
-            status, final, hops = ctx.final_status(url)
+            _status, final, hops = ctx.final_status(url)
             related = self._sources(url, linked_from)
             if hops and final in hops:
                 cycle = frozenset(hops[hops.index(final):])
