@@ -188,8 +188,8 @@ class Redirects(SiteRule):
         evidence = " → ".join([*hops, final])
         if len(hops) >= 2:
             return self.finding(source, "link-to-chain", Msg(
-                "Le lien « {a} » passe par {n} redirections avant {t} : visez {t}.",
-                "The link '{a}' goes through {n} redirects before {t}: link to {t}.").format(
+                "Le lien « {a} » passe par {n} redirections : visez directement {t}.",
+                "The link '{a}' goes through {n} redirects: link straight to {t}.").format(
                     a=anchor, n=len(hops), t=final), evidence=evidence, related=[target])
         if _plain_move(target, final) and target.startswith("http://") \
                 and final.startswith("https://"):
