@@ -18,18 +18,24 @@ cliquez ici|cliquer ici|clique ici|cliquez|ici|par ici|en savoir plus|savoir plu
 pour en savoir plus|en savoir +|lire la suite|la suite|suite|lire plus|en lire plus|
 lire l article|lire|plus|voir|voir plus|voir la suite|voir ici|plus d infos|plus d info|
 plus d informations|plus d information|infos|details|en detail|decouvrir|je decouvre|
-ce lien|lien|cette page|cet article|click here|click|here|read more|more|learn more|
-continue reading|continue|read|this link|link|this page|more info|more information|
-details|go|see more|view more|find out more
+ce lien|lien|cette page|cet article|ce post|ce billet|article|billet|post|page|
+acceder|visiter|telecharger|click here|click|here|read more|more|learn more|
+continue reading|read|this link|link|this page|this post|this article|more info|
+more information|see more|view more|find out more|visit|download
 """.replace("\n", "").split("|")) - {""}
-# Navigation between pages of a list: the same words for other targets by design.
+# Navigation between pages of a list: the same words for other targets by design
+# (« Suivant », « Article précédent », « Older posts », page numbers, « Accueil »).
 _PAGINATION = re.compile(
-    r"^(?:suivant|suivante|precedent|precedente|next|previous|prev|older|newer|"
-    r"(?:articles|billets|posts|entries) (?:plus )?(?:anciens|recents|older|newer)|"
-    r"(?:older|newer) (?:posts|entries|articles)|page (?:suivante|precedente|\d+)|"
-    r"next page|previous page|premier|premiere|dernier|derniere|first|last|debut|fin|"
+    r"^(?:(?:(?:l |la |le )?(?:article|billet|post|page|chapitre|lecon|section|entry|"
+    r"articles|billets|posts|entries)s? )?(?:suivante?s?|precedente?s?|next|previous|prev|"
+    r"older|newer|(?:plus )?(?:anciens|recents))(?: (?:article|billet|post|page|chapitre|"
+    r"posts|entries|articles))?|premier|premiere|dernier|derniere|first|last|debut|fin|"
     r"retour|back|haut de page|retour en haut|back to top|top|accueil|home|"
     r"\d+|[ivxlc]+|.)$")
+# A target that is not an HTML page (a feed, a download): another kind of link.
+_NOT_PAGE = re.compile(r"\.(?:xml|rss|atom|json|zip|gz|tar|py|ipynb|r|rmd|pdf|docx?|xlsx?|"
+                       r"pptx?|odt|csv|txt|png|jpe?g|gif|svg|webp|mp[34]|avi|mov)$",
+                       re.IGNORECASE)
 _CHROME = frozenset({"nav", "header", "footer", "aside"})
 
 
@@ -56,8 +62,8 @@ class AnchorText(SiteRule):
     those pages compete for its words.
 
     **Bad**: ``Pour nos tarifs, <a href="/tarifs.html">cliquez ici</a>``; « En savoir
-    plus » under every service; « Audit » linking to ``/services/audit-de-site.html`` on
-    one page and to ``/blog/audit-express.html`` on another.
+    plus » under every service; « Audit SEO » linking to ``/services/audit-de-site.html``,
+    ``/blog/audit-express.html`` and ``/lp/audit-seo-lyon.html``.
 
     **Good**: ``Consultez <a href="/tarifs.html">nos tarifs de référencement</a>``.
 
@@ -66,8 +72,11 @@ class AnchorText(SiteRule):
     case, accents and punctuation ignored (« En savoir + », « Lire la suite → »). A
     phrase written on ``min_pages`` pages or more (the theme's « Lire la suite » under
     every excerpt) is ONE notice for the site; otherwise one notice per page listing its
-    anchors. ``same-anchor``: one anchor text leading to different internal pages, among
-    pages of one language — NOT counted: menus, headers, footers and sidebars, links
+    anchors. ``same-anchor``: one anchor text leading to ``min_targets`` (3) different
+    internal pages or more, among pages of one language (two pages under one anchor are
+    often two pages on one topic: keyword-cannibalization's) — NOT counted: targets that
+    are not HTML pages answering 2xx (feeds, downloads, broken links), menus, headers,
+    footers and sidebars, links
     repeated on ``template_share`` of the pages or more, pagination and navigation
     (« Suivant », « Précédent », page numbers, « Accueil »), generic phrases (reported
     above), one target written two ways (final slash, ``index.html``). Notices: they do
@@ -95,6 +104,7 @@ class AnchorText(SiteRule):
     class Options:
         min_pages: int = checked(at_least(2), default=5)  # a generic phrase of the theme
         template_share: float = checked(between(0.0, 1.0), default=0.5)
+        min_targets: int = checked(at_least(2), default=3)  # pages one anchor leads to
         max_listed: int = checked(at_least(1), default=10)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -120,7 +130,7 @@ class AnchorText(SiteRule):
             if key in GENERIC:
                 self._generic.setdefault(key, []).append((page.url, link.text, link.url))
                 continue
-            if self._compared(link, key):
+            if self._compared(link, key) and not _NOT_PAGE.search(urlsplit(link.url).path):
                 target = _target_key(link.url)
                 if (key, target) not in seen:
                     seen.add((key, target))
@@ -136,7 +146,7 @@ class AnchorText(SiteRule):
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
         yield from self._generic_findings()
-        yield from self._same_anchor_findings()
+        yield from self._same_anchor_findings(ctx)
         self._generic.clear()
         self._anchors.clear()
         self._repeats.clear()
@@ -150,11 +160,13 @@ class AnchorText(SiteRule):
                 shown = uses[0][1]
                 yield self.finding(pages[0], "generic-anchor", Msg(
                     "L’ancre « {a} » revient sur {n} pages ({k} liens) : elle ne dit rien de "
-                    "la page visée. Un gabarit l’écrit sans doute ; faites-lui écrire le titre "
-                    "de la page liée (« Lire la suite : <titre> »).",
+                    "la page visée. Écrite par un gabarit, faites-lui écrire le titre de la "
+                    "page liée (« Lire la suite : <titre> ») ; écrite à la main, donnez à "
+                    "chaque lien le sujet de sa page.",
                     "The anchor '{a}' is used on {n} pages ({k} links): it says nothing of the "
-                    "target. A template probably writes it; make it write the linked page's "
-                    "title ('Read more: <title>').").format(a=shown, n=len(pages), k=len(uses)),
+                    "target. Written by a template, make it write the linked page's title "
+                    "('Read more: <title>'); written by hand, give each link its page's "
+                    "topic.").format(a=shown, n=len(pages), k=len(uses)),
                     evidence=f"{shown} → {uses[0][2]}", related=pages[: o.max_listed])
                 continue
             for page, text, target in uses:
@@ -173,13 +185,22 @@ class AnchorText(SiteRule):
                 evidence="; ".join(f"{t} → {u}" for t, u in links[: o.max_listed]),
                 related=targets[: o.max_listed])
 
-    def _same_anchor_findings(self) -> Iterator[Outcome]:
+    def _same_anchor_findings(self, ctx: Context) -> Iterator[Outcome]:
         o = self.options
         template = max(o.min_pages, o.template_share * self._pages)
+
+        def page(url: str) -> bool:  # a page of the site that answers (a broken link aside)
+            status, final, _hops = ctx.final_status(url)
+            info = ctx.urls.get(final)
+            return info is not None and info.is_html and status is not None \
+                and 200 <= status < 300
+
         for (_lang, key), targets in self._anchors.items():
             kept = [use for target, use in targets.items()
-                    if self._repeats.get((key, target), 0) < template]
-            if len(kept) < 2:
+                    if self._repeats.get((key, target), 0) < template and page(use[2])]
+            # Two pages under one anchor are often two pages on one topic (the
+            # cannibalization rule's); from three on, the anchor is a vague label.
+            if len(kept) < o.min_targets:
                 continue
             first_page, shown, _ = kept[0]
             yield self.finding(first_page, "same-anchor", Msg(

@@ -20,6 +20,7 @@ _TEMPORARY_TARGETS = re.compile(
     r"deconnexion|auth|oauth|sso|account|compte|mon-compte|moncompte|panier|cart|basket|"
     r"checkout|commande|session|maintenance|wp-login\.php|identification|inscription)"
     r"(?:$|[/_.\-?])", re.IGNORECASE)
+_INDEX = re.compile(r"/index\.(?:html?|php)$")
 _LANG_PREFIX = re.compile(r"^/[a-z]{2}(?:[-_][a-z]{2})?/?$", re.IGNORECASE)
 
 
@@ -80,7 +81,9 @@ class Redirects(SiteRule):
     acting on a click, a condition or a timer are not redirects), ``http-not-redirected``
     (an https site whose http:// URLs answer 200 — one finding for the site), and on the
     linking pages ``link-to-redirect`` (notice) and ``link-to-chain`` (warning; the page
-    loses ``chain_penalty`` points per chain). Each redirect's findings list the pages
+    loses ``chain_penalty`` points per chain; a target linked from ``template_pages``
+    pages or more — a menu, a footer — is one finding naming them, the fix being made
+    once). Each redirect's findings list the pages
     linking to it (``related``). Links into a loop or to a redirect ending on an error are
     broken links (``broken-link``); a page reloading itself (refresh without a URL) is not
     a redirect.
@@ -120,6 +123,7 @@ class Redirects(SiteRule):
     class Options:
         chain_penalty: float = checked(at_least(0), default=5.0)
         max_listed: int = checked(at_least(1), default=10)  # linking pages in related
+        template_pages: int = checked(at_least(2), default=5)  # one finding per target
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -145,21 +149,48 @@ class Redirects(SiteRule):
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
         linked_from: dict[str, list[str]] = {}
+        judged: list[tuple[str, Finding]] = []  # (target, finding on the linking page)
         for source, links in self._links.drain():
-            chains = found = 0
             for target, anchor in links:
                 linked_from.setdefault(target, []).append(source)
-                outcome = self._link(source, target, anchor or "—", ctx)
-                if outcome is not None:
-                    found += 1
-                    chains += outcome.code == "link-to-chain"
-                    yield outcome
-            if found:
-                yield Score(source, max(0.0, 100.0 - chains * self.options.chain_penalty))
+                found = self._link(source, target, anchor or "—", ctx)
+                if found is not None:
+                    judged.append((target, found))
+        yield from self._links_findings(judged, linked_from)
         yield from self._redirect_urls(ctx, linked_from)
         yield from self._soft_redirects(linked_from)
         yield from self._http_version(ctx, linked_from)
         self._soft.clear()
+
+    def _links_findings(self, judged: list[tuple[str, Finding]],
+                        linked_from: dict[str, list[str]]) -> Iterator[Outcome]:
+        """One finding per linking page and target; a target linked from
+        ``template_pages`` pages or more (a menu, a footer, a template) is one finding
+        naming them, on the first: the fix is made once."""
+        o = self.options
+        pages_per_target: dict[str, int] = {}
+        for target, _f in judged:
+            pages_per_target[target] = pages_per_target.get(target, 0) + 1
+        chains: dict[str, int] = {}  # linking page -> chains it links to
+        grouped: set[str] = set()
+        for target, f in judged:
+            n = pages_per_target[target]
+            if n >= o.template_pages:
+                if target in grouped:
+                    continue
+                grouped.add(target)
+                final = f.evidence.rsplit(" → ", 1)[-1] if isinstance(f.evidence, str) else ""
+                f = self.finding(f.url, f.code, Msg(
+                    "{n} pages font un lien vers {u}, qui redirige vers {t} (un menu ou un "
+                    "gabarit, sans doute) : visez {t}.",
+                    "{n} pages link to {u}, which redirects to {t} (a menu or a template, "
+                    "most likely): link to {t}.").format(n=n, u=target, t=final),
+                    evidence=f.evidence,
+                    related=[target, *linked_from.get(target, [])[: o.max_listed]])
+            chains[f.url] = chains.get(f.url, 0) + (f.code == "link-to-chain")
+            yield f
+        for source, n in chains.items():
+            yield Score(source, max(0.0, 100.0 - n * o.chain_penalty))
 
     # -- links ---------------------------------------------------------------------------
 
@@ -249,7 +280,12 @@ class Redirects(SiteRule):
                     evidence=f"{url} {info.status} → {info.redirect_to}", related=related)
 
     def _soft_redirects(self, linked_from: dict[str, list[str]]) -> Iterator[Outcome]:
+        seen: set[str] = set()
         for url, (kind, target, delay) in self._soft.items():
+            page = _INDEX.sub("/", url)  # / and /index.html: one page, one finding
+            if page in seen:
+                continue
+            seen.add(page)
             related = [target, *self._sources(url, linked_from)]
             if kind == "meta-refresh":
                 yield self.finding(url, "meta-refresh", Msg(

@@ -34,6 +34,12 @@ def url_problems(url: str, max_length: int, max_parameters: int) -> dict[str, st
     return out
 
 
+def _same_path(url: str) -> str:
+    """A path as compared with the canonical's: decoded, without its final slash (the
+    canonical of ``/a/`` may be written ``/a`` or on the production host)."""
+    return unquote(urlsplit(url).path or "/").rstrip("/")
+
+
 class UrlFormat(SiteRule):
     """Page URLs are short, lower-case words joined by hyphens, in plain ASCII.
 
@@ -141,7 +147,7 @@ class UrlFormat(SiteRule):
     def collect(self, page: PageItem, ctx: Context) -> None:
         url = page.url
         path = urlsplit(url).path or "/"
-        if page.canonical and (urlsplit(page.canonical).path or "/") != path:
+        if page.canonical and _same_path(page.canonical) != _same_path(url):
             return  # indexed under another URL: that one is judged
         if path == "/" and not urlsplit(url).query:
             return
