@@ -168,6 +168,23 @@ class Redirects(SiteRule):
         ``template_pages`` pages or more (a menu, a footer, a template) is one finding
         naming them, on the first: the fix is made once."""
         o = self.options
+        slash = [(t, f) for t, f in judged if _slash_only(f)]
+        sources = list(dict.fromkeys(f.url for _t, f in slash))
+        if len(sources) >= o.template_pages:
+            # The site writes its links without (or with) the final slash its server wants:
+            # a setting of the site's generator, one fix for every link.
+            targets = list(dict.fromkeys(t for t, _f in slash))
+            yield self.finding(sources[0], "link-to-redirect", Msg(
+                "{k} liens internes, sur {n} pages, visent une adresse sans la barre finale "
+                "que le serveur ajoute par une redirection ({e}) : faites écrire au "
+                "générateur du site l’adresse finale (réglage des barres finales, "
+                "« trailing slash »).",
+                "{k} internal links, on {n} pages, point at an address without the final "
+                "slash the server adds with a redirect ({e}): make the site's generator write "
+                "the final address (its trailing-slash setting).").format(
+                    k=len(slash), n=len(sources), e=slash[0][1].evidence),
+                evidence=str(slash[0][1].evidence), related=targets[: o.max_listed])
+            judged = [(t, f) for t, f in judged if not _slash_only(f)]
         pages_per_target: dict[str, int] = {}
         for target, _f in judged:
             pages_per_target[target] = pages_per_target.get(target, 0) + 1
@@ -326,6 +343,15 @@ class Redirects(SiteRule):
             "page exists twice, once insecure. Redirect all of http:// to https:// with a "
             "301.").format(n=_urls_text(len(served))),
             evidence=f"{first} → HTTP 200", related=related)
+
+
+def _slash_only(f: Finding) -> bool:
+    """A link to a redirect that only adds or drops the final slash (``/a`` → ``/a/``)."""
+    if f.code != "link-to-redirect" or not isinstance(f.evidence, str):
+        return False
+    hops = f.evidence.split(" → ")
+    return len(hops) == 2 and hops[0] != hops[1] and \
+        hops[0].rstrip("/") == hops[1].rstrip("/")
 
 
 def _urls_text(n: int) -> str:
