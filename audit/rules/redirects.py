@@ -83,7 +83,9 @@ class Redirects(SiteRule):
     linking pages ``link-to-redirect`` (notice) and ``link-to-chain`` (warning; the page
     loses ``chain_penalty`` points per chain; a target linked from ``template_pages``
     pages or more — a menu, a footer — is one finding naming them, the fix being made
-    once). Each redirect's findings list the pages
+    once; links that only miss the final slash the server adds, on that many pages, are
+    one finding for the site: the generator's trailing-slash setting). Each redirect's
+    findings list the pages
     linking to it (``related``). Links into a loop or to a redirect ending on an error are
     broken links (``broken-link``); a page reloading itself (refresh without a URL) is not
     a redirect.
