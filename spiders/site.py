@@ -669,6 +669,12 @@ class SiteSpider(scrapy.Spider):
                 self.shared.add_host(host)
 
     def failed(self, failure: Failure) -> Iterator[PageItem]:
+        request = getattr(failure, "request", None)
+        if request is not None and request.meta.get("http_probe"):
+            # An https site that does not answer on http:// at all is not at fault (the
+            # redirects rule asks only whether http:// pages answer instead of redirecting).
+            self._release(request)
+            return
         item = self._failed_item(failure)
         self._count(item)
         yield item

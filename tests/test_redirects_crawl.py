@@ -92,3 +92,24 @@ def test_redirect_findings(run) -> None:
     assert links == ["/ancien-guide.html", "/promo.html"]
     temporary = next(f for f in data["findings"] if f.code == "temporary")
     assert temporary.related == [origin + "/accueil.html"]  # the page linking to it
+
+
+def test_the_http_address_of_an_https_site_is_asked_once(tmp_path: Path) -> None:
+    """An https start URL: the crawl also asks its http:// address, never follows its links,
+    and the rule says when it answers 200 instead of redirecting. (The fixture server speaks
+    plain HTTP only: the https start fails, the http:// home answers 200.)"""
+    with SiteServer(FIXTURES / "redirects") as site:
+        https = site.origin.replace("http://", "https://") + "/"
+        config = write_config(tmp_path / "client.yaml", https)
+        cfg = load(config)
+        run_dir = pipeline.new_run_dir(cfg)
+        pipeline.crawl(config, cfg, run_dir)
+        pages = {p.url: p for p in read_pages(Path(run_dir) / "pages.jsonl")}
+        assert pages[site.origin + "/"].status == 200
+        assert set(pages) == {site.origin + "/", https}  # its refresh target not followed
+        assert site.requests.count("/") == 1
+        run_checks(run_dir, cfg, [r for r in build_rules(cfg) if r.id == "redirects"])
+        findings = [Finding.from_dict(json.loads(line)) for line in
+                    (run_dir / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert [(f.code, f.url) for f in findings if f.code == "http-not-redirected"] == [
+            ("http-not-redirected", site.origin + "/")]

@@ -173,8 +173,8 @@ class Redirects(SiteRule):
         slash = [(t, f) for t, f in judged if _slash_only(f)]
         sources = list(dict.fromkeys(f.url for _t, f in slash))
         if len(sources) >= o.template_pages:
-            # The site writes its links without (or with) the final slash its server wants:
-            # a setting of the site's generator, one fix for every link.
+            # The site writes its links without the final slash its server wants: a
+            # setting of the site's generator, one fix for every link.
             targets = list(dict.fromkeys(t for t, _f in slash))
             yield self.finding(sources[0], "link-to-redirect", Msg(
                 "{k} liens internes, sur {n} pages, visent une adresse sans la barre finale "
@@ -348,12 +348,11 @@ class Redirects(SiteRule):
 
 
 def _slash_only(f: Finding) -> bool:
-    """A link to a redirect that only adds or drops the final slash (``/a`` → ``/a/``)."""
+    """A link to a redirect that only adds the final slash (``/a`` → ``/a/``)."""
     if f.code != "link-to-redirect" or not isinstance(f.evidence, str):
         return False
     hops = f.evidence.split(" → ")
-    return len(hops) == 2 and hops[0] != hops[1] and \
-        hops[0].rstrip("/") == hops[1].rstrip("/")
+    return len(hops) == 2 and hops[1] == hops[0] + "/"
 
 
 def _urls_text(n: int) -> str:
