@@ -338,12 +338,12 @@ class Redirects(SiteRule):
         related = [*served[1: self.options.max_listed],
                    *self._sources(first, linked_from)][: self.options.max_listed]
         yield self.finding(first, "http-not-redirected", Msg(
-            "Le site répond aussi en http:// sans rediriger vers https:// ({n}) : chaque page "
+            "Le site répond aussi en http:// sans rediriger vers https:// ({n} URL) : chaque page "
             "existe deux fois, dont une non sécurisée. Redirigez tout http:// en 301 vers "
             "https://.",
-            "The site also answers on http:// without redirecting to https:// ({n}): every "
+            "The site also answers on http:// without redirecting to https:// ({n} URL{s}): every "
             "page exists twice, once insecure. Redirect all of http:// to https:// with a "
-            "301.").format(n=_urls_text(len(served))),
+            "301.").format(n=len(served), s="" if len(served) == 1 else "s"),
             evidence=f"{first} → HTTP 200", related=related)
 
 
@@ -353,10 +353,6 @@ def _slash_only(f: Finding) -> bool:
         return False
     hops = f.evidence.split(" → ")
     return len(hops) == 2 and hops[1] == hops[0] + "/"
-
-
-def _urls_text(n: int) -> str:
-    return f"{n} URL"
 
 
 def _site_hosts(ctx: Context) -> set[str]:
