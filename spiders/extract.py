@@ -26,8 +26,8 @@ from spiders.rendered import Mark, RenderedStyles
 from spiders.urls import normalise
 from spiders.visibility import Computed, PageStyles, document_base, stylesheets_to_fetch
 
-__all__ = ["clean", "count_words", "fill_page", "parse_html", "strip_fragment",
-           "stylesheets_to_fetch", "text_blocks", "visible_words"]
+__all__ = ["clean", "count_words", "fill_page", "js_redirect", "parse_html", "parse_refresh",
+           "strip_fragment", "stylesheets_to_fetch", "text_blocks", "visible_words"]
 
 # Elements whose content is never page text (not even hidden text).
 _INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "svg", "math",
@@ -45,6 +45,21 @@ _REGIONS = {"nav": "nav", "header": "header", "footer": "footer", "aside": "asid
 _ROLE_REGIONS = {"navigation": "nav", "banner": "header", "contentinfo": "footer",
                  "complementary": "aside", "main": "main"}
 _SPACE = re.compile(r"\s+")
+# content="0; url=/accueil.html", "5;URL='x'", "0, x", "3": delay, then the target.
+_REFRESH = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*(?:[;,]\s*(?:url\s*=\s*)?(.*))?$",
+                      re.IGNORECASE | re.DOTALL)
+# A script sending the visitor elsewhere: window.location = "x", location.href = 'x',
+# document.location.href="x", top.location = "x", location.replace("x"), location.assign('x').
+_JS_LOCATION = re.compile(
+    r"""(?:\b(?:window|document|self|top)\s*\.\s*)?\blocation\s*"""
+    r"""(?:\.\s*href\s*=(?!=)|=(?!=)|\.\s*(?:replace|assign)\s*\()\s*"""
+    r"""(["'`])([^"'`\n]{1,2000})\1""")
+# Signs that the assignment waits for something (a click, a condition, a timer, a function
+# called later): not a redirect every visitor meets.
+_JS_CONDITIONAL = re.compile(
+    r"\b(?:function|if|else|switch|case|addEventListener|setTimeout|setInterval|onclick|"
+    r"onload|confirm|catch|while|for|return)\b|=>|\?|&&|\|\|")
+_JS_MAX = 600  # characters: longer inline scripts are applications, not a redirect
 _WORD = re.compile(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
 
 
@@ -64,6 +79,48 @@ def visible_words(blocks: Iterable[TextBlock]) -> Counter[str]:
     """The words a visitor reads (hidden blocks left out), lower-case, with their counts."""
     return Counter(m.group().lower() for b in blocks if not b.hidden
                    for m in _WORD.finditer(b.text))
+
+
+def parse_refresh(content: str) -> tuple[float, str] | None:
+    """A meta refresh's ``content`` (or a Refresh header): (delay, target as written), the
+    target "" when the page only reloads itself; None when it is not a refresh."""
+    m = _REFRESH.match(content or "")
+    if m is None:
+        return None
+    target = (m.group(2) or "").strip()
+    if len(target) >= 2 and target[0] == target[-1] and target[0] in "'\"":
+        target = target[1:-1].strip()
+    elif target[:1] in "'\"":  # an opening quote never closed: browsers drop it
+        target = target[1:].strip()
+    return float(m.group(1)), target
+
+
+def js_redirect(script: str) -> str | None:
+    """The target of an inline script that sends every visitor elsewhere at once
+    (``window.location.href = "/fr/"``, ``location.replace('https://…')``) as written;
+    None when the script does not, or does it only on a condition, a click or a timer.
+    Only short scripts count: a long one is an application, whose navigation is not a
+    redirect of the page."""
+    text = (script or "").strip()
+    if not text or len(text) > _JS_MAX or "location" not in text:
+        return None
+    m = _JS_LOCATION.search(text)
+    if m is None:
+        return None
+    code = _JS_COMMENTS.sub("", text)
+    if _JS_CONDITIONAL.search(_JS_STRINGS.sub('""', code)):
+        return None
+    rest = text[m.end():].lstrip()
+    if rest[:1] not in ("", ";", ")", "<"):  # "'/x' + q": the target is computed
+        return None
+    target = m.group(2).strip()
+    if target.startswith(("#", "javascript:")) or "+" in target or "${" in target:
+        return None
+    return target
+
+
+_JS_COMMENTS = re.compile(r"/\*.*?\*/|(?<![:\"'])//[^\n]*", re.DOTALL)
+_JS_STRINGS = re.compile(r"""(["'`])(?:\\.|(?!\1).)*\1""", re.DOTALL)
 
 
 def strip_fragment(url: str) -> str:
@@ -193,8 +250,14 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
             page.twitter.setdefault(name or prop, content)
         elif name and name not in page.meta:
             page.meta[name] = content
-        if (m.get("http-equiv") or "").lower() == "content-language" and not page.lang:
+        equiv = (m.get("http-equiv") or "").strip().lower()
+        if equiv == "content-language" and not page.lang:
             page.lang = content.lower()
+        elif equiv == "refresh" and page.refresh_delay is None and not _in_noscript(m):
+            refresh = parse_refresh(m.get("content") or "")
+            if refresh is not None:
+                page.refresh_delay, target = refresh
+                page.refresh_url = site_url(_absolute(base, target) or "") if target else ""
     page.meta_description_count = len(descriptions)
     page.meta_description = descriptions[0] if descriptions else None
 
@@ -230,7 +293,14 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
     page.inline_style_count = styles.inline_style_count
 
     for script in root.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
+        kind = (script.get("type") or "").strip().lower()
+        if kind in ("", "text/javascript", "application/javascript", "module") \
+                and not script.get("src") and not page.js_redirect:
+            target = js_redirect(script.text or "")
+            url = _absolute(base, target) if target else None
+            if url and url != page.url:
+                page.js_redirect = site_url(url)
+        if kind != "application/ld+json":
             continue
         try:
             page.json_ld.append(json.loads(script.text or ""))
@@ -258,7 +328,26 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
             text = " ".join(t for t in alts if t) or clean(a.get("aria-label") or a.get("title"))
         page.links.append(Link(url=url, text=text, rel=(a.get("rel") or "").lower().strip(),
                                internal=is_internal(url), tag=_tag(a),
-                               hidden=styles.link_hidden(a)))
+                               hidden=styles.link_hidden(a), region=_region(a)))
+
+
+def _region(el: etree._Element) -> str:
+    """The page region an element sits in, as text_blocks tags its text: the nearest
+    nav/header/footer/aside/main ancestor (or ARIA landmark role)."""
+    for parent in el.iterancestors():
+        tag = parent.tag
+        region = _REGIONS.get(tag.lower()) if type(tag) is str else None
+        if region is None:
+            role = parent.get("role")
+            region = _ROLE_REGIONS.get(role.strip().lower()) if role else None
+        if region:
+            return region
+    return ""
+
+
+def _in_noscript(el: etree._Element) -> bool:
+    """Inside <noscript>: met only by visitors without JavaScript (a fallback)."""
+    return any(_tag(p) == "noscript" for p in el.iterancestors())
 
 
 def _same(url: str) -> str:

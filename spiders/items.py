@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-PAGE_SCHEMA_VERSION = 1
+PAGE_SCHEMA_VERSION = 2  # 2: Link.region, refresh_delay/refresh_url, js_redirect
 
 
 @dataclass
@@ -22,6 +22,9 @@ class Link:
     internal: bool = False  # in the crawl scope (same allowed host)
     tag: str = "a"  # a | area
     hidden: str = ""  # why a visitor cannot see or click it ("" = visible)
+    # Where on the page: nav | header | footer | aside | main | "" (as TextBlock.region):
+    # menus and footers repeated on every page are not the page's own links.
+    region: str = ""
 
 
 @dataclass
@@ -93,6 +96,13 @@ class PageItem:
     meta_robots: str = ""
     x_robots_tag: str = ""
     canonical: str = ""
+    # <meta http-equiv="refresh" content="0; url=…"> (or a Refresh header): the delay in
+    # seconds (None: no refresh) and the absolute target ("" = the page reloads itself).
+    refresh_delay: float | None = None
+    refresh_url: str = ""
+    # The target of an inline script that sends every visitor elsewhere at once
+    # (``window.location = "…"``, ``location.replace("…")``), absolute; "" = none.
+    js_redirect: str = ""
     hreflang: list[dict[str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # other <meta name=...> (viewport, keywords)
     headings: list[Heading] = field(default_factory=list)

@@ -121,7 +121,8 @@ def read_done(run_dir: Path, start_urls: list[str], max_depth: int,
             candidates.append((target, depth, url, {"start": start}))
         elif 200 <= status < 300 and page.get("is_html") and depth < max_depth:
             targets = [link["url"] for link in page.get("links", []) if link.get("internal")]
-            targets += [u for u in [page.get("canonical") or ""]
+            targets += [u for u in [page.get("canonical") or "", page.get("refresh_url") or "",
+                                    page.get("js_redirect") or ""]
                         + [h.get("href", "") for h in page.get("hreflang", [])] if u]
             candidates += [(t, depth + 1, url, {}) for t in targets]
     if rebuild:

@@ -60,7 +60,7 @@ from audit.sea.landing import landing_pages, read_campaigns
 from spiders.distributed import CLAIMED, SharedCrawl
 from spiders.encoding import charset_problem, declared_charset, decode_html
 from spiders.external import EXTERNAL_SLOT, MAX_EXTERNAL_SITEMAPS, ExternalFetcher, Kind
-from spiders.extract import fill_page, parse_html, strip_fragment, visible_words
+from spiders.extract import fill_page, parse_html, parse_refresh, strip_fragment, visible_words
 from spiders.items import PageItem, SitemapEntry
 from spiders.og_images import OgImageChecker
 from spiders.render import Renderer, RenderError, chromium_path
@@ -347,6 +347,13 @@ class SiteSpider(scrapy.Spider):
             url = normalise(url)
             if self._claim(url):
                 yield self._request(url, 0, "", start=True)
+        for url in self.cfg.site.start_urls:
+            # The http:// address of an https site should redirect to it (rule redirects):
+            # asked once, its links never followed.
+            if url.startswith("https://"):
+                plain = normalise("http://" + url[len("https://"):])
+                if self._claim(plain, exact=True):
+                    yield self._request(plain, 0, "", http_probe=True)
         for url in self._landing_pages():
             if self._claim(url):
                 yield self._request(url, 0, "", landing=True)
@@ -537,18 +544,30 @@ class SiteSpider(scrapy.Spider):
             yield item
             return
         await self._fill(item, response)
+        if item.refresh_delay is None:  # a Refresh header acts as the meta tag does
+            refresh = parse_refresh(_header_text(response.headers.get(b"Refresh")))
+            if refresh is not None:
+                item.refresh_delay, target = refresh
+                item.refresh_url = (self.site_url(target, response.url) or "") if target else ""
         if self.cfg.hidden_text.check_cloaking and 200 <= response.status < 300:
             item.cloaking = await self._bot_view(item, response)
         yield item
-        if not (200 <= response.status < 300):
+        if not (200 <= response.status < 300) or meta.get("http_probe"):
             return
         image = self.og_images.request_for(item.open_graph.get("og:image", ""), item.url)
         if image is not None:
             yield image
         if depth >= self.cfg.site.max_depth:
             return
+        # A meta refresh or script redirect leads somewhere as a link does (a meta-refresh
+        # home page leads to the site): its target is crawled, on another host of a start
+        # page's too (the site lives there).
+        moved = [u for u in (item.refresh_url, item.js_redirect) if u and u != item.url]
+        if meta.get("start"):
+            for url in moved:
+                self._adopt_host(url)
         targets = [link.url for link in item.links if link.internal]
-        targets += [u for u in [item.canonical] + [h["href"] for h in item.hreflang]
+        targets += [u for u in [item.canonical, *moved] + [h["href"] for h in item.hreflang]
                     if u and self.in_scope(u)]
         for url in targets:
             if self._claim(url):
@@ -630,12 +649,7 @@ class SiteSpider(scrapy.Spider):
         meta = response.meta
         hops = meta.get("redirect_hops", 0) + 1
         if meta.get("start"):
-            # The site lives where its home page redirects to: bring that host into scope.
-            host = (urlsplit(target).hostname or "").lower()
-            if host and target.startswith(("http://", "https://")):
-                self.hosts.add(host)
-                if self.shared:
-                    self.shared.add_host(host)
+            self._adopt_host(target)
         if hops > MAX_REDIRECTS or not self.in_scope(target):
             return
         # A redirect that only hands out a session id (/p → /p;jsessionid=1) leads to the
@@ -643,9 +657,24 @@ class SiteSpider(scrapy.Spider):
         exact = crawl_key(target) == crawl_key(response.url)
         if self._claim(target, exact=exact):
             yield self._request(target, depth, response.url, redirect_hops=hops,
-                                start=meta.get("start", False))
+                                start=meta.get("start", False),
+                                http_probe=meta.get("http_probe", False))
+
+    def _adopt_host(self, target: str) -> None:
+        """The site lives where its home page redirects to: bring that host into scope."""
+        host = (urlsplit(target).hostname or "").lower()
+        if host and target.startswith(("http://", "https://")):
+            self.hosts.add(host)
+            if self.shared:
+                self.shared.add_host(host)
 
     def failed(self, failure: Failure) -> Iterator[PageItem]:
+        request = getattr(failure, "request", None)
+        if request is not None and request.meta.get("http_probe"):
+            # An https site that does not answer on http:// at all is not at fault (the
+            # redirects rule asks only whether http:// pages answer instead of redirecting).
+            self._release(request)
+            return
         item = self._failed_item(failure)
         self._count(item)
         yield item

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from spiders.extract import count_words, fill_page, parse_html, text_blocks
+import pytest
+
+from spiders.extract import (
+    count_words,
+    fill_page,
+    js_redirect,
+    parse_html,
+    parse_refresh,
+    text_blocks,
+)
 from spiders.items import PageItem
 
 BASE = "https://www.clairvoyance.fr/blog/article.html"
@@ -165,3 +174,49 @@ def test_a_code_fragment_glued_to_a_word_is_still_cut():
     block = TextBlock("p", "Les directives v-else-if andv-else marchent ensemble.",
                       code=["v-else-if", "v-else"])
     assert prose(block) == "Les directives and marchent ensemble."
+
+
+# -- redirects in the page (rule redirects) ----------------------------------------------
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("0; url=https://www.exemple.fr/accueil.html", (0.0, "https://www.exemple.fr/accueil.html")),
+    ("5;URL='/tarifs.html'", (5.0, "/tarifs.html")),
+    (' 0 ; url = "/fr/" ', (0.0, "/fr/")),
+    ("3, /contact.html", (3.0, "/contact.html")),
+    ("300", (300.0, "")),  # reloads itself: not a redirect
+    ("url=/x", None),
+    ("", None),
+])
+def test_parse_refresh(content: str, expected: tuple[float, str] | None) -> None:
+    assert parse_refresh(content) == expected
+
+
+@pytest.mark.parametrize(("script", "expected"), [
+    ('window.location.href = "/fr/";', "/fr/"),
+    ("location.replace('https://www.exemple.fr/offres.html')", "https://www.exemple.fr/offres.html"),
+    ("document.location = '/accueil.html'; // ancien site", "/accueil.html"),
+    ("top.location.assign(`/b.html`)", "/b.html"),
+    ("if (navigator.language === 'en') { location.href = '/en/'; }", None),
+    ("btn.addEventListener('click', function () { location.href = '/devis.html'; });", None),
+    ("setTimeout(() => { window.location = '/x'; }, 3000);", None),
+    ("location.href = '/recherche?q=' + encodeURIComponent(q);", None),
+    ("var here = window.location.href;", None),
+    ("location.hash = '#top';", None),
+])
+def test_js_redirect(script: str, expected: str | None) -> None:
+    assert js_redirect(script) == expected
+
+
+def test_meta_refresh_and_script_redirect_read_from_the_page() -> None:
+    page = PageItem(url="https://www.exemple.fr/promo.html")
+    root = parse_html(
+        "<html><head><meta http-equiv='REFRESH' content='0;url=/offres.html'>"
+        "<noscript><meta http-equiv='refresh' content='0;url=/sans-js.html'></noscript>"
+        "<script src='/app.js'></script><script>window.location = '/offres.html';</script>"
+        "</head><body><nav><a href='/'>Accueil</a></nav><aside><a href='/a'>A</a></aside>"
+        "<div role='navigation'><a href='/b'>B</a></div><p><a href='/c'>C</a></p></body></html>")
+    fill_page(page, root, lambda u: True)
+    assert (page.refresh_delay, page.refresh_url) == (0.0, "https://www.exemple.fr/offres.html")
+    assert page.js_redirect == "https://www.exemple.fr/offres.html"
+    assert [link.region for link in page.links] == ["nav", "aside", "nav", ""]

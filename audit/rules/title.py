@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -7,6 +8,24 @@ from audit.context import Context
 from audit.rule import Code, Msg, Outcome, PageRule, Severity
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
+
+# A title that is a file's name (« index.html », « document1.docx », « IMG_2034.jpg »):
+# the page's tool wrote it, nobody chose it.
+_FILE_NAME = re.compile(
+    r"^[\w\-. ()]{1,80}\.(?:s?html?|php\d?|aspx?|jsp|cfm|docx?|odt|rtf|pdf|xlsx?|ods|pptx?|"
+    r"odp|txt|md|jpe?g|png|gif|webp|svg|tiff?|bmp|heic|zip)$", re.IGNORECASE)
+# Editors' and cameras' default names: « Untitled », « Sans titre », « Document1 »,
+# « IMG_2034 », « DSC01234 ».
+_DEFAULT_NAME = re.compile(
+    r"^(?:untitled(?: document| page)?(?: \d+)?|sans titre(?: \d+)?|document sans titre|"
+    r"page sans titre|nouveau document|nouvelle page|new page|new document|document ?\d+|"
+    r"(?:img|dsc|dscn|dcim|pict|p)[_-]?\d{3,})$", re.IGNORECASE)
+
+
+def is_file_name(title: str) -> bool:
+    """The title is a file name or an editor's default (« index.html », « Untitled »)."""
+    text = title.strip()
+    return bool(_FILE_NAME.match(text) or _DEFAULT_NAME.match(text))
 
 
 class Title(PageRule):
@@ -22,6 +41,11 @@ class Title(PageRule):
 
     **Good**: ``<title>Référencement naturel à Lyon – Agence Clairvoyance</title>``:
     the page's keyword first, then the brand, 30–60 characters.
+
+    A title that is a file name or an editor's default (« index.html »,
+    « document1.docx », « IMG_2034.jpg », « Untitled », « Sans titre ») is
+    ``file-name``: the tool wrote it, so its length is not judged apart. A title that only
+    holds a file name among other words (« Télécharger tarifs.pdf ») is not one.
     """
 
     id = "title"
@@ -37,6 +61,8 @@ class Title(PageRule):
         "too-short": Code(Severity.WARNING, Msg("Titre trop court", "Title too short")),
         "too-long": Code(Severity.WARNING, Msg("Titre trop long", "Title too long")),
         "multiple": Code(Severity.WARNING, Msg("Plusieurs balises title", "Several titles")),
+        "file-name": Code(Severity.WARNING, Msg("Titre = nom de fichier ou titre par défaut",
+                                                "Title is a file name or a default")),
     }
 
     @dataclass(frozen=True)
@@ -55,7 +81,13 @@ class Title(PageRule):
                 "La balise <title> est vide.", "The <title> element is empty."))
             return
         n = len(title)
-        if n < self.options.min_length:
+        if is_file_name(title):
+            yield self.finding(page.url, "file-name", Msg(
+                "Le titre « {t} » est un nom de fichier ou un titre par défaut : écrivez un "
+                "titre qui dit le sujet de la page.",
+                "The title '{t}' is a file name or a default title: write one that says what "
+                "the page is about.").format(t=title), evidence=title)
+        elif n < self.options.min_length:
             yield self.finding(page.url, "too-short", Msg(
                 "Titre trop court ({n} caractères, minimum {min}).",
                 "Title too short ({n} characters, minimum {min}).").format(

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 
@@ -24,6 +24,11 @@ from spiders.extract import fill_page, parse_html
 from spiders.items import PageItem
 
 SITE = "https://www.exemple.fr/"
+_HOST = urlsplit(SITE).hostname
+
+
+def _on_site(url: str) -> bool:
+    return urlsplit(url).hostname == _HOST
 
 
 def make_page(spec: dict[str, Any]) -> PageItem:
@@ -48,7 +53,7 @@ def make_page(spec: dict[str, Any]) -> PageItem:
         page.charset_problem = charset_problem(page.charset_declared, body, page.charset)
         root = parse_html(text)
         assert root is not None, f"case HTML for {url} did not parse"
-        fill_page(page, root, lambda u: u.startswith(SITE))
+        fill_page(page, root, _on_site)  # by host, as the spider's scope (any scheme)
     for key, value in spec.items():
         if key == "redirect_to":
             value = urljoin(SITE, value)
