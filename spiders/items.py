@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-PAGE_SCHEMA_VERSION = 1
+PAGE_SCHEMA_VERSION = 2  # 2: meta_googlebot, canonicals, canonical_hrefs, canonical_header
 
 
 @dataclass
@@ -90,9 +90,16 @@ class PageItem:
     title_count: int = 0
     meta_description: str | None = None
     meta_description_count: int = 0
-    meta_robots: str = ""
+    meta_robots: str = ""  # every <meta name="robots">, lower case, joined with ", "
+    meta_googlebot: str = ""  # every <meta name="googlebot">, likewise
+    # Every X-Robots-Tag header of the answer, one per line (any status, HTML or not).
     x_robots_tag: str = ""
+    # The first <link rel="canonical">, else the Link: header's; normalised, aliases moved
+    # onto the audited origin (spiders.urls), like every URL of the crawl.
     canonical: str = ""
+    canonicals: list[str] = field(default_factory=list)  # every canonical tag's URL, in order
+    canonical_hrefs: list[str] = field(default_factory=list)  # the same, href as written
+    canonical_header: str = ""  # rel="canonical" of the HTTP Link: header (normalised)
     hreflang: list[dict[str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # other <meta name=...> (viewport, keywords)
     headings: list[Heading] = field(default_factory=list)

@@ -60,7 +60,13 @@ from audit.sea.landing import landing_pages, read_campaigns
 from spiders.distributed import CLAIMED, SharedCrawl
 from spiders.encoding import charset_problem, declared_charset, decode_html
 from spiders.external import EXTERNAL_SLOT, MAX_EXTERNAL_SITEMAPS, ExternalFetcher, Kind
-from spiders.extract import fill_page, parse_html, strip_fragment, visible_words
+from spiders.extract import (
+    fill_page,
+    link_header_canonical,
+    parse_html,
+    strip_fragment,
+    visible_words,
+)
 from spiders.items import PageItem, SitemapEntry
 from spiders.og_images import OgImageChecker
 from spiders.render import Renderer, RenderError, chromium_path
@@ -508,7 +514,12 @@ class SiteSpider(scrapy.Spider):
             depth=meta.get("depth", 0),
             found_on=meta.get("found_on", ""),
             fetched_at=_now(),
-            x_robots_tag=response.headers.get(b"X-Robots-Tag", b"").decode("latin-1"),
+            # Every header: servers send one per user agent (googlebot: …, otherbot: …).
+            x_robots_tag="\n".join(v.decode("latin-1").strip()
+                                   for v in response.headers.getlist(b"X-Robots-Tag")),
+            canonical_header=link_header_canonical(
+                [_header_text(v) for v in response.headers.getlist(b"Link")], response.url,
+                self.on_site),
         )
 
     async def parse(self, response: Response) -> AsyncIterator[Any]:
@@ -534,6 +545,7 @@ class SiteSpider(scrapy.Spider):
             not ctype and response.body[:100].lstrip().lower().startswith((b"<!doctype", b"<html")))
         if not item.is_html or not isinstance(response, TextResponse):
             item.is_html = item.is_html and isinstance(response, TextResponse)
+            item.canonical = item.canonical_header  # a PDF's canonical is a header
             yield item
             return
         await self._fill(item, response)
