@@ -152,6 +152,11 @@ def canonical_target(page: PageItem, same_page: SamePage | None = None) -> str:
     return "" if (same_page or _same)(page.url, target) else target
 
 
+def _lower_first(text: str) -> str:
+    """« Redirigée » → « redirigée », but « HTTP… » stays."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
 @dataclass(frozen=True, slots=True)
 class Indexability:
     """A page's indexability: ``reason`` is one of :data:`REASONS`; ``detail`` says more
@@ -179,8 +184,7 @@ class Indexability:
             why = Msg(f"{why.fr} ({self.detail})", f"{why.en} ({self.detail})")
         elif self.reason == "canonicalised":
             why = Msg("canonical vers une autre URL", "canonical to another URL")
-        return Msg(f"non — {why.fr[0].lower()}{why.fr[1:]}",
-                   f"no — {why.en[0].lower()}{why.en[1:]}")
+        return Msg(f"non — {_lower_first(why.fr)}", f"no — {_lower_first(why.en)}")
 
 
 def indexability(page: PageItem, same_page: SamePage | None = None) -> Indexability:
