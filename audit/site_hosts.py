@@ -113,6 +113,12 @@ class SiteHosts:
         host, count = self.canonical_hosts.most_common(1)[0]
         return host if count * 2 > self.pages else ""
 
+    def is_site(self, host: str) -> bool:
+        """``host`` is this site: audited, an alias, or the production domain the
+        canonicals name (final at ``finish``)."""
+        return self._is_audited(host) or host in self.aliases or (
+            bool(host) and host == self.production)
+
     def same_page(self, page_url: str, canonical: str) -> bool:
         """``canonical`` names ``page_url`` itself: the same URL, or its path on one of the
         site's other names (site.aliases, the production domain). Final once every page
