@@ -204,8 +204,19 @@ class Canonical(SiteRule):
         by_host = Counter(host_of(t) for t in other.values())
         total = len(self.pages) or 1
         site_wide = {h for h, n in by_host.items() if n / total > self.options.site_share}
+        local = _loopback(host_of(home))
         for host in sorted(site_wide):
             pages = [u for u, t in other.items() if host_of(t) == host]
+            if local:
+                # A copy on the consultant's machine naming one other host everywhere: its
+                # production site (under another base path, perhaps). Said, not accused.
+                ctx.note(Msg(
+                    "Les canonicals de {n} pages sur {t} désignent {h} : lu comme le site de "
+                    "production de cette copie locale ; leurs cibles ne sont pas vérifiées.",
+                    "The canonicals of {n} pages out of {t} name {h}: read as the production "
+                    "site of this local copy; their targets are not checked.").format(
+                        n=len(pages), t=len(self.pages), h=host))
+                continue
             yield self.finding(home, "site-other-host", Msg(
                 "Les canonicals de {n} pages sur {t} désignent {h} : le site demande aux "
                 "moteurs d’indexer {h} à sa place. Si ce site est une copie de {h} "
@@ -228,7 +239,7 @@ class Canonical(SiteRule):
                 "indexeront celle-ci à la place de la vôtre.",
                 "The canonical names a page of another site ({h}): engines will index that "
                 "one instead of yours.").format(h=host), evidence=target, related=[target])
-        if production and hosts.production and not _loopback(host_of(home)):
+        if production and hosts.production and not local:
             yield self.finding(home, "production-host", Msg(
                 "Les canonicals de {n} pages désignent leur propre adresse sur {h} : ce site "
                 "est lu comme une copie de {h}, que les moteurs indexeront à sa place. "
