@@ -153,6 +153,9 @@ class SitemapEntry:
     url: str
     sitemap: str
     lastmod: str = ""
+    # How the sitemap file was found: "robots.txt" (declared there, or listed by an index
+    # declared there), "config" (site.sitemaps), "guessed" (/sitemap.xml); "" older runs.
+    via: str = ""
 
 
 _NESTED = {"headings": Heading, "links": Link, "images": Image, "text_blocks": TextBlock,

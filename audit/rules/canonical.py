@@ -3,28 +3,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from ipaddress import ip_address
 
 from audit.context import Context
 from audit.indexability import canonicals, is_noindex
 from audit.rule import Code, Msg, Outcome, PageData, Severity, SiteRule
-from audit.site_hosts import site_hosts
+from audit.site_hosts import is_loopback, site_hosts
 from audit.typedyaml import at_least, between, checked
 from spiders.items import PageItem
 from spiders.urls import host_of, on_origin
 
 SELF = Msg("elle-même", "self")
 NONE = Msg("aucune", "none")
-
-
-def _loopback(host: str) -> bool:
-    """The consultant's own machine (127.0.0.1, localhost): a copy engines never see."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _absolute(href: str) -> bool:
@@ -204,7 +193,7 @@ class Canonical(SiteRule):
         by_host = Counter(host_of(t) for t in other.values())
         total = len(self.pages) or 1
         site_wide = {h for h, n in by_host.items() if n / total > self.options.site_share}
-        local = _loopback(host_of(home))
+        local = is_loopback(host_of(home))
         for host in sorted(site_wide):
             pages = [u for u, t in other.items() if host_of(t) == host]
             if local:
