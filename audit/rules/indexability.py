@@ -120,12 +120,14 @@ class IndexabilityRule(SiteRule):
             self.pending[url] = []
         targets: dict[str, bool] = {}  # target -> followed
         examples: list[str] = []
+        nofollow_seen: set[str] = set()
         nofollowed = 0
         for link in page.links:
             if not link.internal or link.url == url:
                 continue
             followed = not (page_nofollow or _nofollow(link.rel))
-            if _nofollow(link.rel) and link.url not in targets:
+            if _nofollow(link.rel) and link.url not in nofollow_seen:
+                nofollow_seen.add(link.url)
                 nofollowed += 1
                 if len(examples) < self.options.max_listed:
                     examples.append(link.url)

@@ -75,11 +75,12 @@ class Sitemaps(SiteRule):
     (warning). ``missing`` (notice) on an indexable page the sitemap omits — only when the
     site has a sitemap whose URLs match the crawled ones (a local copy whose sitemap lists
     its production addresses under another path cannot be compared: a limit of the
-    audit). Once per site: ``lastmod-future`` (warning, more than a day ahead),
-    ``lastmod-identical`` (notice: at least ``min_identical`` entries, 10, all with one
-    date), ``not-in-robots`` (notice: the sitemap was found at /sitemap.xml or configured
-    in ``site.sitemaps``, robots.txt does not name it), ``other-host`` (warning: entries on
-    another site, which engines ignore), ``no-sitemap`` (notice: none found). URLs never
+    audit). Once per site: ``lastmod-future`` (warning, more than a day ahead); once per
+    sitemap file: ``lastmod-identical`` (notice: at least ``min_identical`` entries, 10,
+    all with one date); ``not-in-robots`` (notice: the sitemap was found at /sitemap.xml
+    or configured in ``site.sitemaps``, robots.txt does not name it); ``other-host``
+    (warning: entries on another site, which engines ignore); ``no-sitemap`` (notice: none
+    found). URLs never
     crawled (page budget) are not judged; a sitemap page no page links to is orphan-page's.
     """
 
@@ -167,14 +168,17 @@ class Sitemaps(SiteRule):
         local = is_loopback(host_of(home))
         listed: dict[str, str] = {}  # URL on the audited site -> its sitemap file
         foreign: dict[str, list[str]] = {}  # sitemap file -> entries on another host
-        lastmods: Counter[str] = Counter()
-        dated = entries = 0
+        # per sitemap file: its entries, and how many carry each lastmod
+        lastmods: dict[str, Counter[str]] = {}
+        entries: Counter[str] = Counter()
         future: list[tuple[str, str, str]] = []  # (url, lastmod, file)
         files: dict[str, str] = {}  # sitemap file -> how it was found
         soon = datetime.now(UTC) + timedelta(days=1)  # time zones, clocks
         for entry in ctx.sitemap_entries():
             files.setdefault(entry.sitemap, entry.via)
-            entries += 1
+            entries[entry.sitemap] += 1
+            if entry.lastmod.strip():
+                lastmods.setdefault(entry.sitemap, Counter())[entry.lastmod.strip()] += 1
             url, host = entry.url, host_of(entry.url)
             if hosts.is_site(host):
                 if host in hosts.aliases or host == hosts.production:
@@ -185,12 +189,9 @@ class Sitemaps(SiteRule):
                 foreign.setdefault(entry.sitemap, []).append(entry.url)
                 continue
             listed.setdefault(url, entry.sitemap)
-            if entry.lastmod.strip():
-                dated += 1
-                lastmods[entry.lastmod.strip()] += 1
-                moment = _lastmod(entry.lastmod)
-                if moment is not None and moment > soon:
-                    future.append((url, entry.lastmod.strip(), entry.sitemap))
+            moment = _lastmod(entry.lastmod)
+            if moment is not None and moment > soon:
+                future.append((url, entry.lastmod.strip(), entry.sitemap))
         for file, urls in foreign.items():
             hosts_named = Counter(host_of(u) for u in urls)
             yield self.finding(file, "other-host", Msg(
@@ -235,7 +236,6 @@ class Sitemaps(SiteRule):
                         "la trouvent et la réexplorent quand elle change.",
                         "Indexable page missing from the sitemap: add it so that engines find "
                         "it and crawl it again when it changes."))
-        first_file = next(iter(files), home)
         if future:
             url, value, file = future[0]
             yield self.finding(file, "lastmod-future", Msg(
@@ -245,9 +245,12 @@ class Sitemaps(SiteRule):
                 "this sitemap's dates.").format(n=len(future), v=value, u=url),
                 evidence=f"{url}: {value}",
                 related=[u for u, _, _ in future[:self.options.max_listed]])
-        if dated >= self.options.min_identical and len(lastmods) == 1 and dated == entries:
-            value = next(iter(lastmods))
-            yield self.finding(first_file, "lastmod-identical", Msg(
+        for file, dates in lastmods.items():
+            dated = sum(dates.values())
+            if dated < self.options.min_identical or len(dates) > 1 or dated < entries[file]:
+                continue
+            value = next(iter(dates))
+            yield self.finding(file, "lastmod-identical", Msg(
                 "Les {n} URL du sitemap ont toutes la même date lastmod ({v}) : c’est la date "
                 "de génération du fichier, pas celle des pages ; les moteurs l’ignorent. "
                 "Indiquez la date de dernière modification de chaque page, ou aucune.",
