@@ -156,6 +156,9 @@ class SitemapEntry:
     # How the sitemap file was found: "robots.txt" (declared there, or listed by an index
     # declared there), "config" (site.sitemaps), "guessed" (/sitemap.xml); "" older runs.
     via: str = ""
+    # The URL as listed, when it named an alias (site.aliases) and ``url`` is its path on
+    # the audited origin; "" otherwise.
+    listed: str = ""
 
 
 _NESTED = {"headings": Heading, "links": Link, "images": Image, "text_blocks": TextBlock,

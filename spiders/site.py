@@ -525,8 +525,11 @@ class SiteSpider(scrapy.Spider):
             if not url:
                 continue
             if self.written_entries is None or (url, response.url) not in self.written_entries:
+                # Named on an alias (the production domain): what it says of the status
+                # is about that host, not this copy (the sitemaps rule needs to know).
+                listed = self.on_site.listed_on_alias(loc, response.url)
                 yield SitemapEntry(url=url, sitemap=response.url,
-                                   lastmod=entry.get("lastmod", ""), via=via)
+                                   lastmod=entry.get("lastmod", ""), via=via, listed=listed)
             if self.in_scope(url) and self._claim(url):
                 yield self._request(url, 1, f"sitemap:{response.url}", priority=-50)
 

@@ -174,6 +174,7 @@ class Canonical(SiteRule):
                 "(parameters, http/https, trailing slash), engines choose alone. Add "
                 "<link rel=\"canonical\" href=\"{u}\">.").format(u=url))
         hosts = site_hosts(ctx)
+        hosts.note_production(ctx)
         home = ctx.config.site.start_urls[0]
         resolved: dict[str, str] = {}  # page -> its canonical on the audited origin
         other: dict[str, str] = {}  # page -> another site's canonical

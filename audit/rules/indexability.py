@@ -44,7 +44,9 @@ class IndexabilityRule(SiteRule):
     Findings: ``linked-from-non-indexable`` (warning) on an indexable page whose every
     internal link comes from non-indexable pages or is ``nofollow`` (start URLs and pages
     no page links to are left out: the latter are orphans, orphan-page's); ``nofollow-links``
-    (warning) once per page with its count of internal nofollow links and examples;
+    (warning) once per page with its count of internal nofollow links to indexable pages
+    and examples (a nofollow link to a source file, a ``noindex`` login page or a URL
+    robots.txt keeps out is a fair use);
     ``nofollow-page`` (notice) on a page whose robots directives say ``nofollow``;
     ``noindex-linked`` (notice) on a ``noindex`` page that at least ``noindex_min_inlinks``
     pages (10) link to — a legal notice linked from every footer is normal, a page linked
@@ -97,6 +99,7 @@ class IndexabilityRule(SiteRule):
         self.linkers: Counter[str] = Counter()  # target -> pages linking to it
         # target -> a few non-indexable pages (or nofollow links) leading to it
         self.weak_sources: dict[str, list[str]] = {}
+        # pages with internal nofollow links: (page, count, their distinct targets)
         self.nofollow_links: list[tuple[str, int, list[str]]] = []
 
     def applies(self, page: PageItem) -> bool:
@@ -119,21 +122,18 @@ class IndexabilityRule(SiteRule):
         if maybe:
             self.pending[url] = []
         targets: dict[str, bool] = {}  # target -> followed
-        examples: list[str] = []
-        nofollow_seen: set[str] = set()
+        nofollow_seen: dict[str, None] = {}  # in page order
         nofollowed = 0
         for link in page.links:
             if not link.internal or link.url == url:
                 continue
             followed = not (page_nofollow or _nofollow(link.rel))
             if _nofollow(link.rel) and link.url not in nofollow_seen:
-                nofollow_seen.add(link.url)
+                nofollow_seen[link.url] = None
                 nofollowed += 1
-                if len(examples) < self.options.max_listed:
-                    examples.append(link.url)
             targets[link.url] = targets.get(link.url, False) or followed
         if nofollowed:
-            self.nofollow_links.append((url, nofollowed, examples))
+            self.nofollow_links.append((url, nofollowed, list(nofollow_seen)))
         for target, followed in targets.items():
             self.linkers[target] += 1
             if maybe:
@@ -146,6 +146,11 @@ class IndexabilityRule(SiteRule):
                 sources = self.weak_sources.setdefault(target, [])
                 if len(sources) < 3:
                     sources.append(url)
+
+    def _indexable_target(self, url: str, ctx: Context) -> bool:
+        _status, final, _hops = ctx.final_status(url)
+        state = self.pages.get(final)
+        return state is not None and state.indexable
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
         hosts = site_hosts(ctx)
@@ -175,7 +180,13 @@ class IndexabilityRule(SiteRule):
             self.weak_sources.setdefault(url, []).extend(sources)
         starts = set(ctx.config.site.start_urls)
         reasons: Counter[str] = Counter()
-        nofollow = {url: (n, examples) for url, n, examples in self.nofollow_links}
+        # A nofollow link only wastes authority on a page meant for the index: one to a
+        # source file, a login page in noindex, a URL robots.txt keeps out is a fair use.
+        nofollow: dict[str, list[str]] = {}
+        for url, _n, targets in self.nofollow_links:
+            wasted = [t for t in targets if self._indexable_target(t, ctx)]
+            if wasted:
+                nofollow[url] = wasted
         for url, state in self.pages.items():
             reasons[state.reason] += 1
             yield PageData(url, "indexable", state.column())
@@ -194,7 +205,8 @@ class IndexabilityRule(SiteRule):
                     "and will be crawled rarely. Link to it from an indexable page."),
                     evidence=", ".join(sources[:3]), related=sources[:self.options.max_listed])
             if url in nofollow:
-                n, examples = nofollow[url]
+                examples = nofollow[url][:self.options.max_listed]
+                n = len(nofollow[url])
                 yield self.finding(url, "nofollow-links", Msg(
                     "{n} lien(s) interne(s) en rel=\"nofollow\" : l’autorité qu’ils "
                     "transmettraient à vos propres pages est perdue. Retirez le nofollow des "

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 
 from audit.context import Context
 from audit.indexability import Indexability, indexability
@@ -49,6 +50,20 @@ def _lastmod(value: str) -> datetime | None:
     except ValueError:
         return None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+_INDEXES = ("index.html", "index.htm", "index.php")
+
+
+def _listed(url: str, listed: Mapping[str, object]) -> bool:
+    """The page, or its folder's index spelt another way (``/guide/`` and
+    ``/guide/index.html``: one file of a static host), is in the sitemap."""
+    if url in listed:
+        return True
+    if url.endswith("/"):
+        return any(url + name in listed for name in _INDEXES)
+    folder, _, name = url.rpartition("/")
+    return name in _INDEXES and folder + "/" in listed
 
 
 class Sitemaps(SiteRule):
@@ -148,25 +163,29 @@ class Sitemaps(SiteRule):
         for url in self.pages:
             if url not in scored_set:
                 yield Score(url, None)
-        if ctx.sitemap_entries is None:
-            if not ctx.config.site.use_sitemaps:
-                yield Limit("not-read", Msg(
-                    "Sitemap XML non lu (site.use_sitemaps: false) : sa cohérence avec le site "
-                    "n’est pas vérifiée.",
-                    "XML sitemap not read (site.use_sitemaps: false): its consistency with "
-                    "the site is not checked."))
-                for url in scored:
-                    yield Score(url, None)
-                return
+        if not ctx.config.site.use_sitemaps:
+            yield Limit("not-read", Msg(
+                "Sitemap XML non lu (site.use_sitemaps: false) : sa cohérence avec le site "
+                "n’est pas vérifiée.",
+                "XML sitemap not read (site.use_sitemaps: false): its consistency with the "
+                "site is not checked."))
+            for url in scored:
+                yield Score(url, None)
+            return
+        stream = ctx.sitemap_entries() if ctx.sitemap_entries is not None else iter(())
+        first = next(stream, None)
+        if first is None:
             yield self.finding(home, "no-sitemap", Msg(
-                "Aucun sitemap XML trouvé (ni dans robots.txt, ni à /sitemap.xml) : il aide "
-                "les moteurs à trouver toutes les pages et à repérer celles qui changent.",
-                "No XML sitemap found (neither in robots.txt nor at /sitemap.xml): it helps "
-                "engines find every page and spot the ones that change."))
+                "Aucun sitemap XML lisible trouvé (ni dans robots.txt, ni à /sitemap.xml) : il "
+                "aide les moteurs à trouver toutes les pages et à repérer celles qui changent.",
+                "No readable XML sitemap found (neither in robots.txt nor at /sitemap.xml): it "
+                "helps engines find every page and spot the ones that change."))
             return
         hosts = site_hosts(ctx)
         local = is_loopback(host_of(home))
-        listed: dict[str, str] = {}  # URL on the audited site -> its sitemap file
+        # URL on the audited site -> its sitemap file, and whether the entry named another
+        # host (the production domain this copy is audited for)
+        listed: dict[str, tuple[str, bool]] = {}
         foreign: dict[str, list[str]] = {}  # sitemap file -> entries on another host
         # per sitemap file: its entries, and how many carry each lastmod
         lastmods: dict[str, Counter[str]] = {}
@@ -174,21 +193,22 @@ class Sitemaps(SiteRule):
         future: list[tuple[str, str, str]] = []  # (url, lastmod, file)
         files: dict[str, str] = {}  # sitemap file -> how it was found
         soon = datetime.now(UTC) + timedelta(days=1)  # time zones, clocks
-        for entry in ctx.sitemap_entries():
+        for entry in chain([first], stream):
             files.setdefault(entry.sitemap, entry.via)
             entries[entry.sitemap] += 1
             if entry.lastmod.strip():
                 lastmods.setdefault(entry.sitemap, Counter())[entry.lastmod.strip()] += 1
             url, host = entry.url, host_of(entry.url)
+            copied = bool(entry.listed)  # on an alias: moved onto this origin by the crawl
             if hosts.is_site(host):
                 if host in hosts.aliases or host == hosts.production:
-                    url = on_origin(url, home)
+                    url, copied = on_origin(url, home), True
             elif local:  # a local copy's sitemap names its production addresses
-                url = on_origin(url, home)
+                url, copied = on_origin(url, home), True
             else:
                 foreign.setdefault(entry.sitemap, []).append(entry.url)
                 continue
-            listed.setdefault(url, entry.sitemap)
+            listed.setdefault(url, (entry.sitemap, copied))
             moment = _lastmod(entry.lastmod)
             if moment is not None and moment > soon:
                 future.append((url, entry.lastmod.strip(), entry.sitemap))
@@ -204,7 +224,9 @@ class Sitemaps(SiteRule):
                     n=len(urls), h=", ".join(h for h, _ in hosts_named.most_common(3))),
                 evidence=urls[0], related=urls[:self.options.max_listed])
         found = 0
-        for url, file in listed.items():
+        elsewhere: list[str] = []  # production URLs this copy answers in error or redirects
+        covered: set[str] = set()
+        for url, (file, copied) in listed.items():
             state = self.pages.get(url)
             if state is None:
                 continue  # never crawled (page budget): unknown
@@ -214,9 +236,23 @@ class Sitemaps(SiteRule):
             judged = _LISTED.get(state.reason)
             if judged is None:
                 continue
+            if copied and state.reason in ("status", "redirect"):
+                # The sitemap names the production host: how this copy answers says
+                # nothing of how production does (a page not copied, a server's habits).
+                elsewhere.append(url)
+                covered.add(ctx.final_status(url)[1])  # the page the copy serves for it
+                continue
             code, message = judged
             yield self.finding(url, code, message.format(d=state.detail or state.reason),
                                evidence=f"{file} → {url}", related=[file])
+        if elsewhere:
+            yield Limit("copy-answers", Msg(
+                "{n} URL du sitemap, qui désignent le domaine de production, répondent en "
+                "erreur ou par une redirection sur cette copie : non signalées, le sitemap "
+                "décrit la production (premier exemple : {u}).",
+                "{n} sitemap URL(s), naming the production domain, answer with an error or a "
+                "redirect on this copy: not reported, the sitemap describes production (first "
+                "example: {u}).").format(n=len(elsewhere), u=elsewhere[0]))
         if listed and not found:
             yield Limit("no-match", Msg(
                 "Aucune des {n} URL du sitemap n’a été trouvée parmi les pages explorées "
@@ -230,7 +266,7 @@ class Sitemaps(SiteRule):
                 state = self.pages[url]
                 if state.reason == "canonicalised" and hosts.same_page(url, state.detail):
                     state = Indexability("indexable")
-                if state.indexable and url not in listed:
+                if state.indexable and not _listed(url, listed) and url not in covered:
                     yield self.finding(url, "missing", Msg(
                         "Page indexable absente du sitemap : ajoutez-la pour que les moteurs "
                         "la trouvent et la réexplorent quand elle change.",
@@ -258,7 +294,7 @@ class Sitemaps(SiteRule):
                 "was built, not the pages'; engines ignore it. Give each page's last change "
                 "date, or none.").format(n=dated, v=value), evidence=value)
         undeclared = [f for f, via in files.items() if via in ("guessed", "config")]
-        if undeclared:
+        if undeclared and (found or not listed):  # not for a sitemap of another base path
             robots = on_origin("/robots.txt", undeclared[0])
             yield self.finding(robots, "not-in-robots", Msg(
                 "robots.txt ne déclare pas le sitemap {s} : ajoutez la ligne « Sitemap: {s} » "
