@@ -159,6 +159,8 @@ class SitemapEntry:
     # The URL as listed, when it named an alias (site.aliases) and ``url`` is its path on
     # the audited origin; "" otherwise.
     listed: str = ""
+    # <loc> was not an absolute URL (/page.html): the protocol requires one, engines skip it.
+    relative: bool = False
 
 
 _NESTED = {"headings": Heading, "links": Link, "images": Image, "text_blocks": TextBlock,

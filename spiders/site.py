@@ -529,7 +529,8 @@ class SiteSpider(scrapy.Spider):
                 # is about that host, not this copy (the sitemaps rule needs to know).
                 listed = self.on_site.listed_on_alias(loc, response.url)
                 yield SitemapEntry(url=url, sitemap=response.url,
-                                   lastmod=entry.get("lastmod", ""), via=via, listed=listed)
+                                   lastmod=entry.get("lastmod", ""), via=via, listed=listed,
+                                   relative="://" not in loc)
             if self.in_scope(url) and self._claim(url):
                 yield self._request(url, 1, f"sitemap:{response.url}", priority=-50)
 

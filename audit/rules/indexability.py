@@ -5,9 +5,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from audit.context import Context
-from audit.indexability import REASONS, Indexability, canonical_target, indexability, is_nofollow
+from audit.indexability import REASONS, Indexability, indexability, is_nofollow, same_page_in
 from audit.rule import Code, Msg, Outcome, PageData, Score, Severity, SiteRule, TableRow
-from audit.site_hosts import own_path_on, site_hosts
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
 
@@ -91,9 +90,9 @@ class IndexabilityRule(SiteRule):
         self.pages: dict[str, Indexability] = {}
         self.html_ok: set[str] = set()  # HTML pages answering 200
         self.nofollow_page: set[str] = set()
-        # Pages whose canonical names their own path on another host: the production
-        # domain, perhaps (audit.site_hosts), known at finish only. Their followed links
-        # are kept until then.
+        # Pages whose canonical names another URL: perhaps their own path on the
+        # production domain (audit.site_hosts), or a URL redirecting back to them, known at
+        # finish only. Their followed links are kept until then.
         self.pending: dict[str, list[str]] = {}
         self.followed: set[str] = set()  # targets of followed links from indexable pages
         self.linkers: Counter[str] = Counter()  # target -> pages linking to it
@@ -117,8 +116,9 @@ class IndexabilityRule(SiteRule):
         page_nofollow = is_nofollow(page)
         if page_nofollow:
             self.nofollow_page.add(url)
-        maybe = state.reason == "canonicalised" and own_path_on(
-            canonical_target(page), url) != ""
+        # Canonicals are final at finish only (the production domain, redirects back to
+        # the page): such a page's followed links are kept until then.
+        maybe = state.reason == "canonicalised"
         if maybe:
             self.pending[url] = []
         targets: dict[str, bool] = {}  # target -> followed
@@ -153,10 +153,10 @@ class IndexabilityRule(SiteRule):
         return state is not None and state.indexable
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
-        hosts = site_hosts(ctx)
+        same_page = same_page_in(ctx)
         for url, targets in self.pending.items():
             target = self.pages[url].detail
-            if hosts.same_page(url, target):
+            if same_page(url, target):
                 self.pages[url] = Indexability("indexable")
                 self.followed.update(targets)
             else:

@@ -3,9 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from audit.context import Context
-from audit.indexability import canonical_target, is_noindex
+from audit.indexability import canonical_target, is_noindex, same_page_in
 from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
-from audit.site_hosts import site_hosts
 from spiders.items import PageItem
 
 
@@ -63,7 +62,7 @@ class OrphanPage(SiteRule):
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
         starts = set(ctx.config.site.start_urls)
-        hosts = site_hosts(ctx)
+        same_page = same_page_in(ctx)
         # A redirect's target counts as linked when the redirecting URL is linked.
         for url in list(self.linked):
             _status, final, hops = ctx.final_status(url)
@@ -73,7 +72,7 @@ class OrphanPage(SiteRule):
             if url in starts or url in self.linked:
                 yield Score(url, 100.0)
             elif url in self.not_indexable and not (
-                    self.not_indexable[url] and hosts.same_page(url, self.not_indexable[url])):
+                    self.not_indexable[url] and same_page(url, self.not_indexable[url])):
                 yield Score(url, None)  # out of the index: the sitemaps rule's
             elif url in ctx.sitemap_urls:
                 yield self.finding(url, "orphan", Msg(

@@ -5,9 +5,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import chain
+from urllib.parse import urlsplit
 
 from audit.context import Context
-from audit.indexability import Indexability, indexability
+from audit.indexability import Indexability, indexability, same_page_in
 from audit.rule import Code, Limit, Msg, Outcome, Score, Severity, SiteRule
 from audit.site_hosts import is_loopback, site_hosts
 from audit.typedyaml import at_least, checked
@@ -94,9 +95,10 @@ class Sitemaps(SiteRule):
     sitemap file: ``lastmod-identical`` (notice: at least ``min_identical`` entries, 10,
     all with one date); ``not-in-robots`` (notice: the sitemap was found at /sitemap.xml
     or configured in ``site.sitemaps``, robots.txt does not name it); ``other-host``
-    (warning: entries on another site, which engines ignore); ``no-sitemap`` (notice: none
-    found). URLs never
-    crawled (page budget) are not judged; a sitemap page no page links to is orphan-page's.
+    (warning: entries on another site, which engines ignore); ``relative-loc`` (error:
+    ``<loc>/page.html</loc>``, entries engines skip, not judged one by one); ``no-sitemap``
+    (notice: none found). URLs never crawled (page budget) are not judged; a sitemap page no
+    page links to is orphan-page's.
     """
 
     id = "sitemaps"
@@ -131,6 +133,8 @@ class Sitemaps(SiteRule):
                                                    "Sitemap not declared in robots.txt")),
         "other-host": Code(Severity.WARNING, Msg("Sitemap listant un autre site",
                                                  "Sitemap listing another site")),
+        "relative-loc": Code(Severity.ERROR, Msg("Adresses relatives dans le sitemap",
+                                                 "Relative addresses in the sitemap")),
         "no-sitemap": Code(Severity.NOTICE, Msg("Pas de sitemap XML", "No XML sitemap")),
     }
 
@@ -182,6 +186,7 @@ class Sitemaps(SiteRule):
                 "helps engines find every page and spot the ones that change."))
             return
         hosts = site_hosts(ctx)
+        same_page = same_page_in(ctx)
         local = is_loopback(host_of(home))
         # URL on the audited site -> its sitemap file, and whether the entry named another
         # host (the production domain this copy is audited for)
@@ -193,8 +198,12 @@ class Sitemaps(SiteRule):
         future: list[tuple[str, str, str]] = []  # (url, lastmod, file)
         files: dict[str, str] = {}  # sitemap file -> how it was found
         soon = datetime.now(UTC) + timedelta(days=1)  # time zones, clocks
+        relative: dict[str, list[str]] = {}  # sitemap file -> its relative <loc>s
         for entry in chain([first], stream):
             files.setdefault(entry.sitemap, entry.via)
+            if entry.relative:  # engines skip it: not a listed URL for them
+                relative.setdefault(entry.sitemap, []).append(entry.url)
+                continue
             entries[entry.sitemap] += 1
             if entry.lastmod.strip():
                 lastmods.setdefault(entry.sitemap, Counter())[entry.lastmod.strip()] += 1
@@ -212,6 +221,14 @@ class Sitemaps(SiteRule):
             moment = _lastmod(entry.lastmod)
             if moment is not None and moment > soon:
                 future.append((url, entry.lastmod.strip(), entry.sitemap))
+        for file, urls in relative.items():
+            yield self.finding(file, "relative-loc", Msg(
+                "Le sitemap donne {n} adresse(s) relatives (<loc>{u}</loc>) : le protocole "
+                "exige des URL complètes, les moteurs ignorent ces entrées.",
+                "The sitemap gives {n} relative address(es) (<loc>{u}</loc>): the protocol "
+                "requires full URLs, engines ignore these entries.").format(
+                    n=len(urls), u=urlsplit(urls[0]).path),
+                evidence=urls[0], related=urls[:self.options.max_listed])
         for file, urls in foreign.items():
             hosts_named = Counter(host_of(u) for u in urls)
             yield self.finding(file, "other-host", Msg(
@@ -231,7 +248,7 @@ class Sitemaps(SiteRule):
             if state is None:
                 continue  # never crawled (page budget): unknown
             found += 1
-            if state.reason == "canonicalised" and hosts.same_page(url, state.detail):
+            if state.reason == "canonicalised" and same_page(url, state.detail):
                 continue
             judged = _LISTED.get(state.reason)
             if judged is None:
@@ -264,7 +281,7 @@ class Sitemaps(SiteRule):
         elif listed:
             for url in scored:
                 state = self.pages[url]
-                if state.reason == "canonicalised" and hosts.same_page(url, state.detail):
+                if state.reason == "canonicalised" and same_page(url, state.detail):
                     state = Indexability("indexable")
                 if state.indexable and not _listed(url, listed) and url not in covered:
                     yield self.finding(url, "missing", Msg(
