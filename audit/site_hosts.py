@@ -160,7 +160,7 @@ class SiteHosts:
         if not host or self._noted:
             return
         self._noted = True
-        if not self.canonical_hosts[host]:  # a local copy's canonicals, other paths
+        if self.canonical_hosts[host] * 2 <= self.pages:  # a local copy's, other paths
             ctx.note(Msg(
                 "Les balises canonical de {n} page(s) sur {t} désignent {h} : cette copie "
                 "locale est lue comme une copie de {h} (à déclarer dans site.aliases).",

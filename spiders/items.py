@@ -154,7 +154,8 @@ class SitemapEntry:
     sitemap: str
     lastmod: str = ""
     # How the sitemap file was found: "robots.txt" (declared there, or listed by an index
-    # declared there), "config" (site.sitemaps), "guessed" (/sitemap.xml); "" older runs.
+    # declared there), "config" (site.sitemaps), "guessed" (/sitemap.xml; robots.txt names
+    # none), "no-robots" (/sitemap.xml; no robots.txt answered 200); "" older runs.
     via: str = ""
     # The URL as listed, when it named an alias (site.aliases) and ``url`` is its path on
     # the audited origin; "" otherwise.

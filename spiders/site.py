@@ -448,10 +448,11 @@ class SiteSpider(scrapy.Spider):
             yield from self._sitemap_request(url, "robots.txt")
         if not self.cfg.site.obey_robots:
             yield from self._config_sitemaps()
-        if not urls:  # the usual place, when robots.txt names none
+        if not urls:  # the usual place, when robots.txt names none (or there is none)
             guessed = self.site_url(_origin(response.url) + "/sitemap.xml")
             if guessed:
-                yield from self._sitemap_request(guessed, "guessed")
+                yield from self._sitemap_request(
+                    guessed, "guessed" if response.status == 200 else "no-robots")
 
     def _config_sitemaps(self) -> Iterator[scrapy.Request]:
         """site.sitemaps: the client's sitemaps at other addresses."""

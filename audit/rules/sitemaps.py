@@ -94,7 +94,8 @@ class Sitemaps(SiteRule):
     audit). Once per site: ``lastmod-future`` (warning, more than a day ahead); once per
     sitemap file: ``lastmod-identical`` (notice: at least ``min_identical`` entries, 10,
     all with one date); ``not-in-robots`` (notice: the sitemap was found at /sitemap.xml
-    or configured in ``site.sitemaps``, robots.txt does not name it); ``other-host``
+    or configured in ``site.sitemaps``, robots.txt does not name it or there is none — not
+    said of a copy without robots.txt, whose production may have one); ``other-host``
     (warning: entries on another site, which engines ignore); ``relative-loc`` (error:
     ``<loc>/page.html</loc>``, entries engines skip, not judged one by one); ``no-sitemap``
     (notice: none found). URLs never crawled (page budget) are not judged; a sitemap page no
@@ -310,12 +311,26 @@ class Sitemaps(SiteRule):
                 "The sitemap's {n} URLs all carry the same lastmod ({v}): the date the file "
                 "was built, not the pages'; engines ignore it. Give each page's last change "
                 "date, or none.").format(n=dated, v=value), evidence=value)
-        undeclared = [f for f, via in files.items() if via in ("guessed", "config")]
+        # A copy of production (on this machine, or whose sitemap names production) without
+        # robots.txt says nothing of production's robots.txt: not judged then.
+        copy = local or any(copied for _file, copied in listed.values())
+        kinds = ("guessed", "config") if copy else ("guessed", "config", "no-robots")
+        undeclared = [f for f, via in files.items() if via in kinds]
         if undeclared and (found or not listed):  # not for a sitemap of another base path
             robots = on_origin("/robots.txt", undeclared[0])
-            yield self.finding(robots, "not-in-robots", Msg(
-                "robots.txt ne déclare pas le sitemap {s} : ajoutez la ligne « Sitemap: {s} » "
-                "pour que tous les moteurs le trouvent.",
-                "robots.txt does not declare the sitemap {s}: add the line 'Sitemap: {s}' so "
-                "that every engine finds it.").format(s=undeclared[0]),
-                evidence=", ".join(undeclared[:3]), related=undeclared[:self.options.max_listed])
+            if files[undeclared[0]] == "no-robots":
+                yield self.finding(robots, "not-in-robots", Msg(
+                    "Le site n’a pas de fichier robots.txt : créez-le avec la ligne « Sitemap: "
+                    "{s} » pour que tous les moteurs trouvent le sitemap.",
+                    "The site has no robots.txt: create one with the line 'Sitemap: {s}' so "
+                    "that every engine finds the sitemap.").format(s=undeclared[0]),
+                    evidence=", ".join(undeclared[:3]),
+                    related=undeclared[:self.options.max_listed])
+            else:
+                yield self.finding(robots, "not-in-robots", Msg(
+                    "robots.txt ne déclare pas le sitemap {s} : ajoutez la ligne « Sitemap: "
+                    "{s} » pour que tous les moteurs le trouvent.",
+                    "robots.txt does not declare the sitemap {s}: add the line 'Sitemap: {s}' "
+                    "so that every engine finds it.").format(s=undeclared[0]),
+                    evidence=", ".join(undeclared[:3]),
+                    related=undeclared[:self.options.max_listed])
