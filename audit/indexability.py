@@ -34,6 +34,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from audit.rule import Msg
+from audit.site_hosts import site_hosts
 from spiders.items import PageItem
 from spiders.urls import host_of, normalise, on_origin
 
@@ -150,8 +151,6 @@ def same_page_in(ctx: Context) -> SamePage:
     """At a site rule's ``finish``: whether a canonical names the page itself — the same
     URL, its own path on the site's other names (``audit.site_hosts``), or a URL that
     redirects back to it (``/guide`` → 301 ``/guide/``: a trailing slash forgotten)."""
-    from audit.site_hosts import site_hosts  # site_hosts imports the config, not us
-
     hosts = site_hosts(ctx)
 
     def same(page_url: str, canonical: str) -> bool:
@@ -206,6 +205,8 @@ class Indexability:
         why = REASONS[self.reason]
         if self.reason == "noindex":
             why = Msg(f"noindex ({self.detail})", f"noindex ({self.detail})")
+        elif self.reason == "status" and not self.detail.isdigit():  # no HTTP answer
+            return Msg(f"non — pas de réponse ({self.detail})", f"no — no answer ({self.detail})")
         elif self.reason in ("status", "redirect") and self.detail:
             why = Msg(f"{why.fr} ({self.detail})", f"{why.en} ({self.detail})")
         elif self.reason == "canonicalised":

@@ -100,3 +100,8 @@ def test_nofollow_and_labels() -> None:
     assert page().status == 200 and indexability(page()).column().fr == "oui"
     assert indexability(page(status=404)).column().fr == "non — code HTTP autre que 200 (404)"
     assert indexability(page(meta_robots="noindex")).column().en == "no — noindex (meta robots)"
+
+
+def test_no_answer_is_said_so_in_the_column() -> None:
+    state = indexability(page(status=None, error="TimeoutError"))
+    assert state.column().fr == "non — pas de réponse (TimeoutError)"
