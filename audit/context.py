@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from audit.config import ClientConfig
 from audit.rule import Msg
-from spiders.items import PageItem
+from spiders.items import PageItem, SitemapEntry
 
 T = TypeVar("T")
 
@@ -34,6 +34,9 @@ class Context:
     # url -> UrlInfo of every URL crawled so far; complete when SiteRule.finish runs.
     urls: dict[str, UrlInfo] = field(default_factory=dict)
     sitemap_urls: set[str] = field(default_factory=set)
+    # The sitemaps' entries (sitemaps.jsonl: url, sitemap file, lastmod, how the file was
+    # found), streamed anew at each call; None when the crawl read no sitemap.
+    sitemap_entries: Callable[[], Iterator[SitemapEntry]] | None = None
     services: dict[str, Any] = field(default_factory=dict)
     # Run-level remarks for the Summary (which engine ran, what was skipped), deduplicated.
     notes: list[Msg] = field(default_factory=list)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from ipaddress import ip_address
 
 from audit.config import ClientConfig
 from audit.context import Context
@@ -46,6 +47,16 @@ def own_path_on(canonical: str, page_url: str) -> str:
     return host if on_origin(canonical, page_url) == page_url else ""
 
 
+def is_loopback(host: str) -> bool:
+    """The consultant's own machine (127.0.0.1, ::1, localhost): a copy engines never see."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def _share(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}"
 
@@ -58,6 +69,9 @@ class SiteHosts:
         self.pages = 0  # HTML pages answering 2xx
         # other host -> pages whose canonical is their own path on that host
         self.canonical_hosts: Counter[str] = Counter()
+        # other host -> pages whose canonical names it, whatever the path
+        self.canonical_any: Counter[str] = Counter()
+        self.local = any(is_loopback(host_of(u)) for u in cfg.site.start_urls)
         self._hinted = False
         self._noted = False
 
@@ -75,6 +89,9 @@ class SiteHosts:
             host = own_path_on(canonical, page.url)
             if host and not self._is_audited(host):
                 self.canonical_hosts[host] += 1
+            other = host_of(canonical)
+            if other and not self._is_audited(other):
+                self.canonical_any[other] += 1
         start = page.url in self.start_urls or (  # or where a start URL redirects
             page.depth == 0 and page.found_on in self.start_urls)
         if start and not self._hinted:
@@ -107,11 +124,23 @@ class SiteHosts:
     @property
     def production(self) -> str:
         """The other host that more than half of the pages name as their own canonical
-        (the site's production domain), or ""."""
-        if not self.canonical_hosts or not self.pages:
+        (the site's production domain), or "". A copy on the consultant's machine
+        (127.0.0.1, localhost) is a copy of the host more than half of its canonicals
+        name, whatever their paths (production may differ by a trailing slash)."""
+        if not self.pages:
             return ""
-        host, count = self.canonical_hosts.most_common(1)[0]
-        return host if count * 2 > self.pages else ""
+        for counts in (self.canonical_hosts, self.canonical_any if self.local else Counter()):
+            if counts:
+                host, count = counts.most_common(1)[0]
+                if count * 2 > self.pages:
+                    return host
+        return ""
+
+    def is_site(self, host: str) -> bool:
+        """``host`` is this site: audited, an alias, or the production domain the
+        canonicals name (final at ``finish``)."""
+        return self._is_audited(host) or host in self.aliases or (
+            bool(host) and host == self.production)
 
     def same_page(self, page_url: str, canonical: str) -> bool:
         """``canonical`` names ``page_url`` itself: the same URL, or its path on one of the
@@ -131,6 +160,14 @@ class SiteHosts:
         if not host or self._noted:
             return
         self._noted = True
+        if self.canonical_hosts[host] * 2 <= self.pages:  # a local copy's, other paths
+            ctx.note(Msg(
+                "Les balises canonical de {n} page(s) sur {t} désignent {h} : cette copie "
+                "locale est lue comme une copie de {h} (à déclarer dans site.aliases).",
+                "The canonical tags of {n} page(s) out of {t} name {h}: this local copy is "
+                "read as a copy of {h} (declare it in site.aliases).").format(
+                    n=self.canonical_any[host], t=self.pages, h=host))
+            return
         ctx.note(Msg(
             "Les balises canonical de {n} page(s) sur {t} désignent la même adresse sur {h} : "
             "ce domaine est traité comme celui du site (à déclarer dans site.aliases).",

@@ -244,6 +244,9 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
             descriptions.append(content)
         elif name == "robots":
             page.meta_robots = ", ".join(filter(None, [page.meta_robots, content.lower()]))
+        elif name == "googlebot":  # Google obeys both, the stricter winning
+            page.meta_googlebot = ", ".join(filter(None, [page.meta_googlebot,
+                                                          content.lower()]))
         elif prop.startswith("og:"):
             page.open_graph.setdefault(prop, content)
         elif name.startswith("twitter:") or prop.startswith("twitter:"):
@@ -267,10 +270,16 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
         if not href:
             continue
         href = site_url(href)
-        if "canonical" in rel and not page.canonical:
-            page.canonical = href
+        if "canonical" in rel:
+            # All of them: several canonicals that disagree are ignored by Google.
+            page.canonicals.append(href)
+            page.canonical_hrefs.append((link.get("href") or "").strip()[:500])
+            if not page.canonical:
+                page.canonical = href
         elif "alternate" in rel and link.get("hreflang"):
             page.hreflang.append({"lang": link.get("hreflang", "").strip(), "href": href})
+    if not page.canonical:
+        page.canonical = page.canonical_header  # a canonical sent as an HTTP Link: header
     page.stylesheets = list(styles.linked)
 
     page.headings = [
@@ -348,6 +357,26 @@ def _region(el: etree._Element) -> str:
 def _in_noscript(el: etree._Element) -> bool:
     """Inside <noscript>: met only by visitors without JavaScript (a fallback)."""
     return any(_tag(p) == "noscript" for p in el.iterancestors())
+
+
+_LINK_VALUE = re.compile(r"<([^>]*)>([^<]*)")
+_REL = re.compile(r"""(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))""", re.IGNORECASE)
+
+
+def link_header_canonical(values: Iterable[str], base: str,
+                          on_site: Callable[[str], str] | None = None) -> str:
+    """The URL of the first ``rel="canonical"`` in HTTP ``Link:`` header values
+    (``<https://x.fr/a>; rel="canonical"``, several links per value allowed), resolved
+    against ``base`` and normalised like a tag's; "" when there is none."""
+    for value in values:
+        for target, params in _LINK_VALUE.findall(value):
+            rel = _REL.search(params)
+            rels = (rel.group(1) or rel.group(2) or "").lower().split() if rel else []
+            if "canonical" in rels:
+                url = _absolute(base, target)
+                if url:
+                    return (on_site or _same)(url)
+    return ""
 
 
 def _same(url: str) -> str:

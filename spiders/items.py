@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-PAGE_SCHEMA_VERSION = 2  # 2: Link.region, refresh_delay/refresh_url, js_redirect
+PAGE_SCHEMA_VERSION = 2  # 2: Link.region, refresh_delay/refresh_url, js_redirect, meta_googlebot,
+#    canonicals, canonical_hrefs, canonical_header (issue 16)
 
 
 @dataclass
@@ -93,8 +94,12 @@ class PageItem:
     title_count: int = 0
     meta_description: str | None = None
     meta_description_count: int = 0
-    meta_robots: str = ""
+    meta_robots: str = ""  # every <meta name="robots">, lower case, joined with ", "
+    meta_googlebot: str = ""  # every <meta name="googlebot">, likewise
+    # Every X-Robots-Tag header of the answer, one per line (any status, HTML or not).
     x_robots_tag: str = ""
+    # The first <link rel="canonical">, else the Link: header's; normalised, aliases moved
+    # onto the audited origin (spiders.urls), like every URL of the crawl.
     canonical: str = ""
     # <meta http-equiv="refresh" content="0; url=…"> (or a Refresh header): the delay in
     # seconds (None: no refresh) and the absolute target ("" = the page reloads itself).
@@ -103,6 +108,9 @@ class PageItem:
     # The target of an inline script that sends every visitor elsewhere at once
     # (``window.location = "…"``, ``location.replace("…")``), absolute; "" = none.
     js_redirect: str = ""
+    canonicals: list[str] = field(default_factory=list)  # every canonical tag's URL, in order
+    canonical_hrefs: list[str] = field(default_factory=list)  # the same, href as written
+    canonical_header: str = ""  # rel="canonical" of the HTTP Link: header (normalised)
     hreflang: list[dict[str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # other <meta name=...> (viewport, keywords)
     headings: list[Heading] = field(default_factory=list)
@@ -156,6 +164,15 @@ class SitemapEntry:
     url: str
     sitemap: str
     lastmod: str = ""
+    # How the sitemap file was found: "robots.txt" (declared there, or listed by an index
+    # declared there), "config" (site.sitemaps), "guessed" (/sitemap.xml; robots.txt names
+    # none), "no-robots" (/sitemap.xml; no robots.txt answered 200); "" older runs.
+    via: str = ""
+    # The URL as listed, when it named an alias (site.aliases) and ``url`` is its path on
+    # the audited origin; "" otherwise.
+    listed: str = ""
+    # <loc> was not an absolute URL (/page.html): the protocol requires one, engines skip it.
+    relative: bool = False
 
 
 _NESTED = {"headings": Heading, "links": Link, "images": Image, "text_blocks": TextBlock,

@@ -60,6 +60,9 @@ TECHNICAL_RULES: tuple[str, ...] = (
     "redirects",
     "url-format",
     "anchor-text",
+    "indexability",
+    "canonical",
+    "sitemaps",
 )
 MEASURED_RULES = CONTENT_RULES + TECHNICAL_RULES
 # Codes that claim nothing against the client (a list to confirm, not an error): shown

@@ -49,15 +49,10 @@ def test_content_rules_hold_to_the_key(name: str, runs: dict) -> None:
     now = counts(run)
     _by_rule, recall, unlabelled = tally([run])
     for rule in MEASURED_RULES:
-        got = now[rule]
-        if rule not in recorded:
-            # Measured since the last --record-subset: everything it says must be labelled
-            # already; its counts are recorded with the others.
-            assert got["unlabelled"] == 0, (
-                f"{name}: {rule} is not labelled; label it in {LABELS}/{name}/:\n"
-                + "\n".join(f"  {i.key}" for _s, i in unlabelled if i.rule == rule)[:3000])
-            continue
-        was = recorded[rule]
+        # A rule not recorded yet (a branch adding it; the counts are re-recorded on
+        # merge) is held to the key itself: no false alarm, nothing unlabelled.
+        zero = {"true": 0, "false": 0, "unlabelled": 0, "false_errors": 0}
+        was, got = recorded.get(rule, zero), now[rule]
         if rule == "hidden-text":
             assert got["false_errors"] == 0, f"{name}: hidden-text errors the key calls false"
         assert got["false"] <= was["false"], f"{name}: {rule} false alarms {was} → {got}"

@@ -117,9 +117,12 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     if sitemap is not None:
         with open(run_dir / "sitemaps.jsonl", "w", encoding="utf-8") as fh:
-            for url in sitemap:
-                fh.write(json.dumps({"url": urljoin(SITE, url), "sitemap": SITE + "sitemap.xml"})
-                         + "\n")
+            for item in sitemap:  # a URL, or {url, sitemap, lastmod, via, relative}
+                entry = {"sitemap": "sitemap.xml", "via": "robots.txt",
+                         **(item if isinstance(item, dict) else {"url": item})}
+                entry["url"] = urljoin(SITE, entry["url"])
+                entry["sitemap"] = urljoin(SITE, entry["sitemap"])
+                fh.write(json.dumps(entry) + "\n")
     run_checks(run_dir, cfg, rules, start_urls=[SITE])
     findings = [Finding.from_dict(json.loads(line))
                 for line in (run_dir / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
