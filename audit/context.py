@@ -34,6 +34,9 @@ class Context:
     # url -> UrlInfo of every URL crawled so far; complete when SiteRule.finish runs.
     urls: dict[str, UrlInfo] = field(default_factory=dict)
     sitemap_urls: set[str] = field(default_factory=set)
+    # url -> the alternate language versions its sitemap entry declares (xhtml:link):
+    # [{"lang", "href"}]; only entries that declare some.
+    sitemap_hreflang: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     services: dict[str, Any] = field(default_factory=dict)
     # Run-level remarks for the Summary (which engine ran, what was skipped), deduplicated.
     notes: list[Msg] = field(default_factory=list)

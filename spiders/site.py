@@ -60,7 +60,14 @@ from audit.sea.landing import landing_pages, read_campaigns
 from spiders.distributed import CLAIMED, SharedCrawl
 from spiders.encoding import charset_problem, declared_charset, decode_html
 from spiders.external import EXTERNAL_SLOT, MAX_EXTERNAL_SITEMAPS, ExternalFetcher, Kind
-from spiders.extract import fill_page, parse_html, strip_fragment, visible_words
+from spiders.extract import (
+    fill_page,
+    header_hreflang,
+    parse_html,
+    sitemap_alternates,
+    strip_fragment,
+    visible_words,
+)
 from spiders.items import PageItem, SitemapEntry
 from spiders.og_images import OgImageChecker
 from spiders.render import Renderer, RenderError, chromium_path
@@ -482,16 +489,23 @@ class SiteSpider(scrapy.Spider):
             return
         if sitemap.type != "urlset":
             return
+        alternates = sitemap_alternates(body)  # hreflang of the entries, by <loc>
         for entry in sitemap:
             loc = (entry.get("loc") or "").strip()
             url = self.site_url(loc, response.url) if loc else None
             if not url:
                 continue
+            langs = []
+            for alt in alternates.get(loc, ()):
+                href = self.site_url(alt["href"], response.url)
+                if href:
+                    langs.append({"lang": alt["lang"], "href": href})
             if self.written_entries is None or (url, response.url) not in self.written_entries:
                 yield SitemapEntry(url=url, sitemap=response.url,
-                                   lastmod=entry.get("lastmod", ""))
-            if self.in_scope(url) and self._claim(url):
-                yield self._request(url, 1, f"sitemap:{response.url}", priority=-50)
+                                   lastmod=entry.get("lastmod", ""), alternates=langs)
+            for target in [url] + [alt["href"] for alt in langs]:
+                if self.in_scope(target) and self._claim(target):
+                    yield self._request(target, 1, f"sitemap:{response.url}", priority=-50)
 
     # -- pages -------------------------------------------------------------------------
 
@@ -509,6 +523,11 @@ class SiteSpider(scrapy.Spider):
             found_on=meta.get("found_on", ""),
             fetched_at=_now(),
             x_robots_tag=response.headers.get(b"X-Robots-Tag", b"").decode("latin-1"),
+            # hreflang in an HTTP Link: header (any response, a PDF's too); the HTML's
+            # <link> tags follow in fill_page.
+            hreflang=header_hreflang(", ".join(
+                _header_text(v) for v in response.headers.getlist(b"Link")),
+                response.url, self.on_site),
         )
 
     async def parse(self, response: Response) -> AsyncIterator[Any]:
