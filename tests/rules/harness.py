@@ -73,7 +73,8 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
              sitemap: list[str] | None = None,
              files: dict[str, str] | None = None,
              feeds: list[dict[str, Any]] | None = None,
-             images: list[dict[str, Any]] | None = None) -> Outcome:
+             images: list[dict[str, Any]] | None = None,
+             sitemap_hreflang: dict[str, list[dict[str, str]]] | None = None) -> Outcome:
     """``options``: the rule's; ``config``: other top-level sections (keywords:, spelling:)."""
     data = {"client": "Cas de test", "site": {"start_urls": [SITE]}, **(config or {}),
             "rules": {rule_id: options or {}}}
@@ -113,8 +114,10 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
     if sitemap is not None:
         with open(run_dir / "sitemaps.jsonl", "w", encoding="utf-8") as fh:
             for url in sitemap:
-                fh.write(json.dumps({"url": urljoin(SITE, url), "sitemap": SITE + "sitemap.xml"})
-                         + "\n")
+                alternates = [{"lang": a["lang"], "href": urljoin(SITE, a["href"])}
+                              for a in (sitemap_hreflang or {}).get(url, [])]
+                fh.write(json.dumps({"url": urljoin(SITE, url), "sitemap": SITE + "sitemap.xml",
+                                     "alternates": alternates}) + "\n")
     run_checks(run_dir, cfg, rules, start_urls=[SITE])
     findings = [Finding.from_dict(json.loads(line))
                 for line in (run_dir / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
