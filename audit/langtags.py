@@ -22,7 +22,7 @@ li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny
 os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta
 te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
 iw in ji mo sh
-""".split())
+""".split())  # noqa: SIM905 (a table as people read it)
 
 # ISO 3166-1 alpha-2 (the 249 officially assigned codes).
 ISO_3166_1 = frozenset("""
@@ -35,7 +35,7 @@ MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR
 QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG
 TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM
 ZW
-""".split())
+""".split())  # noqa: SIM905 (a table as people read it)
 
 # Frequent mistakes and what was meant.
 _REGION_FIXES = {"UK": "GB", "EN": "GB", "EU": None, "LA": None}
@@ -112,4 +112,4 @@ def primary(value: str) -> str:
     return re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower()
 
 
-__all__ = ["ISO_3166_1", "ISO_639_1", "hreflang_problem", "lang_problem", "primary"]
+__all__ = ["ISO_639_1", "ISO_3166_1", "hreflang_problem", "lang_problem", "primary"]

@@ -34,10 +34,10 @@ def json_ld(root: html.HtmlElement) -> tuple[list[Any], list[dict[str, Any]]]:
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower().split(";")[0] != "application/ld+json":
             continue
-        rank += 1
         text = _WRAPPERS.sub("", script.text or "")
-        if not text.strip():
+        if not text.strip():  # an empty placeholder: not a block
             continue
+        rank += 1
         try:
             blocks.append(json.loads(text))
         except json.JSONDecodeError as exc:
