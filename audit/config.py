@@ -72,6 +72,9 @@ class SiteConfig:
     max_depth: int = checked(at_least(0), default=20)
     obey_robots: bool = True
     use_sitemaps: bool = True
+    # Sitemaps at other addresses than robots.txt names (or /sitemap.xml): absolute URLs, or
+    # paths on the first start URL's origin. Read when use_sitemaps is on.
+    sitemaps: list[str] = field(default_factory=list)
     concurrency: int = checked(between(1, 64), default=8)
     delay: float = checked(at_least(0), default=0.0)
     timeout: float = checked(at_least(1), default=30.0)
@@ -390,6 +393,24 @@ def _check_site_urls(cfg: ClientConfig, doc: Document) -> None:
         if host not in aliases:
             aliases.append(host)
     site.aliases = aliases
+    sitemaps: list[str] = []
+    for i, value in enumerate(site.sitemaps):
+        text = value.strip() if isinstance(value, str) else ""
+        if text.startswith("/") and not text.startswith("//"):
+            text = urlsplit(site.start_urls[0])._replace(path=value.strip(), query="",
+                                                          fragment="").geturl()
+        problem = _absolute_http_url(text)
+        if problem:
+            raise doc.error(("site", "sitemaps", i),
+                            "must be an absolute http(s) URL or a path starting with /, "
+                            f"got {value!r}")
+        try:
+            url = normalise(text)
+        except ValueError as exc:
+            raise doc.error(("site", "sitemaps", i), f"not a URL: {exc}") from None
+        if url not in sitemaps:
+            sitemaps.append(url)
+    site.sitemaps = sitemaps
     # ".example.fr" (every subdomain) keeps its dot.
     site.allowed_hosts = [("." if h.strip().startswith(".") else "")
                           + idna_host(h.strip().lstrip(".")) for h in site.allowed_hosts

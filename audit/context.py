@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from audit.config import ClientConfig
 from audit.rule import Msg
-from spiders.items import PageItem
+from spiders.items import PageItem, SitemapEntry
 
 T = TypeVar("T")
 
@@ -37,6 +37,9 @@ class Context:
     # url -> the alternate language versions its sitemap entry declares (xhtml:link):
     # [{"lang", "href"}]; only entries that declare some.
     sitemap_hreflang: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # The sitemaps' entries (sitemaps.jsonl: url, sitemap file, lastmod, how the file was
+    # found), streamed anew at each call; None when the crawl read no sitemap.
+    sitemap_entries: Callable[[], Iterator[SitemapEntry]] | None = None
     services: dict[str, Any] = field(default_factory=dict)
     # Run-level remarks for the Summary (which engine ran, what was skipped), deduplicated.
     notes: list[Msg] = field(default_factory=list)

@@ -48,7 +48,7 @@ from audit.rule import (
 )
 from audit.rules import all_rules
 from audit.site_hosts import site_hosts
-from spiders.items import PageItem, page_from_dict
+from spiders.items import PageItem, SitemapEntry, page_from_dict
 
 log = logging.getLogger(__name__)
 
@@ -440,6 +440,7 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
                         if entry.get("alternates"):
                             ctx.sitemap_hreflang.setdefault(entry["url"], []).extend(
                                 entry["alternates"])
+            ctx.sitemap_entries = lambda: read_sitemap_entries(sitemaps)
         external = run_dir / "external.jsonl"
         if external.exists():
             ctx.external_pages = lambda: read_pages(external)
@@ -577,6 +578,18 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
                                     sorted(summary.rule_seconds.items(), key=lambda kv: -kv[1])},
                    "seconds": summary.seconds}, fh, indent=2)
     return summary
+
+
+def read_sitemap_entries(path: Path) -> Iterator[SitemapEntry]:
+    """The crawl's sitemaps.jsonl, one entry at a time (unreadable lines skipped)."""
+    known = {"url", "sitemap", "lastmod", "via"}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                record = json.loads(line)
+                yield SitemapEntry(**{k: v for k, v in record.items() if k in known})
+            except (ValueError, TypeError):
+                continue
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from ipaddress import ip_address
 
 from audit.config import ClientConfig
 from audit.context import Context
@@ -44,6 +45,16 @@ def own_path_on(canonical: str, page_url: str) -> str:
     if not host or host == host_of(page_url):
         return ""
     return host if on_origin(canonical, page_url) == page_url else ""
+
+
+def is_loopback(host: str) -> bool:
+    """The consultant's own machine (127.0.0.1, ::1, localhost): a copy engines never see."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _share(part: int, whole: int) -> str:
@@ -112,6 +123,12 @@ class SiteHosts:
             return ""
         host, count = self.canonical_hosts.most_common(1)[0]
         return host if count * 2 > self.pages else ""
+
+    def is_site(self, host: str) -> bool:
+        """``host`` is this site: audited, an alias, or the production domain the
+        canonicals name (final at ``finish``)."""
+        return self._is_audited(host) or host in self.aliases or (
+            bool(host) and host == self.production)
 
     def same_page(self, page_url: str, canonical: str) -> bool:
         """``canonical`` names ``page_url`` itself: the same URL, or its path on one of the

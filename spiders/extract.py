@@ -190,6 +190,9 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
             descriptions.append(content)
         elif name == "robots":
             page.meta_robots = ", ".join(filter(None, [page.meta_robots, content.lower()]))
+        elif name == "googlebot":  # Google obeys both, the stricter winning
+            page.meta_googlebot = ", ".join(filter(None, [page.meta_googlebot,
+                                                          content.lower()]))
         elif prop.startswith("og:"):
             page.open_graph.setdefault(prop, content)
         elif name.startswith("twitter:") or prop.startswith("twitter:"):
@@ -207,11 +210,17 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
         if not href:
             continue
         href = site_url(href)
-        if "canonical" in rel and not page.canonical:
-            page.canonical = href
+        if "canonical" in rel:
+            # All of them: several canonicals that disagree are ignored by Google.
+            page.canonicals.append(href)
+            page.canonical_hrefs.append((link.get("href") or "").strip()[:500])
+            if not page.canonical:
+                page.canonical = href
         elif "alternate" in rel and link.get("hreflang"):
             page.hreflang.append({"lang": link.get("hreflang", "").strip(), "href": href,
                                   "source": "link"})
+    if not page.canonical:
+        page.canonical = page.canonical_header  # a canonical sent as an HTTP Link: header
     page.stylesheets = list(styles.linked)
 
     page.headings = [
@@ -259,6 +268,26 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
         page.links.append(Link(url=url, text=text, rel=(a.get("rel") or "").lower().strip(),
                                internal=is_internal(url), tag=_tag(a),
                                hidden=styles.link_hidden(a)))
+
+
+_LINK_VALUE = re.compile(r"<([^>]*)>([^<]*)")
+_REL = re.compile(r"""(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))""", re.IGNORECASE)
+
+
+def link_header_canonical(values: Iterable[str], base: str,
+                          on_site: Callable[[str], str] | None = None) -> str:
+    """The URL of the first ``rel="canonical"`` in HTTP ``Link:`` header values
+    (``<https://x.fr/a>; rel="canonical"``, several links per value allowed), resolved
+    against ``base`` and normalised like a tag's; "" when there is none."""
+    for value in values:
+        for target, params in _LINK_VALUE.findall(value):
+            rel = _REL.search(params)
+            rels = (rel.group(1) or rel.group(2) or "").lower().split() if rel else []
+            if "canonical" in rels:
+                url = _absolute(base, target)
+                if url:
+                    return (on_site or _same)(url)
+    return ""
 
 
 def _same(url: str) -> str:
@@ -395,27 +424,27 @@ def text_blocks(root: etree._Element, styles: PageStyles | RenderedStyles | None
     yield from flush()
 
 
-_LINK_VALUE = re.compile(r'<([^>]*)>((?:\s*;\s*[^;,]+)*)')
 _LINK_PARAM = re.compile(r';\s*([\w*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;,\s]*)')
 
 
-def link_header(value: str) -> list[tuple[str, dict[str, str]]]:
+def link_header(values: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
     """An HTTP ``Link:`` header (RFC 8288) → (target as written, {param: value}) per link:
     ``<https://ex.fr/en/>; rel="alternate"; hreflang="en"`` → ("https://ex.fr/en/",
     {"rel": "alternate", "hreflang": "en"}). Parameter names lower-case."""
     out = []
-    for m in _LINK_VALUE.finditer(value or ""):
-        params = {k.lower(): v.strip('"') for k, v in _LINK_PARAM.findall(m.group(2))}
-        out.append((m.group(1).strip(), params))
+    for value in values:
+        for target, rest in _LINK_VALUE.findall(value or ""):
+            params = {k.lower(): v.strip('"') for k, v in _LINK_PARAM.findall(rest)}
+            out.append((target.strip(), params))
     return out
 
 
-def header_hreflang(value: str, base: str, on_site: Callable[[str], str] | None = None
-                    ) -> list[dict[str, str]]:
+def header_hreflang(values: Iterable[str], base: str,
+                    on_site: Callable[[str], str] | None = None) -> list[dict[str, str]]:
     """The alternate language versions an HTTP ``Link:`` header declares (the way a PDF, or
     a page whose template cannot change, gives its hreflang): {"lang", "href", "source"}."""
     out = []
-    for target, params in link_header(value):
+    for target, params in link_header(values):
         rels = params.get("rel", "").lower().split()
         lang = params.get("hreflang", "").strip()
         href = _absolute(base, target)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-# 2: html_lang, hreflang "source", json_ld_errors, microdata, rdfa (older pages: those
-# fields empty, and html_lang unknown: rules read ``lang`` instead).
-PAGE_SCHEMA_VERSION = 2
+# 2: meta_googlebot, canonicals, canonical_hrefs, canonical_header; 3: html_lang,
+# hreflang "source", json_ld_errors, microdata, rdfa (older pages: those fields empty, and
+# html_lang unknown: rules read ``lang`` instead).
+PAGE_SCHEMA_VERSION = 3
 
 
 @dataclass
@@ -93,9 +94,16 @@ class PageItem:
     title_count: int = 0
     meta_description: str | None = None
     meta_description_count: int = 0
-    meta_robots: str = ""
+    meta_robots: str = ""  # every <meta name="robots">, lower case, joined with ", "
+    meta_googlebot: str = ""  # every <meta name="googlebot">, likewise
+    # Every X-Robots-Tag header of the answer, one per line (any status, HTML or not).
     x_robots_tag: str = ""
+    # The first <link rel="canonical">, else the Link: header's; normalised, aliases moved
+    # onto the audited origin (spiders.urls), like every URL of the crawl.
     canonical: str = ""
+    canonicals: list[str] = field(default_factory=list)  # every canonical tag's URL, in order
+    canonical_hrefs: list[str] = field(default_factory=list)  # the same, href as written
+    canonical_header: str = ""  # rel="canonical" of the HTTP Link: header (normalised)
     # Alternate language versions: {"lang", "href", "source"}, source "link" (<link
     # rel="alternate" hreflang>) or "header" (HTTP Link:); the sitemap's are SitemapEntry's.
     hreflang: list[dict[str, str]] = field(default_factory=list)
@@ -157,6 +165,9 @@ class SitemapEntry:
     url: str
     sitemap: str
     lastmod: str = ""
+    # How the sitemap file was found: "robots.txt" (declared there, or listed by an index
+    # declared there), "config" (site.sitemaps), "guessed" (/sitemap.xml); "" older runs.
+    via: str = ""
     # <xhtml:link rel="alternate" hreflang="…" href="…"> of the entry: {"lang", "href"}
     alternates: list[dict[str, str]] = field(default_factory=list)
 

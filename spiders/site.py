@@ -63,6 +63,7 @@ from spiders.external import EXTERNAL_SLOT, MAX_EXTERNAL_SITEMAPS, ExternalFetch
 from spiders.extract import (
     fill_page,
     header_hreflang,
+    link_header_canonical,
     parse_html,
     sitemap_alternates,
     strip_fragment,
@@ -140,6 +141,9 @@ class SiteSpider(scrapy.Spider):
         self.seen: set[str] = set()
         self.seen_raw: set[str] = set()  # URLs as written that were claimed or refused
         self.sitemaps_seen: set[str] = set()
+        # Sitemaps the site's robots.txt declares (read again on resume, like robots.txt):
+        # each entry says whether its file was declared there (SitemapEntry.via).
+        self.robots_sitemaps: set[str] = set()
         self.sitemap_problems: list[dict[str, str]] = []  # unreadable sitemaps, in crawl.json
         self.started = time.monotonic()
         # Client requests skip the robots middleware when the client said so; the
@@ -357,12 +361,17 @@ class SiteSpider(scrapy.Spider):
         for url in self._landing_pages():
             if self._claim(url):
                 yield self._request(url, 0, "", landing=True)
+        if self.cfg.site.use_sitemaps and self.cfg.site.obey_robots:
+            # The robots middleware reads robots.txt before these go out: its Sitemap:
+            # lines are known when they are parsed. Without it, parse_robots asks for them.
+            for request in self._config_sitemaps():
+                yield request
         if self.cfg.site.use_sitemaps and not self.cfg.site.obey_robots:
             # When robots.txt is obeyed, Scrapy's middleware fetches it and _robots_seen
             # reads the Sitemap: lines from that same response (one fetch, not two).
             for origin in sorted({_origin(u) for u in self.cfg.site.start_urls}):
                 yield scrapy.Request(origin + "/robots.txt", callback=self.parse_robots,
-                                     errback=self._sitemap_failed, priority=-100,
+                                     errback=self._robots_failed, priority=-100,
                                      meta={"dont_obey_robotstxt": True,
                                            "handle_httpstatus_all": True}, dont_filter=True)
         # After a graceful stop the external request in flight is in Scrapy's queue.
@@ -435,15 +444,34 @@ class SiteSpider(scrapy.Spider):
         urls: list[str] = []
         if response.status == 200 and isinstance(response, TextResponse):
             urls = list(sitemap_urls_from_robots(response.text, base_url=response.url))
-        if not urls:
-            urls = [_origin(response.url) + "/sitemap.xml"]
-        for url in urls:
+        declared = [u for u in (self.site_url(url) for url in urls) if u]
+        self.robots_sitemaps.update(declared)
+        for url in declared:
+            yield from self._sitemap_request(url, "robots.txt")
+        if not self.cfg.site.obey_robots:
+            yield from self._config_sitemaps()
+        if not urls:  # the usual place, when robots.txt names none
+            guessed = self.site_url(_origin(response.url) + "/sitemap.xml")
+            if guessed:
+                yield from self._sitemap_request(guessed, "guessed")
+
+    def _config_sitemaps(self) -> Iterator[scrapy.Request]:
+        """site.sitemaps: the client's sitemaps at other addresses."""
+        for url in self.cfg.site.sitemaps:
             site_url = self.site_url(url)
             if site_url:
-                yield from self._sitemap_request(site_url)
+                yield from self._sitemap_request(site_url, "config")
 
-    def _sitemap_request(self, url: str) -> Iterator[scrapy.Request]:
-        meta: dict[str, Any] = {"handle_httpstatus_all": True, **self.robots_meta}
+    def _robots_failed(self, failure: Failure) -> None:
+        """robots.txt could not be fetched (obey_robots off): the configured sitemaps are
+        still read."""
+        self._sitemap_failed(failure)
+        for request in self._config_sitemaps():
+            self.crawler.engine.crawl(request)
+
+    def _sitemap_request(self, url: str, via: str) -> Iterator[scrapy.Request]:
+        meta: dict[str, Any] = {"handle_httpstatus_all": True, "sitemap_via": via,
+                                **self.robots_meta}
         if self.shared:
             if not self.shared.claim(url, MAX_SITEMAPS, "sitemaps"):
                 return
@@ -481,11 +509,15 @@ class SiteSpider(scrapy.Spider):
         except Exception as exc:  # lxml raises several types on garbage
             self._sitemap_problem(response.url, f"not XML: {exc}")
             return
+        # How this file was found: declared in robots.txt (itself or the index that led
+        # here), named by site.sitemaps, or guessed at /sitemap.xml.
+        via = ("robots.txt" if response.url in self.robots_sitemaps
+               else response.meta.get("sitemap_via", ""))
         if sitemap.type == "sitemapindex":
             for entry in sitemap:
                 loc = self.site_url(entry.get("loc") or "", response.url)
                 if loc:
-                    yield from self._sitemap_request(loc)
+                    yield from self._sitemap_request(loc, via)
             return
         if sitemap.type != "urlset":
             return
@@ -502,7 +534,8 @@ class SiteSpider(scrapy.Spider):
                     langs.append({"lang": alt["lang"], "href": href})
             if self.written_entries is None or (url, response.url) not in self.written_entries:
                 yield SitemapEntry(url=url, sitemap=response.url,
-                                   lastmod=entry.get("lastmod", ""), alternates=langs)
+                                   lastmod=entry.get("lastmod", ""), via=via,
+                                   alternates=langs)
             for target in [url] + [alt["href"] for alt in langs]:
                 if self.in_scope(target) and self._claim(target):
                     yield self._request(target, 1, f"sitemap:{response.url}", priority=-50)
@@ -512,6 +545,7 @@ class SiteSpider(scrapy.Spider):
     def _base_item(self, response: Response) -> PageItem:
         meta = response.meta
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").strip()
+        links = [_header_text(v) for v in response.headers.getlist(b"Link")]
         return PageItem(
             url=meta.get("audit_url") or response.url,
             status=response.status,
@@ -522,12 +556,13 @@ class SiteSpider(scrapy.Spider):
             depth=meta.get("depth", 0),
             found_on=meta.get("found_on", ""),
             fetched_at=_now(),
-            x_robots_tag=response.headers.get(b"X-Robots-Tag", b"").decode("latin-1"),
+            # Every header: servers send one per user agent (googlebot: …, otherbot: …).
+            x_robots_tag="\n".join(v.decode("latin-1").strip()
+                                   for v in response.headers.getlist(b"X-Robots-Tag")),
+            canonical_header=link_header_canonical(links, response.url, self.on_site),
             # hreflang in an HTTP Link: header (any response, a PDF's too); the HTML's
             # <link> tags follow in fill_page.
-            hreflang=header_hreflang(", ".join(
-                _header_text(v) for v in response.headers.getlist(b"Link")),
-                response.url, self.on_site),
+            hreflang=header_hreflang(links, response.url, self.on_site),
         )
 
     async def parse(self, response: Response) -> AsyncIterator[Any]:
@@ -553,6 +588,7 @@ class SiteSpider(scrapy.Spider):
             not ctype and response.body[:100].lstrip().lower().startswith((b"<!doctype", b"<html")))
         if not item.is_html or not isinstance(response, TextResponse):
             item.is_html = item.is_html and isinstance(response, TextResponse)
+            item.canonical = item.canonical_header  # a PDF's canonical is a header
             yield item
             return
         await self._fill(item, response)

@@ -144,3 +144,17 @@ def test_named_files_and_folders_must_exist(tmp_path: Path) -> None:
     cfg_path = tmp_path / "ok.yaml"
     cfg_path.write_text(base + "spelling: {word_list: mots.txt}\n", encoding="utf-8")
     assert load(cfg_path).spelling.word_list == "mots.txt"
+
+
+def test_site_sitemaps_urls_or_paths_with_line_and_key(tmp_path: Path) -> None:
+    cfg = loads("client: x\nsite:\n  start_urls: [https://www.a.fr/blog/]\n"
+                "  sitemaps: [/plans/pages.xml, 'https://cdn.a.fr/sitemap é.xml',"
+                " /plans/pages.xml]\n", tmp_path / "c.yaml")
+    assert cfg.site.sitemaps == ["https://www.a.fr/plans/pages.xml",
+                                 "https://cdn.a.fr/sitemap%20%C3%A9.xml"]
+    err = _error("client: x\nsite:\n  start_urls: [https://a.fr/]\n  sitemaps:\n"
+                 "    - https://a.fr/s.xml\n    - plans/s.xml\n", tmp_path)
+    assert err.key == "site.sitemaps[1]" and err.line == 6 and "path starting with /" in err.message
+    err = _error("client: x\nsite:\n  start_urls: [https://a.fr/]\n  sitemaps: [ftp://a.fr/s]\n",
+                 tmp_path)
+    assert err.key == "site.sitemaps[0]" and err.line == 4

@@ -166,3 +166,36 @@ def test_a_code_fragment_glued_to_a_word_is_still_cut():
     block = TextBlock("p", "Les directives v-else-if andv-else marchent ensemble.",
                       code=["v-else-if", "v-else"])
     assert prose(block) == "Les directives and marchent ensemble."
+
+
+def test_every_canonical_tag_kept_as_written_and_googlebot_meta() -> None:
+    page = _page("""<html><head>
+      <meta name="robots" content="index, follow">
+      <meta name="GoogleBot" content="NoIndex">
+      <link rel="canonical" href="/blog/article.html">
+      <link rel="canonical" href="https://www.clairvoyance.fr/blog/autre.html">
+      </head><body><p>Texte</p></body></html>""")
+    assert page.meta_googlebot == "noindex"
+    assert "googlebot" not in page.meta
+    assert page.canonical == BASE
+    assert page.canonicals == [BASE, "https://www.clairvoyance.fr/blog/autre.html"]
+    assert page.canonical_hrefs == ["/blog/article.html",
+                                    "https://www.clairvoyance.fr/blog/autre.html"]
+
+
+def test_canonical_from_the_link_header() -> None:
+    from spiders.extract import link_header_canonical
+    values = ['<https://www.clairvoyance.fr/styles.css>; rel=preload; as=style, '
+              '</guide.pdf>; rel="canonical"']
+    assert link_header_canonical(values, BASE) == "https://www.clairvoyance.fr/guide.pdf"
+    assert link_header_canonical(['<https://x.fr/a>; rel="alternate"; hreflang="en"'],
+                                 BASE) == ""
+    assert link_header_canonical([], BASE) == ""
+    # The tag wins over the header for `canonical`; both are kept.
+    page = PageItem(url=BASE, status=200, is_html=True,
+                    canonical_header="https://www.clairvoyance.fr/x.html")
+    root = parse_html("<html><head></head><body><p>Texte</p></body></html>")
+    assert root is not None
+    fill_page(page, root, lambda u: True)
+    assert page.canonical == "https://www.clairvoyance.fr/x.html"
+    assert page.canonicals == []

@@ -8,6 +8,9 @@ plain static server lacks and an audit needs to show:
 - ``{{origin}}`` in any text file is replaced by the server's origin, so sitemaps,
   robots.txt and canonical tags can carry absolute URLs whatever the port.
 - A folder asked without its final slash is redirected (301) to it, as static hosts do.
+- ``_headers`` (Netlify's format): a path line, then indented ``Name: value`` lines sent
+  with that path's answers (an ``X-Robots-Tag``, a canonical ``Link:`` header); a header
+  named twice is sent twice. ``{{origin}}`` is replaced in the values too.
 
 Files whose name starts with ``_`` or ends with ``.md`` are not served.
 
@@ -51,6 +54,25 @@ def read_redirects(root: Path) -> dict[str, Route]:
     return routes
 
 
+def read_headers(root: Path) -> dict[str, list[tuple[str, str]]]:
+    headers: dict[str, list[tuple[str, str]]] = {}
+    path = root / "_headers"
+    if not path.exists():
+        return headers
+    current: list[tuple[str, str]] | None = None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            current = headers.setdefault(line.strip(), [])
+            continue
+        name, colon, value = line.strip().partition(":")
+        if current is None or not colon:
+            raise ValueError(f"{path}:{number}: expected a path, then 'Name: value' lines")
+        current.append((name.strip(), value.strip()))
+    return headers
+
+
 class SiteServer:
     """``with SiteServer(folder) as server: server.origin`` → 'http://127.0.0.1:PORT'."""
 
@@ -61,6 +83,7 @@ class SiteServer:
         self.bot_root = Path(bot_root).resolve() if bot_root else None
         self.replacements = dict(replacements or {})  # more {{placeholders}} (tests)
         self.routes = read_redirects(self.root)
+        self.headers = read_headers(self.root)
         self.requests: list[str] = []  # paths asked, in order (tests count refetches)
         handler = type("Handler", (_Handler,), {"site": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)
@@ -132,6 +155,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, head: bool) -> None:
         path = urlsplit(self.path).path or "/"
         self.site.requests.append(path)
+        self.extra = [(name, value.replace("{{origin}}", self.site.origin))
+                      for name, value in self.site.headers.get(path, [])]
         route = self.site.routes.get(path)
         status = 200
         if route and 300 <= route.status < 400:
@@ -170,6 +195,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in self.extra:
+            self.send_header(name, value)
         self.end_headers()
         if not head:
             self.wfile.write(body)

@@ -162,6 +162,31 @@ def smo_summary(rows: Iterator[dict[str, Any]], og: list[str],
     return SmoSummary(order, len(og), sum(1 for url in og if url not in og_incomplete))
 
 
+STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx", "none", "robots")
+
+
+def status_class(status: int | None, error: str) -> str:
+    """The Summary's answer class of a URL (STATUS_CLASSES)."""
+    if status is None:
+        return "robots" if error == "robots.txt" else "none"
+    if 200 <= status < 300:
+        return "2xx"
+    if 300 <= status < 400:
+        return "3xx"
+    if 400 <= status < 500:
+        return "4xx"
+    return "5xx" if status >= 500 else "none"  # 1xx: no final answer
+
+
+def indexability_counts(rows: Iterator[dict[str, Any]]) -> dict[str, int]:
+    """URLs per indexability reason, as the indexability rule counted them."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        for reason, n in (row.get("reasons") or {}).items():
+            counts[reason] = counts.get(reason, 0) + int(n)
+    return counts
+
+
 def _localised(value: Any, lang: str) -> Any:
     """PageData values written as {"fr": ..., "en": ...} are shown in the report language."""
     if isinstance(value, dict) and "fr" in value and "en" in value:
@@ -219,6 +244,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     og_pages: list[str] = []
     fix_scores: dict[str, dict[str, float]] = {}
     with_titles = True  # page_results.jsonl carries what the Pages sheet shows
+    statuses = {key: 0 for key in STATUS_CLASSES}
     for row in _result_rows(results_path):
         if "site" in row:
             board.site_scores.update(row["site"])
@@ -226,6 +252,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         board.add_page(row["scores"])
         url = row["url"]
         pages_count += 1
+        statuses[status_class(row.get("status"), row.get("error") or "")] += 1
         html_pages += bool(row.get("ok"))
         with_titles = with_titles and "title" in row
         if "open-graph" in row["scores"]:
@@ -340,6 +367,8 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         backlinks=backlink_summary(iter_table(run_dir / "tables.jsonl", "backlinks")),
         smo=smo_summary(iter_table(run_dir / "tables.jsonl", "social"), og_pages,
                         og_incomplete),
+        statuses={k: n for k, n in statuses.items() if n},
+        indexability=indexability_counts(iter_table(run_dir / "tables.jsonl", "indexability")),
     )
     data_columns = [(key, header) for r in checked_ids
                     for key, header in registry[r].columns.items()]

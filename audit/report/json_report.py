@@ -41,6 +41,8 @@ def summary_dict(data: ReportData) -> dict[str, Any]:
                     "message": (lim.get("message") or {}).get(lang, ""),
                     "detail": lim.get("detail", ""), "examples": lim.get("examples", [])}
                    for lim in s.limits],
+        "statuses": s.statuses,
+        "indexability": s.indexability,
         "backlinks": asdict(s.backlinks) if s.backlinks else None,
         "smo": {**asdict(s.smo), "og_share": s.smo.og_share} if s.smo else None,
         "fix_first": {cat: [{"rule": a.rule, "code": a.code, "label": a.label.get(lang),

@@ -121,6 +121,12 @@ class Summary:
     smo: SmoSummary | None = None  # None: no network declared or found, no page scored
     # "What to fix first": per category (seo, sea, smo), the actions that raise it most.
     fix_first: dict[str, list[FixAction]] = field(default_factory=dict)
+    # URLs per answer class: 2xx, 3xx, 4xx, 5xx, none (no answer), robots (robots.txt
+    # kept the crawler out); only the classes met, in that order.
+    statuses: dict[str, int] = field(default_factory=dict)
+    # URLs per indexability reason (audit.indexability.REASONS, the indexability rule's
+    # count); empty when the rule did not run.
+    indexability: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

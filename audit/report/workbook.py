@@ -35,6 +35,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.dimensions import RowDimension
 
 from audit.atomic import atomic_path
+from audit.indexability import REASONS
 from audit.report.cells import (
     link_cell,
     make_style,
@@ -174,6 +175,7 @@ class _Styles:
     table_number: StyleArray
     table_gain: StyleArray
     table_dec1: StyleArray
+    table_pct: StyleArray
     table_delta: StyleArray
     table_severity: dict[Severity, StyleArray]
     table_date: StyleArray
@@ -250,6 +252,7 @@ class _Styles:
                                                                 vertical="top")),
             table_number=s(border=row_line, alignment=top, number_format="#,##0"),
             table_dec1=s(border=row_line, alignment=top, number_format="0.0"),
+            table_pct=s(border=row_line, alignment=top, number_format="0%"),
             table_delta=s(border=row_line, alignment=top, font=_font(bold=True),
                           number_format='[Color10]"+"0.0;[Red]"−"0.0;0.0'),
             table_gain=s(border=row_line, alignment=top, number_format='"+"0.0',
@@ -877,6 +880,9 @@ def _write_summary(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles,
                        num_cell(ws, action.pages, st.table_number),
                        num_cell(ws, round(action.gain, 1), st.table_gain),
                        height=LINE_HEIGHT * lines + 2 if lines > 1 else None)
+    if sm.statuses:
+        g.skip()
+        _summary_index(g, sm, st, lang, section)
     if sm.smo is not None:
         g.skip()
         _summary_smo(g, sm, st, lang, section)
@@ -978,6 +984,28 @@ def _summary_scores(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any)
     row = g.line(text_cell(ws, note, st.note), *(text_cell(ws, "", st.note) for _ in range(4)),
                  col=2, height=LINE_HEIGHT * _lines(note, _NOTE_WIDTH) + 3)
     ws.merged_cells.add(f"B{row}:F{row}")
+
+
+def _summary_index(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any) -> None:
+    """URLs per answer class, then per indexability reason: count and share."""
+    ws = g.ws
+    section("sec_index")
+
+    def block(head: str, rows: list[tuple[str, int]]) -> None:
+        total = sum(n for _, n in rows) or 1
+        g.line(*(text_cell(ws, label(k, lang), st.header)
+                 for k in (head, "idx_urls", "idx_share")), col=2, height=20)
+        for text, n in rows:
+            g.line(text_cell(ws, text, st.table_cell), num_cell(ws, n, st.table_number),
+                   num_cell(ws, round(n / total, 3), st.table_pct), col=2)
+
+    block("idx_statuses", [(label(f"st_{k}", lang), n) for k, n in sm.statuses.items()])
+    if sm.indexability:
+        g.skip()
+        block("idx_reasons", [(REASONS[k].get(lang) if k in REASONS else k, n)
+                              for k, n in sorted(sm.indexability.items(),
+                                                 key=lambda kv: list(REASONS).index(kv[0])
+                                                 if kv[0] in REASONS else 99)])
 
 
 def _summary_smo(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any) -> None:

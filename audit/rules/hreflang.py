@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from audit.context import Context
+from audit.indexability import canonical_target, is_noindex
 from audit.langtags import hreflang_problem
 from audit.rule import Code, Limit, Msg, Outcome, PageData, Score, Severity, SiteRule
 from audit.site_hosts import SiteHosts, site_hosts
@@ -99,11 +100,12 @@ class Hreflang(SiteRule):
         self.pages: dict[str, _Page] = {}
 
     def collect(self, page: PageItem, ctx: Context) -> None:
-        robots = f"{page.meta_robots},{page.x_robots_tag}".lower()
+        # Indexability as the whole audit reads it (audit/indexability.py); the canonical
+        # is compared at finish, once the site's other names are known.
         self.pages[page.url] = _Page(
             page.url, [(h.get("lang", ""), h.get("href", ""), h.get("source", "link"))
                        for h in page.hreflang if h.get("href")],
-            page.canonical, "noindex" in robots or "none" in robots.replace(" ", "").split(","))
+            canonical_target(page), is_noindex(page))
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
         hosts = site_hosts(ctx)

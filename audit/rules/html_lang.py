@@ -114,7 +114,7 @@ class HtmlLang(SiteRule):
         self.seen: list[_Seen] = []
 
     def collect(self, page: PageItem, ctx: Context) -> None:
-        declared = page.html_lang if page.schema_version >= 2 else (page.lang or None)
+        declared = page.html_lang if page.schema_version >= 3 else (page.lang or None)
         value = (declared or "").strip()
         problem = "missing" if not value else "invalid" if lang_problem(value) else ""
         detected, words, judged = text_language(page, self.options.min_words,

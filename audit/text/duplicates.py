@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from audit import indexability
 from audit.config import DuplicatesConfig
 from audit.context import Context
 from audit.site_hosts import site_hosts
@@ -35,13 +35,12 @@ from spiders.items import PageItem
 log = logging.getLogger(__name__)
 
 SERVICE = "duplicates"
-_DIRECTIVES = re.compile(r"[\s,;]+")
 
 
 def is_noindex(page: PageItem) -> bool:
-    """The page asks not to be indexed (meta robots or X-Robots-Tag)."""
-    found = _DIRECTIVES.split(f"{page.meta_robots},{page.x_robots_tag}".lower())
-    return "noindex" in found or "none" in found
+    """The page asks Googlebot not to index it (meta robots or googlebot, X-Robots-Tag):
+    one reading for the whole audit (audit.indexability)."""
+    return indexability.is_noindex(page)
 
 
 def canonical_elsewhere(page: PageItem) -> str:

@@ -113,11 +113,15 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     if sitemap is not None:
         with open(run_dir / "sitemaps.jsonl", "w", encoding="utf-8") as fh:
-            for url in sitemap:
-                alternates = [{"lang": a["lang"], "href": urljoin(SITE, a["href"])}
-                              for a in (sitemap_hreflang or {}).get(url, [])]
-                fh.write(json.dumps({"url": urljoin(SITE, url), "sitemap": SITE + "sitemap.xml",
-                                     "alternates": alternates}) + "\n")
+            for item in sitemap:  # a URL, or {url, sitemap, lastmod, via}
+                entry = {"sitemap": "sitemap.xml", "via": "robots.txt",
+                         **(item if isinstance(item, dict) else {"url": item})}
+                entry["url"] = urljoin(SITE, entry["url"])
+                entry["sitemap"] = urljoin(SITE, entry["sitemap"])
+                entry["alternates"] = [{"lang": a["lang"], "href": urljoin(SITE, a["href"])}
+                                       for a in (sitemap_hreflang or {}).get(item if isinstance(
+                                           item, str) else item["url"], [])]
+                fh.write(json.dumps(entry) + "\n")
     run_checks(run_dir, cfg, rules, start_urls=[SITE])
     findings = [Finding.from_dict(json.loads(line))
                 for line in (run_dir / "findings.jsonl").read_text(encoding="utf-8").splitlines()]

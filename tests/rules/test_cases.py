@@ -7,8 +7,9 @@ A case file::
       - name: what the case shows
         options: {max_length: 60}        # the rule's options, validated like a config
         config: {keywords: {/: audit SEO}}  # other sections of the client config
-        sitemap: [/, /tarifs.html]       # URLs listed in the site's XML sitemap
-        sitemap_hreflang: {/fr/: [{lang: en, href: /en/}]}  # their xhtml:link alternates
+        sitemap: [/, /tarifs.html]       # URLs listed in the site's XML sitemap, or
+                                         # {url, lastmod, sitemap, via} entries
+        sitemap_hreflang: {/fr/: [{lang: en, href: /en/}]}  # the entries' xhtml:link alternates
         files: {posts.csv: "Date\n{days_ago:3}\n"}  # files next to the config
         feeds: [{network: youtube, dates: ["{days_ago:3}"]}]  # the crawl's feeds.jsonl
         images: [{url: "https://…/a.png", status: 404}]  # the crawl's images.jsonl
