@@ -208,37 +208,58 @@ class Hreflang(SiteRule):
                          for h in hs):
                 no_return.append(target)
         if broken:
-            yield self.finding(url, "target-not-ok", Msg(
-                "{n} version(s) linguistique(s) déclarée(s) ne répondent pas 200 (erreur ou "
-                "redirection) : Google ignore ces annotations. Pointez vers l’URL finale.",
-                "{n} declared language version(s) do not answer 200 (error or redirect): "
-                "Google ignores these annotations. Point to the final URL.").format(
-                    n=len(broken)),
+            yield self.finding(url, "target-not-ok", _plural(
+                len(broken),
+                Msg("La version linguistique déclarée ne répond pas 200 (erreur ou "
+                    "redirection) : Google ignore l’annotation. Pointez vers l’URL finale.",
+                    "The declared language version does not answer 200 (error or redirect): "
+                    "Google ignores the annotation. Point to the final URL."),
+                Msg("{n} versions linguistiques déclarées ne répondent pas 200 (erreur ou "
+                    "redirection) : Google ignore ces annotations. Pointez vers les URL "
+                    "finales.",
+                    "{n} declared language versions do not answer 200 (error or redirect): "
+                    "Google ignores these annotations. Point to the final URLs.")),
                 evidence="\n".join(broken[:MAX_LISTED]),
                 related=[b.split(" (")[0] for b in broken[:MAX_LISTED]])
         if noindex:
-            yield self.finding(url, "target-noindex", Msg(
-                "{n} version(s) linguistique(s) déclarée(s) sont en noindex : elles ne "
-                "peuvent pas être montrées à la place de cette page.",
-                "{n} declared language version(s) are noindex: they cannot be shown in "
-                "place of this page.").format(n=len(noindex)),
+            yield self.finding(url, "target-noindex", _plural(
+                len(noindex),
+                Msg("La version linguistique déclarée est en noindex : elle ne peut pas être "
+                    "montrée à la place de cette page.",
+                    "The declared language version is noindex: it cannot be shown in place of "
+                    "this page."),
+                Msg("{n} versions linguistiques déclarées sont en noindex : elles ne peuvent "
+                    "pas être montrées à la place de cette page.",
+                    "{n} declared language versions are noindex: they cannot be shown in "
+                    "place of this page.")),
                 evidence="\n".join(noindex[:MAX_LISTED]), related=noindex[:MAX_LISTED])
         if canonicalised:
-            yield self.finding(url, "target-not-canonical", Msg(
-                "{n} version(s) linguistique(s) déclarée(s) désignent une autre URL comme "
-                "canonique : les annotations hreflang doivent viser les URL canoniques.",
-                "{n} declared language version(s) name another URL as canonical: hreflang "
-                "annotations must point to canonical URLs.").format(n=len(canonicalised)),
+            yield self.finding(url, "target-not-canonical", _plural(
+                len(canonicalised),
+                Msg("La version linguistique déclarée désigne une autre URL comme canonique : "
+                    "une annotation hreflang doit viser l’URL canonique.",
+                    "The declared language version names another URL as canonical: an "
+                    "hreflang annotation must point to the canonical URL."),
+                Msg("{n} versions linguistiques déclarées désignent une autre URL comme "
+                    "canonique : les annotations hreflang doivent viser les URL canoniques.",
+                    "{n} declared language versions name another URL as canonical: hreflang "
+                    "annotations must point to canonical URLs.")),
                 evidence="\n".join(canonicalised[:MAX_LISTED]),
                 related=[c.split(" → ")[0] for c in canonicalised[:MAX_LISTED]])
         if no_return:
-            yield self.finding(url, "no-return", Msg(
-                "{n} version(s) linguistique(s) ne renvoient pas vers cette page : sans "
-                "lien de retour, Google ignore la paire. Ajoutez sur chacune un hreflang "
-                "vers cette page.",
-                "{n} language version(s) do not point back to this page: without a return "
-                "link Google ignores the pair. Add to each an hreflang to this page.").format(
-                    n=len(no_return)),
+            yield self.finding(url, "no-return", _plural(
+                len(no_return),
+                Msg("La version linguistique déclarée ne renvoie pas vers cette page : sans "
+                    "lien de retour, Google ignore la paire. Ajoutez-y un hreflang vers cette "
+                    "page.",
+                    "The declared language version does not point back to this page: "
+                    "without a return link Google ignores the pair. Add to it an hreflang to "
+                    "this page."),
+                Msg("{n} versions linguistiques ne renvoient pas vers cette page : sans lien "
+                    "de retour, Google ignore ces paires. Ajoutez sur chacune un hreflang vers "
+                    "cette page.",
+                    "{n} language versions do not point back to this page: without a return "
+                    "link Google ignores these pairs. Add to each an hreflang to this page.")),
                 evidence="\n".join(no_return[:MAX_LISTED]), related=no_return[:MAX_LISTED])
 
     def _x_default(self, ctx: Context, declared: dict[str, dict[str, set[str]]]
@@ -283,6 +304,10 @@ class Hreflang(SiteRule):
                 "These language versions declare no x-default: the page for every other "
                 "visitor (language chooser, international home) is not named."),
                 related=members[1:MAX_LISTED + 1])
+
+
+def _plural(n: int, one: Msg, many: Msg) -> Msg:
+    return one if n == 1 else many.format(n=n)
 
 
 def _local(href: str, page_url: str, hosts: SiteHosts) -> str:

@@ -11,6 +11,29 @@ from audit.structured import SYNTAXES, Item, items, types_of
 from spiders.items import PageItem
 
 MAX_LISTED = 10
+# Python's JSON messages, as the French report says them (the English report keeps them).
+_JSON_FR = {
+    "Expecting property name enclosed in double quotes":
+        "nom de propriété entre guillemets attendu (virgule en trop ?)",
+    "Expecting ',' delimiter": "virgule attendue",
+    "Expecting ':' delimiter": "deux-points attendus",
+    "Expecting value": "valeur attendue",
+    "Extra data": "texte après la fin du JSON (deux objets sans crochets ?)",
+    "Unterminated string starting at": "chaîne non fermée",
+    "Invalid control character at": "caractère de contrôle (retour à la ligne ?) dans une chaîne",
+    "Invalid \\escape": "barre oblique inverse invalide",
+}
+
+
+def json_error_fr(error: str) -> str:
+    """« virgule attendue (ligne 3, colonne 5) » for "Expecting ',' delimiter (line 3,
+    column 5)"; an unknown message is kept as is."""
+    for en, fr in _JSON_FR.items():
+        if error.startswith(en):
+            where = error[len(en):].strip()
+            where = where.replace("(line", "(ligne").replace("column", "colonne")
+            return f"{fr} {where}".strip()
+    return error
 
 
 def _present(node: dict[str, Any], prop: str) -> bool:
@@ -185,17 +208,26 @@ class StructuredData(PageRule):
         for e in errors[:MAX_LISTED]:
             excerpt = f" — « {e['excerpt']} »" if e.get("excerpt") else ""
             fr_lines.append(f"bloc {e['block']} (ligne {e['line']} du HTML) : "
-                            f"{e['error']}{excerpt}")
+                            f"{json_error_fr(e['error'])}{excerpt}")
             en_lines.append(f"block {e['block']} (line {e['line']} of the HTML): "
                             f"{e['error']}{excerpt}")
         first = errors[0]
-        return self.finding(page.url, "json-ld-syntax", Msg(
-            "{n} bloc(s) JSON-LD illisible(s), ignoré(s) en entier par Google : le premier, "
-            "bloc {b} à la ligne {line} du HTML ({err}).",
-            "{n} unreadable JSON-LD block(s), ignored whole by Google: the first, block {b} "
-            "at line {line} of the HTML ({err}).").format(
-                n=len(errors), b=first["block"], line=first["line"], err=first["error"]),
-            evidence=Msg("\n".join(fr_lines), "\n".join(en_lines)))
+        n, b, line = len(errors), first["block"], first["line"]
+        fr_err, en_err = json_error_fr(first["error"]), first["error"]
+        if n == 1:
+            message = Msg(
+                f"Bloc JSON-LD illisible, ignoré en entier par Google : bloc {b}, ligne {line} "
+                f"du HTML — {fr_err}.",
+                f"Unreadable JSON-LD block, ignored whole by Google: block {b}, line {line} of "
+                f"the HTML — {en_err}.")
+        else:
+            message = Msg(
+                f"{n} blocs JSON-LD illisibles, ignorés en entier par Google ; le premier : "
+                f"bloc {b}, ligne {line} du HTML — {fr_err}.",
+                f"{n} unreadable JSON-LD blocks, ignored whole by Google; the first: block "
+                f"{b}, line {line} of the HTML — {en_err}.")
+        return self.finding(page.url, "json-ld-syntax", message,
+                            evidence=Msg("\n".join(fr_lines), "\n".join(en_lines)))
 
     def _missing(self, code: str, url: str, missing: list[tuple[Msg, str, list[str]]]
                  ) -> Outcome:
