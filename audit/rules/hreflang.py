@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from audit.context import Context
 from audit.indexability import canonical_target, is_noindex
@@ -114,14 +116,41 @@ class Hreflang(SiteRule):
             if page is not None:
                 page.entries += [(a.get("lang", ""), a.get("href", ""), "sitemap")
                                  for a in alternates if a.get("href")]
+        own = self._own_hosts(ctx, hosts)
         for page in self.pages.values():  # the production domain's URLs are the site's
-            page.entries = [(lang, _local(href, page.url, hosts), source)
+            page.entries = [(lang, _local(href, page.url, own), source)
                             for lang, href, source in page.entries]
         # Each page's valid targets: lang (lower) -> href.
         declared = {url: _valid_targets(p) for url, p in self.pages.items() if p.entries}
         yield from self._per_page(ctx, hosts, declared)
         yield from self._x_default(ctx, declared)
         self.pages.clear()
+
+    def _own_hosts(self, ctx: Context, hosts: SiteHosts) -> set[str]:
+        """The site's other names: site.aliases, the production domain the canonicals
+        name, and a host on which most pages declaring hreflang name their own path and
+        never name themselves here (a local copy of a site whose annotations are absolute
+        to its production domain); the last is said once in the Summary's notes."""
+        own = set(hosts.aliases) | ({hosts.production} if hosts.production else set())
+        declaring = [p for p in self.pages.values() if p.entries]
+        counts: Counter[str] = Counter()
+        for page in declaring:  # a vote: no line names the page here, one names it there
+            here = host_of(page.url)
+            if any(href == page.url for _lang, href, _source in page.entries):
+                continue
+            counts.update({host_of(href) for _lang, href, _source in page.entries
+                           if host_of(href) != here and _same_path(href, page.url)})
+        for host, n in counts.most_common(1):
+            if host not in own and n * 2 > len(declaring):
+                own.add(host)
+                ctx.note(Msg(
+                    "Les annotations hreflang de {n} page(s) sur {t} désignent la même adresse "
+                    "sur {h} : ce domaine est traité comme celui du site (à déclarer dans "
+                    "site.aliases).",
+                    "The hreflang annotations of {n} page(s) out of {t} name the same address "
+                    "on {h}: this domain is treated as the site's own (declare it in "
+                    "site.aliases).").format(n=n, t=len(declaring), h=host))
+        return own
 
     def _per_page(self, ctx: Context, hosts: SiteHosts,
                   declared: dict[str, dict[str, set[str]]]) -> Iterator[Outcome]:
@@ -310,14 +339,22 @@ def _plural(n: int, one: Msg, many: Msg) -> Msg:
     return one if n == 1 else many.format(n=n)
 
 
-def _local(href: str, page_url: str, hosts: SiteHosts) -> str:
-    """``href`` on the audited origin when it is on one of the site's other names (its
-    production domain named by the canonicals, site.aliases)."""
+def _same_path(href: str, page_url: str) -> bool:
+    """``href`` names ``page_url``'s path and query, a final slash aside (a static host
+    serves /blog and /blog/ as one page)."""
+    a, b = urlsplit(href), urlsplit(page_url)
+    return (a.path.rstrip("/") or "/") == (b.path.rstrip("/") or "/") and a.query == b.query
+
+
+def _local(href: str, page_url: str, own: set[str]) -> str:
+    """``href`` on the audited origin when it is on one of the site's other names (site.
+    aliases, its production domain); the page itself when it names the page's path."""
     host = host_of(href)
-    if host and host != host_of(page_url) and (host in hosts.aliases
-                                               or host == hosts.production):
-        return on_origin(href, page_url)
-    return href
+    if not host or host == host_of(page_url) or host not in own:
+        return href
+    if _same_path(href, page_url):
+        return page_url
+    return on_origin(href, page_url)
 
 
 def _valid_targets(page: _Page) -> dict[str, set[str]]:
