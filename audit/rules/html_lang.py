@@ -141,6 +141,9 @@ class HtmlLang(SiteRule):
         for (code, key, _detected), pages in groups.items():
             among = judged_declaration[key] if code == "mismatch" else same_declaration[key]
             if len(pages) >= o.template_min_pages and len(pages) >= o.template_share * among:
+                # Reported on the home page when it is one of them: the template's face.
+                starts = set(ctx.config.site.start_urls)
+                pages.sort(key=lambda s: s.url not in starts)
                 yield self._template(code, pages, among)
             else:
                 for s in pages:
