@@ -95,7 +95,7 @@ class Hreflang(SiteRule):
             "Version hreflang canonicalisée ailleurs", "hreflang version canonicalised away")),
         "no-x-default": Code(Severity.NOTICE, Msg("Pas de x-default", "No x-default")),
     }
-    columns = {"hreflang": Msg("hreflang", "hreflang")}
+    columns = {"hreflang": Msg("Langues hreflang", "hreflang languages")}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
