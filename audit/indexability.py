@@ -31,10 +31,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from audit.rule import Msg
 from spiders.items import PageItem
-from spiders.urls import normalise
+from spiders.urls import host_of, normalise, on_origin
+
+if TYPE_CHECKING:
+    from audit.context import Context
 
 REASONS: dict[str, Msg] = {
     "indexable": Msg("Indexable", "Indexable"),
@@ -140,6 +144,28 @@ SamePage = Callable[[str, str], bool]  # (page URL, canonical) -> names the page
 
 def _same(page_url: str, canonical: str) -> bool:
     return _norm(canonical) == _norm(page_url)
+
+
+def same_page_in(ctx: Context) -> SamePage:
+    """At a site rule's ``finish``: whether a canonical names the page itself — the same
+    URL, its own path on the site's other names (``audit.site_hosts``), or a URL that
+    redirects back to it (``/guide`` → 301 ``/guide/``: a trailing slash forgotten)."""
+    from audit.site_hosts import site_hosts  # site_hosts imports the config, not us
+
+    hosts = site_hosts(ctx)
+
+    def same(page_url: str, canonical: str) -> bool:
+        if hosts.same_page(page_url, canonical):
+            return True
+        host = host_of(canonical)
+        if host != host_of(page_url):
+            if host not in hosts.aliases and host != hosts.production:
+                return False
+            canonical = on_origin(canonical, page_url)
+        _status, final, hops = ctx.final_status(_norm(canonical))
+        return bool(hops) and final == page_url
+
+    return same
 
 
 def canonical_target(page: PageItem, same_page: SamePage | None = None) -> str:

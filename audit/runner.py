@@ -582,7 +582,7 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
 
 def read_sitemap_entries(path: Path) -> Iterator[SitemapEntry]:
     """The crawl's sitemaps.jsonl, one entry at a time (unreadable lines skipped)."""
-    known = {"url", "sitemap", "lastmod", "via"}
+    known = {"url", "sitemap", "lastmod", "via", "listed", "relative"}
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             try:

@@ -69,6 +69,9 @@ class SiteHosts:
         self.pages = 0  # HTML pages answering 2xx
         # other host -> pages whose canonical is their own path on that host
         self.canonical_hosts: Counter[str] = Counter()
+        # other host -> pages whose canonical names it, whatever the path
+        self.canonical_any: Counter[str] = Counter()
+        self.local = any(is_loopback(host_of(u)) for u in cfg.site.start_urls)
         self._hinted = False
         self._noted = False
 
@@ -86,6 +89,9 @@ class SiteHosts:
             host = own_path_on(canonical, page.url)
             if host and not self._is_audited(host):
                 self.canonical_hosts[host] += 1
+            other = host_of(canonical)
+            if other and not self._is_audited(other):
+                self.canonical_any[other] += 1
         start = page.url in self.start_urls or (  # or where a start URL redirects
             page.depth == 0 and page.found_on in self.start_urls)
         if start and not self._hinted:
@@ -118,11 +124,17 @@ class SiteHosts:
     @property
     def production(self) -> str:
         """The other host that more than half of the pages name as their own canonical
-        (the site's production domain), or ""."""
-        if not self.canonical_hosts or not self.pages:
+        (the site's production domain), or "". A copy on the consultant's machine
+        (127.0.0.1, localhost) is a copy of the host more than half of its canonicals
+        name, whatever their paths (production may differ by a trailing slash)."""
+        if not self.pages:
             return ""
-        host, count = self.canonical_hosts.most_common(1)[0]
-        return host if count * 2 > self.pages else ""
+        for counts in (self.canonical_hosts, self.canonical_any if self.local else Counter()):
+            if counts:
+                host, count = counts.most_common(1)[0]
+                if count * 2 > self.pages:
+                    return host
+        return ""
 
     def is_site(self, host: str) -> bool:
         """``host`` is this site: audited, an alias, or the production domain the
@@ -148,6 +160,14 @@ class SiteHosts:
         if not host or self._noted:
             return
         self._noted = True
+        if self.canonical_hosts[host] * 2 <= self.pages:  # a local copy's, other paths
+            ctx.note(Msg(
+                "Les balises canonical de {n} page(s) sur {t} désignent {h} : cette copie "
+                "locale est lue comme une copie de {h} (à déclarer dans site.aliases).",
+                "The canonical tags of {n} page(s) out of {t} name {h}: this local copy is "
+                "read as a copy of {h} (declare it in site.aliases).").format(
+                    n=self.canonical_any[host], t=self.pages, h=host))
+            return
         ctx.note(Msg(
             "Les balises canonical de {n} page(s) sur {t} désignent la même adresse sur {h} : "
             "ce domaine est traité comme celui du site (à déclarer dans site.aliases).",

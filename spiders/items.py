@@ -166,8 +166,14 @@ class SitemapEntry:
     sitemap: str
     lastmod: str = ""
     # How the sitemap file was found: "robots.txt" (declared there, or listed by an index
-    # declared there), "config" (site.sitemaps), "guessed" (/sitemap.xml); "" older runs.
+    # declared there), "config" (site.sitemaps), "guessed" (/sitemap.xml; robots.txt names
+    # none), "no-robots" (/sitemap.xml; no robots.txt answered 200); "" older runs.
     via: str = ""
+    # The URL as listed, when it named an alias (site.aliases) and ``url`` is its path on
+    # the audited origin; "" otherwise.
+    listed: str = ""
+    # <loc> was not an absolute URL (/page.html): the protocol requires one, engines skip it.
+    relative: bool = False
     # <xhtml:link rel="alternate" hreflang="…" href="…"> of the entry: {"lang", "href"}
     alternates: list[dict[str, str]] = field(default_factory=list)
 

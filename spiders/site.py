@@ -450,10 +450,11 @@ class SiteSpider(scrapy.Spider):
             yield from self._sitemap_request(url, "robots.txt")
         if not self.cfg.site.obey_robots:
             yield from self._config_sitemaps()
-        if not urls:  # the usual place, when robots.txt names none
+        if not urls:  # the usual place, when robots.txt names none (or there is none)
             guessed = self.site_url(_origin(response.url) + "/sitemap.xml")
             if guessed:
-                yield from self._sitemap_request(guessed, "guessed")
+                yield from self._sitemap_request(
+                    guessed, "guessed" if response.status == 200 else "no-robots")
 
     def _config_sitemaps(self) -> Iterator[scrapy.Request]:
         """site.sitemaps: the client's sitemaps at other addresses."""
@@ -533,9 +534,12 @@ class SiteSpider(scrapy.Spider):
                 if href:
                     langs.append({"lang": alt["lang"], "href": href})
             if self.written_entries is None or (url, response.url) not in self.written_entries:
+                # Named on an alias (the production domain): what it says of the status
+                # is about that host, not this copy (the sitemaps rule needs to know).
+                listed = self.on_site.listed_on_alias(loc, response.url)
                 yield SitemapEntry(url=url, sitemap=response.url,
-                                   lastmod=entry.get("lastmod", ""), via=via,
-                                   alternates=langs)
+                                   lastmod=entry.get("lastmod", ""), via=via, listed=listed,
+                                   relative="://" not in loc, alternates=langs)
             for target in [url] + [alt["href"] for alt in langs]:
                 if self.in_scope(target) and self._claim(target):
                     yield self._request(target, 1, f"sitemap:{response.url}", priority=-50)

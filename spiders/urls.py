@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
 
@@ -121,6 +121,16 @@ class OnOrigin:
 
     def __bool__(self) -> bool:
         return bool(self.aliases)
+
+    def listed_on_alias(self, url: str, base: str = "") -> str:
+        """``url`` (relative to ``base``) normalised, when it names an alias; else ""."""
+        if not self.aliases:
+            return ""
+        try:
+            absolute = normalise(urljoin(base, url) if base else url)
+        except ValueError:
+            return ""
+        return absolute if host_of(absolute) in self.aliases else ""
 
     def __call__(self, url: str) -> str:
         if not self.aliases:

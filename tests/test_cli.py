@@ -180,7 +180,7 @@ def test_demo_fires_every_rule(demo_run: tuple[Path, dict]) -> None:
     fired = {f["rule"] for f in report["findings"]}
     assert fired == set(all_rules()), f"rules silent on the demo: {set(all_rules()) - fired}"
     assert report["summary"]["rule_failures"] == 0
-    assert 10 <= report["summary"]["html_pages"] <= 25
+    assert 10 <= report["summary"]["html_pages"] <= 60  # issue 16 added technical pages
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "SEA", "SEA - pages",
                              "Backlinks", "Règles"]
@@ -196,8 +196,9 @@ def test_demo_fires_every_rule(demo_run: tuple[Path, dict]) -> None:
     nets = {n["network"]: (n["declared"], n["linked"], n["active"]) for n in smo["networks"]}
     assert nets == {"linkedin": (True, True, True), "instagram": (True, True, False),
                     "youtube": (True, False, False)}  # its feed: last video in July
-    # 23 pages scored; 3 without tags, the spring offer’s image is missing (rows 26, 47).
-    assert (smo["og_pages"], smo["og_complete"]) == (23, 19)
+    # 33 pages scored (10 of them technique/, issue 16); 3 without tags, the spring offer’s
+    # image is missing (rows 26, 47).
+    assert (smo["og_pages"], smo["og_complete"]) == (33, 29)
     summary_cells = [c.value for row in wb["Synthèse"].iter_rows() for c in row]
     assert "Réseaux sociaux (SMO)" in summary_cells and "inactif" in summary_cells
     assert "Backlinks (liens depuis d’autres sites)" in summary_cells
@@ -228,3 +229,21 @@ def test_demo_honest_hidden_patterns_raise_nothing(demo_run: tuple[Path, dict]) 
     assert on_contact == {("meta-description", "too-short"), ("open-graph", "no-twitter-card")}
     cloaked = {urlsplit(f["url"]).path for f in report["findings"] if f["rule"] == "cloaking"}
     assert cloaked == {"/services/audit-de-site.html"}
+
+
+def test_demo_summary_breaks_down_statuses_and_indexability(demo_run: tuple[Path, dict]) -> None:
+    """The Summary's « Codes HTTP et indexabilité » block: URLs per answer class and per
+    indexability reason, the same counts in the JSON report and the workbook."""
+    xlsx, report = demo_run
+    summary = report["summary"]
+    statuses, reasons = summary["statuses"], summary["indexability"]
+    assert set(statuses) <= {"2xx", "3xx", "4xx", "5xx", "none", "robots"}
+    assert statuses["3xx"] >= 3 and statuses["4xx"] >= 1 and statuses["5xx"] == 1
+    assert sum(statuses.values()) == summary["pages"] == sum(reasons.values())
+    assert reasons["noindex"] >= 3 and reasons["canonicalised"] >= 6
+    sheet = load_workbook(xlsx)["Synthèse"]
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    rows = {r[1]: r[2] for r in cells if len(r) > 2 and isinstance(r[1], str)}
+    assert rows["3xx (redirection)"] == statuses["3xx"]
+    assert rows["noindex"] == reasons["noindex"]
+    assert rows["Canonical vers une autre URL"] == reasons["canonicalised"]

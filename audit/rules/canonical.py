@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from audit.context import Context
 from audit.indexability import canonicals, is_noindex
-from audit.rule import Code, Msg, Outcome, PageData, Severity, SiteRule
+from audit.rule import Code, Limit, Msg, Outcome, PageData, Severity, SiteRule
 from audit.site_hosts import is_loopback, site_hosts
 from audit.typedyaml import at_least, between, checked
 from spiders.items import PageItem
@@ -51,8 +51,9 @@ class Canonical(SiteRule):
     production domain (``site.aliases``, or detected: ``audit/site_hosts.py``) name the
     page itself; when detected, one ``production-host`` notice says so — except for a copy
     on the consultant's machine (127.0.0.1, localhost), which is a copy by definition.
-    Canonical targets never crawled (page budget) are not judged. The Pages sheet has a
-    « Canonical » column: « elle-même », the URL named, or « aucune ».
+    Canonical targets never crawled (page budget) are not judged, nor by their status a
+    target on the production domain (this copy's answer there is not production's). The
+    Pages sheet has a « Canonical » column: « elle-même », the URL named, or « aucune ».
     """
 
     id = "canonical"
@@ -174,6 +175,7 @@ class Canonical(SiteRule):
                 "(parameters, http/https, trailing slash), engines choose alone. Add "
                 "<link rel=\"canonical\" href=\"{u}\">.").format(u=url))
         hosts = site_hosts(ctx)
+        hosts.note_production(ctx)
         home = ctx.config.site.start_urls[0]
         resolved: dict[str, str] = {}  # page -> its canonical on the audited origin
         other: dict[str, str] = {}  # page -> another site's canonical
@@ -239,8 +241,18 @@ class Canonical(SiteRule):
                 "copy (to be closed to engines); to fix if this site must rank on its "
                 "own.").format(n=production, h=hosts.production),
                 evidence=hosts.production)
+        copies: list[str] = []
         for url, target in resolved.items():
-            yield from self._judge(url, target, resolved, ctx)
+            copied = host_of(self.declared[url]) != host_of(url)
+            yield from self._judge(url, target, resolved, ctx, copies if copied else None)
+        if copies:
+            yield Limit("copy-answers", Msg(
+                "{n} canonical(s) désignent le domaine de production, où cette copie répond en "
+                "erreur ou par une redirection : non signalées, la canonical décrit la "
+                "production (premier exemple : {u}).",
+                "{n} canonical(s) name the production domain, where this copy answers with an "
+                "error or a redirect: not reported, the canonical describes production (first "
+                "example: {u}).").format(n=len(copies), u=copies[0]))
         for url, value in self.column.items():
             yield PageData(url, "canonical", value)
         self.pages.clear()
@@ -249,12 +261,18 @@ class Canonical(SiteRule):
         self.missing.clear()
         self.column.clear()
 
-    def _judge(self, url: str, target: str, resolved: dict[str, str],
-               ctx: Context) -> Iterator[Outcome]:
+    def _judge(self, url: str, target: str, resolved: dict[str, str], ctx: Context,
+               copies: list[str] | None) -> Iterator[Outcome]:
+        """``copies``: the canonical names the production domain (``target`` is its path
+        here); how this copy answers there says nothing of production: listed, not
+        judged."""
         info = ctx.urls.get(target)
         if info is None:
             return  # never crawled (page budget, out of scope): unknown
         status, final, hops = ctx.final_status(target)
+        if copies is not None and (hops or status is None or status >= 400):
+            copies.append(url)
+            return
         if hops:
             yield self.finding(url, "target-redirect", Msg(
                 "La canonical désigne {t}, qui redirige vers {f} : nommez directement "

@@ -5,9 +5,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from audit.context import Context
-from audit.indexability import REASONS, Indexability, canonical_target, indexability, is_nofollow
+from audit.indexability import REASONS, Indexability, indexability, is_nofollow, same_page_in
 from audit.rule import Code, Msg, Outcome, PageData, Score, Severity, SiteRule, TableRow
-from audit.site_hosts import own_path_on, site_hosts
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
 
@@ -44,7 +43,9 @@ class IndexabilityRule(SiteRule):
     Findings: ``linked-from-non-indexable`` (warning) on an indexable page whose every
     internal link comes from non-indexable pages or is ``nofollow`` (start URLs and pages
     no page links to are left out: the latter are orphans, orphan-page's); ``nofollow-links``
-    (warning) once per page with its count of internal nofollow links and examples;
+    (warning) once per page with its count of internal nofollow links to indexable pages
+    and examples (a nofollow link to a source file, a ``noindex`` login page or a URL
+    robots.txt keeps out is a fair use);
     ``nofollow-page`` (notice) on a page whose robots directives say ``nofollow``;
     ``noindex-linked`` (notice) on a ``noindex`` page that at least ``noindex_min_inlinks``
     pages (10) link to — a legal notice linked from every footer is normal, a page linked
@@ -89,14 +90,15 @@ class IndexabilityRule(SiteRule):
         self.pages: dict[str, Indexability] = {}
         self.html_ok: set[str] = set()  # HTML pages answering 200
         self.nofollow_page: set[str] = set()
-        # Pages whose canonical names their own path on another host: the production
-        # domain, perhaps (audit.site_hosts), known at finish only. Their followed links
-        # are kept until then.
+        # Pages whose canonical names another URL: perhaps their own path on the
+        # production domain (audit.site_hosts), or a URL redirecting back to them, known at
+        # finish only. Their followed links are kept until then.
         self.pending: dict[str, list[str]] = {}
         self.followed: set[str] = set()  # targets of followed links from indexable pages
         self.linkers: Counter[str] = Counter()  # target -> pages linking to it
         # target -> a few non-indexable pages (or nofollow links) leading to it
         self.weak_sources: dict[str, list[str]] = {}
+        # pages with internal nofollow links: (page, count, their distinct targets)
         self.nofollow_links: list[tuple[str, int, list[str]]] = []
 
     def applies(self, page: PageItem) -> bool:
@@ -114,24 +116,24 @@ class IndexabilityRule(SiteRule):
         page_nofollow = is_nofollow(page)
         if page_nofollow:
             self.nofollow_page.add(url)
-        maybe = state.reason == "canonicalised" and own_path_on(
-            canonical_target(page), url) != ""
+        # Canonicals are final at finish only (the production domain, redirects back to
+        # the page): such a page's followed links are kept until then.
+        maybe = state.reason == "canonicalised"
         if maybe:
             self.pending[url] = []
         targets: dict[str, bool] = {}  # target -> followed
-        examples: list[str] = []
+        nofollow_seen: dict[str, None] = {}  # in page order
         nofollowed = 0
         for link in page.links:
             if not link.internal or link.url == url:
                 continue
             followed = not (page_nofollow or _nofollow(link.rel))
-            if _nofollow(link.rel) and link.url not in targets:
+            if _nofollow(link.rel) and link.url not in nofollow_seen:
+                nofollow_seen[link.url] = None
                 nofollowed += 1
-                if len(examples) < self.options.max_listed:
-                    examples.append(link.url)
             targets[link.url] = targets.get(link.url, False) or followed
         if nofollowed:
-            self.nofollow_links.append((url, nofollowed, examples))
+            self.nofollow_links.append((url, nofollowed, list(nofollow_seen)))
         for target, followed in targets.items():
             self.linkers[target] += 1
             if maybe:
@@ -145,11 +147,16 @@ class IndexabilityRule(SiteRule):
                 if len(sources) < 3:
                     sources.append(url)
 
+    def _indexable_target(self, url: str, ctx: Context) -> bool:
+        _status, final, _hops = ctx.final_status(url)
+        state = self.pages.get(final)
+        return state is not None and state.indexable
+
     def finish(self, ctx: Context) -> Iterator[Outcome]:
-        hosts = site_hosts(ctx)
+        same_page = same_page_in(ctx)
         for url, targets in self.pending.items():
             target = self.pages[url].detail
-            if hosts.same_page(url, target):
+            if same_page(url, target):
                 self.pages[url] = Indexability("indexable")
                 self.followed.update(targets)
             else:
@@ -173,7 +180,13 @@ class IndexabilityRule(SiteRule):
             self.weak_sources.setdefault(url, []).extend(sources)
         starts = set(ctx.config.site.start_urls)
         reasons: Counter[str] = Counter()
-        nofollow = {url: (n, examples) for url, n, examples in self.nofollow_links}
+        # A nofollow link only wastes authority on a page meant for the index: one to a
+        # source file, a login page in noindex, a URL robots.txt keeps out is a fair use.
+        nofollow: dict[str, list[str]] = {}
+        for url, _n, targets in self.nofollow_links:
+            wasted = [t for t in targets if self._indexable_target(t, ctx)]
+            if wasted:
+                nofollow[url] = wasted
         for url, state in self.pages.items():
             reasons[state.reason] += 1
             yield PageData(url, "indexable", state.column())
@@ -192,7 +205,8 @@ class IndexabilityRule(SiteRule):
                     "and will be crawled rarely. Link to it from an indexable page."),
                     evidence=", ".join(sources[:3]), related=sources[:self.options.max_listed])
             if url in nofollow:
-                n, examples = nofollow[url]
+                examples = nofollow[url][:self.options.max_listed]
+                n = len(nofollow[url])
                 yield self.finding(url, "nofollow-links", Msg(
                     "{n} lien(s) interne(s) en rel=\"nofollow\" : l’autorité qu’ils "
                     "transmettraient à vos propres pages est perdue. Retirez le nofollow des "

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from audit.context import Context
+from audit.indexability import canonical_target, is_noindex, same_page_in
 from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule
 from spiders.items import PageItem
 
@@ -21,7 +22,10 @@ class OrphanPage(SiteRule):
     page (menu, category page, related articles); pages that should not exist anymore are
     removed from the sitemap and redirected.
 
-    Start URLs are never orphans. Orphan pages score 0 for this rule; other pages 100.
+    Start URLs are never orphans. A listed page engines may not index (``noindex``, a
+    canonical naming another page) is not called an orphan: it should leave the sitemap,
+    not gain links, and the ``sitemaps`` rule says so. Orphan pages score 0 for this rule;
+    other pages 100.
     """
 
     id = "orphan-page"
@@ -41,15 +45,24 @@ class OrphanPage(SiteRule):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.linked: set[str] = set()
         self.pages: list[str] = []
+        # noindex pages ("") and pages whose canonical names another URL (that URL)
+        self.not_indexable: dict[str, str] = {}
 
     def collect(self, page: PageItem, ctx: Context) -> None:
         self.pages.append(page.url)
+        if is_noindex(page):
+            self.not_indexable[page.url] = ""
+        else:
+            target = canonical_target(page)
+            if target:
+                self.not_indexable[page.url] = target  # unless it names the page itself
         for link in page.links:
             if link.internal and link.url != page.url:
                 self.linked.add(link.url)  # interned by the runner
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
         starts = set(ctx.config.site.start_urls)
+        same_page = same_page_in(ctx)
         # A redirect's target counts as linked when the redirecting URL is linked.
         for url in list(self.linked):
             _status, final, hops = ctx.final_status(url)
@@ -58,6 +71,9 @@ class OrphanPage(SiteRule):
         for url in self.pages:
             if url in starts or url in self.linked:
                 yield Score(url, 100.0)
+            elif url in self.not_indexable and not (
+                    self.not_indexable[url] and same_page(url, self.not_indexable[url])):
+                yield Score(url, None)  # out of the index: the sitemaps rule's
             elif url in ctx.sitemap_urls:
                 yield self.finding(url, "orphan", Msg(
                     "Page orpheline : listée dans le sitemap, mais aucune page du site n’y mène.",
@@ -67,3 +83,4 @@ class OrphanPage(SiteRule):
                 yield Score(url, None)  # neither linked nor in a sitemap: found otherwise
         self.linked.clear()
         self.pages.clear()
+        self.not_indexable.clear()

@@ -57,6 +57,9 @@ CONTENT_RULES = ("hidden-text", "spelling", "grammar", "keyword-focus",
 # Technical rules measured the same way (issue 16): one id per line, so that branches
 # adding rules merge without conflict.
 TECHNICAL_RULES: tuple[str, ...] = (
+    "indexability",
+    "canonical",
+    "sitemaps",
     "hreflang",
     "html-lang",
     "structured-data",

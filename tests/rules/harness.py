@@ -113,7 +113,7 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     if sitemap is not None:
         with open(run_dir / "sitemaps.jsonl", "w", encoding="utf-8") as fh:
-            for item in sitemap:  # a URL, or {url, sitemap, lastmod, via}
+            for item in sitemap:  # a URL, or {url, sitemap, lastmod, via, relative}
                 entry = {"sitemap": "sitemap.xml", "via": "robots.txt",
                          **(item if isinstance(item, dict) else {"url": item})}
                 entry["url"] = urljoin(SITE, entry["url"])
