@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from audit.context import Context
 from audit.indexability import canonical_target, is_noindex
-from audit.langtags import hreflang_problem
+from audit.langtags import hreflang_problem, primary
 from audit.rule import Code, Limit, Msg, Outcome, PageData, Score, Severity, SiteRule
 from audit.site_hosts import SiteHosts, site_hosts
 from spiders.items import PageItem
@@ -27,6 +27,9 @@ _WHY_INVALID = {
     "too-many-parts": Msg("trop de sous-étiquettes", "too many subtags"),
 }
 MAX_LISTED = 10
+# A site is in several languages when each has this many pages, and this share of them.
+MIN_LANG_PAGES = 2
+MIN_LANG_SHARE = 0.1
 
 
 @dataclass
@@ -35,6 +38,7 @@ class _Page:
     entries: list[tuple[str, str, str]] = field(default_factory=list)  # lang, href, source
     canonical: str = ""
     noindex: bool = False
+    lang: str = ""  # the language <html lang> declares (primary subtag)
 
 
 class Hreflang(SiteRule):
@@ -61,9 +65,10 @@ class Hreflang(SiteRule):
     ``x-default`` (Google Search Central, « Tell Google about localized versions of your
     page »). Targets are judged only when the crawl fetched them: versions on another
     site are a limit said in the notes, never a finding. A missing ``x-default`` is a
-    notice, once for the whole site when no group has one. Pages declaring nothing are
-    not scored (a site in one language needs no hreflang); others score from their worst
-    finding.
+    notice, once for the whole site when no group has one. A site whose pages declare
+    several languages in ``<html lang>`` (each on 2 pages and 10 % of them at least) but
+    no hreflang at all gets one notice. Pages declaring nothing are not scored (a site in
+    one language needs no hreflang); others score from their worst finding.
     """
 
     id = "hreflang"
@@ -94,6 +99,9 @@ class Hreflang(SiteRule):
         "target-not-canonical": Code(Severity.WARNING, Msg(
             "Version hreflang canonicalisée ailleurs", "hreflang version canonicalised away")),
         "no-x-default": Code(Severity.NOTICE, Msg("Pas de x-default", "No x-default")),
+        "none-declared": Code(Severity.NOTICE, Msg(
+            "Site en plusieurs langues sans hreflang", "Site in several languages without "
+            "hreflang")),
     }
     columns = {"hreflang": Msg("Langues hreflang", "hreflang languages")}
 
@@ -107,7 +115,7 @@ class Hreflang(SiteRule):
         self.pages[page.url] = _Page(
             page.url, [(h.get("lang", ""), h.get("href", ""), h.get("source", "link"))
                        for h in page.hreflang if h.get("href")],
-            canonical_target(page), is_noindex(page))
+            canonical_target(page), is_noindex(page), primary(page.lang))
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
         hosts = site_hosts(ctx)
@@ -122,6 +130,8 @@ class Hreflang(SiteRule):
                             for lang, href, source in page.entries]
         # Each page's valid targets: lang (lower) -> href.
         declared = {url: _valid_targets(p) for url, p in self.pages.items() if p.entries}
+        if not declared:
+            yield from self._none_declared(ctx)
         yield from self._per_page(ctx, hosts, declared)
         yield from self._x_default(ctx, declared)
         self.pages.clear()
@@ -151,6 +161,29 @@ class Hreflang(SiteRule):
                     "on {h}: this domain is treated as the site's own (declare it in "
                     "site.aliases).").format(n=n, t=len(declaring), h=host))
         return own
+
+    def _none_declared(self, ctx: Context) -> Iterator[Outcome]:
+        """No page declares any hreflang, yet the pages are written for several languages
+        (by their <html lang>, each language on at least MIN_LANG_PAGES pages and
+        MIN_LANG_SHARE of them): Google may show visitors the wrong version."""
+        counts = Counter(p.lang for p in self.pages.values() if p.lang)
+        total = sum(counts.values())
+        langs = [(lang, n) for lang, n in counts.most_common()
+                 if n >= MIN_LANG_PAGES and n >= MIN_LANG_SHARE * total]
+        if len(langs) < 2:
+            return
+        starts = set(ctx.config.site.start_urls)
+        home = next((u for u in self.pages if u in starts), next(iter(self.pages)))
+        listed = ", ".join(f"{lang} ({n} pages)" for lang, n in langs)
+        yield self.finding(home, "none-declared", Msg(
+            f"Le site est écrit en plusieurs langues ({listed}, d’après <html lang>) mais "
+            "aucune page ne déclare ses versions linguistiques (hreflang) : Google peut "
+            "montrer aux visiteurs la version d’une autre langue. Reliez chaque page à ses "
+            "traductions.",
+            f"The site is written in several languages ({listed}, by <html lang>) but no "
+            "page declares its language versions (hreflang): Google may show visitors the "
+            "version in another language. Link each page to its translations."),
+            evidence=listed)
 
     def _per_page(self, ctx: Context, hosts: SiteHosts,
                   declared: dict[str, dict[str, set[str]]]) -> Iterator[Outcome]:
