@@ -61,8 +61,11 @@ def check_node(spec_key: str, node: dict[str, Any], path: str = ""
     """(required, recommended) properties missing from ``node`` for the table ``spec_key``,
     nested values included (``offers.price``), each named by its path."""
     spec = SPECS[spec_key]
-    missing_required = [path + p for p in spec.required if not _present(node, p)]
-    missing_recommended = [path + p for p in spec.recommended if not _present(node, p)]
+    def named(prop: str) -> str:  # offers.price|offers.lowPrice: each choice by its path
+        return "|".join(path + p for p in prop.split("|"))
+
+    missing_required = [named(p) for p in spec.required if not _present(node, p)]
+    missing_recommended = [named(p) for p in spec.recommended if not _present(node, p)]
     for prop, child_key in spec.nested.items():
         value = node.get(prop)
         for child in value if isinstance(value, list) else [value]:
@@ -231,12 +234,15 @@ class StructuredData(PageRule):
 
     def _missing(self, code: str, url: str, missing: list[tuple[Msg, str, list[str]]]
                  ) -> Outcome:
-        fr = "; ".join(f"{t} : {', '.join(_label(p).fr for p in props)}"
+        fr = " ; ".join(f"{t} sans {', '.join(_label(p).fr for p in props)}"
+                        for _w, t, props in missing[:MAX_LISTED])
+        en = "; ".join(f"{t} without {', '.join(_label(p).en for p in props)}"
                        for _w, t, props in missing[:MAX_LISTED])
-        en = "; ".join(f"{t}: {', '.join(_label(p).en for p in props)}"
-                       for _w, t, props in missing[:MAX_LISTED])
-        evidence = Msg("\n".join(f"{t} ({w.fr}) : {', '.join(props)}" for w, t, props in missing),
-                       "\n".join(f"{t} ({w.en}): {', '.join(props)}" for w, t, props in missing))
+        evidence = Msg(
+            "\n".join(f"{t} ({w.fr}) : {', '.join(_label(p).fr for p in props)}"
+                      for w, t, props in missing),
+            "\n".join(f"{t} ({w.en}): {', '.join(_label(p).en for p in props)}"
+                      for w, t, props in missing))
         if code == "missing-required":
             message = Msg(f"Propriété requise manquante, pas de résultat enrichi : {fr}.",
                           f"Required property missing, no rich result: {en}.")
