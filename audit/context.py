@@ -34,6 +34,9 @@ class Context:
     # url -> UrlInfo of every URL crawled so far; complete when SiteRule.finish runs.
     urls: dict[str, UrlInfo] = field(default_factory=dict)
     sitemap_urls: set[str] = field(default_factory=set)
+    # url -> the alternate language versions its sitemap entry declares (xhtml:link):
+    # [{"lang", "href"}]; only entries that declare some.
+    sitemap_hreflang: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     # The sitemaps' entries (sitemaps.jsonl: url, sitemap file, lastmod, how the file was
     # found), streamed anew at each call; None when the crawl read no sitemap.
     sitemap_entries: Callable[[], Iterator[SitemapEntry]] | None = None

@@ -433,7 +433,13 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
         sitemaps = run_dir / "sitemaps.jsonl"
         if sitemaps.exists():
             with open(sitemaps, encoding="utf-8") as fh:
-                ctx.sitemap_urls = {json.loads(line)["url"] for line in fh if line.strip()}
+                for line in fh:
+                    if line.strip():
+                        entry = json.loads(line)
+                        ctx.sitemap_urls.add(entry["url"])
+                        if entry.get("alternates"):
+                            ctx.sitemap_hreflang.setdefault(entry["url"], []).extend(
+                                entry["alternates"])
             ctx.sitemap_entries = lambda: read_sitemap_entries(sitemaps)
         external = run_dir / "external.jsonl"
         if external.exists():

@@ -11,7 +11,6 @@ out of ``word_count``), hidden links get ``Link.hidden``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -20,7 +19,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
 
-from spiders import conversion
+from spiders import conversion, structured
 from spiders.items import Heading, Image, Link, PageItem, TextBlock
 from spiders.rendered import Mark, RenderedStyles
 from spiders.urls import normalise
@@ -229,7 +228,11 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
     styles: PageStyles | RenderedStyles = (
         RenderedStyles(root, base) if rendered else PageStyles(root, base, stylesheets))
 
-    page.lang = clean(root.get("lang") or root.get("xml:lang") or "").lower()
+    declared = root.get("lang")
+    if declared is None:
+        declared = root.get("{http://www.w3.org/XML/1998/namespace}lang", root.get("xml:lang"))
+    page.html_lang = None if declared is None else clean(declared)
+    page.lang = (page.html_lang or "").lower()
 
     titles = [clean(t.text_content()) for t in root.iter("title") if not _in_svg(t)]
     page.title_count = len(titles)
@@ -277,7 +280,8 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
             if not page.canonical:
                 page.canonical = href
         elif "alternate" in rel and link.get("hreflang"):
-            page.hreflang.append({"lang": link.get("hreflang", "").strip(), "href": href})
+            page.hreflang.append({"lang": link.get("hreflang", "").strip(), "href": href,
+                                  "source": "link"})
     if not page.canonical:
         page.canonical = page.canonical_header  # a canonical sent as an HTTP Link: header
     page.stylesheets = list(styles.linked)
@@ -309,12 +313,9 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
             url = _absolute(base, target) if target else None
             if url and url != page.url:
                 page.js_redirect = site_url(url)
-        if kind != "application/ld+json":
-            continue
-        try:
-            page.json_ld.append(json.loads(script.text or ""))
-        except ValueError:
-            continue
+    page.json_ld, page.json_ld_errors = structured.json_ld(root)
+    page.microdata = structured.microdata(root, base)
+    page.rdfa = structured.rdfa(root, base)
 
     page.tracking = conversion.tracking_tags(root)
     page.forms = conversion.forms(root, base)
@@ -511,3 +512,66 @@ def text_blocks(root: etree._Element, styles: PageStyles | RenderedStyles | None
                 if code_depth:
                     code_parts[-1].append(tail)
     yield from flush()
+
+
+_LINK_PARAM = re.compile(r';\s*([\w*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;,\s]*)')
+
+
+def link_header(values: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
+    """An HTTP ``Link:`` header (RFC 8288) → (target as written, {param: value}) per link:
+    ``<https://ex.fr/en/>; rel="alternate"; hreflang="en"`` → ("https://ex.fr/en/",
+    {"rel": "alternate", "hreflang": "en"}). Parameter names lower-case."""
+    out = []
+    for value in values:
+        for target, rest in _LINK_VALUE.findall(value or ""):
+            params = {k.lower(): v.strip('"') for k, v in _LINK_PARAM.findall(rest)}
+            out.append((target.strip(), params))
+    return out
+
+
+def header_hreflang(values: Iterable[str], base: str,
+                    on_site: Callable[[str], str] | None = None) -> list[dict[str, str]]:
+    """The alternate language versions an HTTP ``Link:`` header declares (the way a PDF, or
+    a page whose template cannot change, gives its hreflang): {"lang", "href", "source"}."""
+    out = []
+    for target, params in link_header(values):
+        rels = params.get("rel", "").lower().split()
+        lang = params.get("hreflang", "").strip()
+        href = _absolute(base, target)
+        if "alternate" in rels and lang and href:
+            out.append({"lang": lang, "href": (on_site or _same)(href), "source": "header"})
+    return out
+
+
+def sitemap_alternates(body: bytes) -> dict[str, list[dict[str, str]]]:
+    """``<loc>`` → its ``<xhtml:link rel="alternate" hreflang href>`` in a urlset sitemap
+    (Scrapy's Sitemap keeps the hrefs but drops the languages). Entities and the network
+    stay off, as in Scrapy's reader."""
+    if b"hreflang" not in body:
+        return {}
+    out: dict[str, list[dict[str, str]]] = {}
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
+                             remove_comments=True, huge_tree=False)
+    try:
+        root = etree.fromstring(body, parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return {}
+    if root is None:
+        return {}
+    for url in root:
+        if not isinstance(url.tag, str) or etree.QName(url).localname != "url":
+            continue
+        loc, links = "", []
+        for el in url:
+            if not isinstance(el.tag, str):
+                continue
+            name = etree.QName(el).localname
+            if name == "loc":
+                loc = (el.text or "").strip()
+            elif name == "link" and "alternate" in (el.get("rel") or "").lower().split():
+                lang, href = (el.get("hreflang") or "").strip(), (el.get("href") or "").strip()
+                if lang and href:
+                    links.append({"lang": lang, "href": href})
+        if loc and links:
+            out[loc] = links
+    return out

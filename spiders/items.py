@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-PAGE_SCHEMA_VERSION = 2  # 2: Link.region, refresh_delay/refresh_url, js_redirect, meta_googlebot,
-#    canonicals, canonical_hrefs, canonical_header (issue 16)
+# 2: Link.region, refresh_delay/refresh_url, js_redirect, meta_googlebot, canonicals,
+# canonical_hrefs, canonical_header; 3: html_lang, hreflang "source", json_ld_errors,
+# microdata, rdfa (older pages: those fields empty, and html_lang unknown: rules read
+# ``lang`` instead).
+PAGE_SCHEMA_VERSION = 3
 
 
 @dataclass
@@ -89,7 +92,8 @@ class PageItem:
     charset: str = ""  # the encoding the page was read in (spiders/encoding.py)
     charset_declared: str = ""  # as the Content-Type header or the page declares it
     charset_problem: str = ""  # "" | "contradicted" | "undeclared" (encoding.charset_problem)
-    lang: str = ""
+    lang: str = ""  # <html lang>, else <meta http-equiv="content-language">, lower-case
+    html_lang: str | None = None  # <html lang> (or xml:lang) as written; None: no attribute
     title: str | None = None  # None: no <title>; "": an empty one
     title_count: int = 0
     meta_description: str | None = None
@@ -111,6 +115,8 @@ class PageItem:
     canonicals: list[str] = field(default_factory=list)  # every canonical tag's URL, in order
     canonical_hrefs: list[str] = field(default_factory=list)  # the same, href as written
     canonical_header: str = ""  # rel="canonical" of the HTTP Link: header (normalised)
+    # Alternate language versions: {"lang", "href", "source"}, source "link" (<link
+    # rel="alternate" hreflang>) or "header" (HTTP Link:); the sitemap's are SitemapEntry's.
     hreflang: list[dict[str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # other <meta name=...> (viewport, keywords)
     headings: list[Heading] = field(default_factory=list)
@@ -124,6 +130,12 @@ class PageItem:
     open_graph: dict[str, str] = field(default_factory=dict)  # og:* properties
     twitter: dict[str, str] = field(default_factory=dict)  # twitter:* names
     json_ld: list[Any] = field(default_factory=list)  # parsed JSON-LD blocks (invalid: skipped)
+    # The JSON-LD blocks that do not parse: {"block" (rank), "line" (in the HTML), "error",
+    # "excerpt"} (spiders/structured.py).
+    json_ld_errors: list[dict[str, Any]] = field(default_factory=list)
+    # Microdata and schema.org RDFa items, in the JSON-LD shape ({"@type": "Product", ...}).
+    microdata: list[Any] = field(default_factory=list)
+    rdfa: list[Any] = field(default_factory=list)
     # Conversion signals (spiders/conversion.py): "kind:id" tags, forms, buttons, tel:/mailto:
     tracking: list[str] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
@@ -173,6 +185,8 @@ class SitemapEntry:
     listed: str = ""
     # <loc> was not an absolute URL (/page.html): the protocol requires one, engines skip it.
     relative: bool = False
+    # <xhtml:link rel="alternate" hreflang="…" href="…"> of the entry: {"lang", "href"}
+    alternates: list[dict[str, str]] = field(default_factory=list)
 
 
 _NESTED = {"headings": Heading, "links": Link, "images": Image, "text_blocks": TextBlock,

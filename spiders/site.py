@@ -62,9 +62,11 @@ from spiders.encoding import charset_problem, declared_charset, decode_html
 from spiders.external import EXTERNAL_SLOT, MAX_EXTERNAL_SITEMAPS, ExternalFetcher, Kind
 from spiders.extract import (
     fill_page,
+    header_hreflang,
     link_header_canonical,
     parse_html,
     parse_refresh,
+    sitemap_alternates,
     strip_fragment,
     visible_words,
 )
@@ -528,26 +530,34 @@ class SiteSpider(scrapy.Spider):
             return
         if sitemap.type != "urlset":
             return
+        alternates = sitemap_alternates(body)  # hreflang of the entries, by <loc>
         for entry in sitemap:
             loc = (entry.get("loc") or "").strip()
             url = self.site_url(loc, response.url) if loc else None
             if not url:
                 continue
+            langs = []
+            for alt in alternates.get(loc, ()):
+                href = self.site_url(alt["href"], response.url)
+                if href:
+                    langs.append({"lang": alt["lang"], "href": href})
             if self.written_entries is None or (url, response.url) not in self.written_entries:
                 # Named on an alias (the production domain): what it says of the status
                 # is about that host, not this copy (the sitemaps rule needs to know).
                 listed = self.on_site.listed_on_alias(loc, response.url)
                 yield SitemapEntry(url=url, sitemap=response.url,
                                    lastmod=entry.get("lastmod", ""), via=via, listed=listed,
-                                   relative="://" not in loc)
-            if self.in_scope(url) and self._claim(url):
-                yield self._request(url, 1, f"sitemap:{response.url}", priority=-50)
+                                   relative="://" not in loc, alternates=langs)
+            for target in [url] + [alt["href"] for alt in langs]:
+                if self.in_scope(target) and self._claim(target):
+                    yield self._request(target, 1, f"sitemap:{response.url}", priority=-50)
 
     # -- pages -------------------------------------------------------------------------
 
     def _base_item(self, response: Response) -> PageItem:
         meta = response.meta
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").strip()
+        links = [_header_text(v) for v in response.headers.getlist(b"Link")]
         return PageItem(
             url=meta.get("audit_url") or response.url,
             status=response.status,
@@ -561,9 +571,10 @@ class SiteSpider(scrapy.Spider):
             # Every header: servers send one per user agent (googlebot: …, otherbot: …).
             x_robots_tag="\n".join(v.decode("latin-1").strip()
                                    for v in response.headers.getlist(b"X-Robots-Tag")),
-            canonical_header=link_header_canonical(
-                [_header_text(v) for v in response.headers.getlist(b"Link")], response.url,
-                self.on_site),
+            canonical_header=link_header_canonical(links, response.url, self.on_site),
+            # hreflang in an HTTP Link: header (any response, a PDF's too); the HTML's
+            # <link> tags follow in fill_page.
+            hreflang=header_hreflang(links, response.url, self.on_site),
         )
 
     async def parse(self, response: Response) -> AsyncIterator[Any]:

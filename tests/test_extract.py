@@ -96,7 +96,8 @@ def test_head_fields() -> None:
     assert page.open_graph == {"og:title": "Audit"} and page.twitter == {"twitter:card": "summary"}
     assert page.canonical == BASE
     assert page.hreflang == [{"lang": "en",
-                              "href": "https://www.clairvoyance.fr/en/blog/article.html"}]
+                              "href": "https://www.clairvoyance.fr/en/blog/article.html",
+                              "source": "link"}]
     assert page.json_ld == [{"@type": "Article"}]
 
 

@@ -54,7 +54,8 @@ def test_links_canonical_and_hreflang_recorded_as_fetched() -> None:
         ORIGIN + "/dossiers/Zoom%20sur%20stackoverflow", ORIGIN + "/animer-communaut%C3%A9/",
         ORIGIN + "/animer-communaut%C3%A9/"]
     assert page.canonical == ORIGIN + "/animer-communaut%C3%A9/"
-    assert page.hreflang == [{"lang": "en", "href": ORIGIN + "/en/grow%20a%20community/"}]
+    assert page.hreflang == [{"lang": "en", "href": ORIGIN + "/en/grow%20a%20community/",
+                              "source": "link"}]
 
 
 def test_aliases_move_urls_onto_the_audited_origin() -> None:

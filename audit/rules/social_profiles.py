@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 from audit.context import Context
 from audit.networks import Profile, network_name, profile_of
 from audit.rule import Code, Msg, Outcome, Score, Severity, SiteRule, TableRow
+from audit.structured import same_as
 from spiders.items import PageItem
 
 
@@ -58,7 +58,9 @@ class SocialProfiles(SiteRule):
         for link in page.links:
             if not link.internal:
                 self._add(profile_of(link.url, rel_me="me" in link.rel.split()), page.url)
-        for url in _same_as(page.json_ld):
+        # The profiles the site's structured data declares (JSON-LD, microdata, RDFa
+        # sameAs of its Organization, LocalBusiness or Person): audit/structured.py.
+        for url in same_as(page):
             self._add(profile_of(url, rel_me=True), page.url)
 
     def _add(self, profile: Profile | None, page_url: str) -> None:
@@ -125,20 +127,3 @@ class SocialProfiles(SiteRule):
                 "posts."))
         yield Score(None, max(0.0, score - penalty))
         self.found.clear()
-
-
-def _same_as(blocks: Iterable[Any]) -> Iterator[str]:
-    """Every schema.org sameAs URL in JSON-LD blocks (lists, @graph and nesting included)."""
-    stack = list(blocks)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            same = node.get("sameAs")
-            if isinstance(same, str):
-                yield same
-            elif isinstance(same, list):
-                yield from (s for s in same if isinstance(s, str))
-            stack.extend(v for k, v in node.items()
-                         if k != "sameAs" and isinstance(v, dict | list))

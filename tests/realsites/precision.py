@@ -63,6 +63,9 @@ TECHNICAL_RULES: tuple[str, ...] = (
     "indexability",
     "canonical",
     "sitemaps",
+    "hreflang",
+    "html-lang",
+    "structured-data",
 )
 MEASURED_RULES = CONTENT_RULES + TECHNICAL_RULES
 # Codes that claim nothing against the client (a list to confirm, not an error): shown

@@ -78,7 +78,8 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
              sitemap: list[str] | None = None,
              files: dict[str, str] | None = None,
              feeds: list[dict[str, Any]] | None = None,
-             images: list[dict[str, Any]] | None = None) -> Outcome:
+             images: list[dict[str, Any]] | None = None,
+             sitemap_hreflang: dict[str, list[dict[str, str]]] | None = None) -> Outcome:
     """``options``: the rule's; ``config``: other top-level sections (keywords:, spelling:)."""
     data = {"client": "Cas de test", "site": {"start_urls": [SITE]}, **(config or {}),
             "rules": {rule_id: options or {}}}
@@ -122,6 +123,9 @@ def run_rule(rule_id: str, pages: list[PageItem], tmp: Path,
                          **(item if isinstance(item, dict) else {"url": item})}
                 entry["url"] = urljoin(SITE, entry["url"])
                 entry["sitemap"] = urljoin(SITE, entry["sitemap"])
+                entry["alternates"] = [{"lang": a["lang"], "href": urljoin(SITE, a["href"])}
+                                       for a in (sitemap_hreflang or {}).get(item if isinstance(
+                                           item, str) else item["url"], [])]
                 fh.write(json.dumps(entry) + "\n")
     run_checks(run_dir, cfg, rules, start_urls=[SITE])
     findings = [Finding.from_dict(json.loads(line))

@@ -9,6 +9,7 @@ A case file::
         config: {keywords: {/: audit SEO}}  # other sections of the client config
         sitemap: [/, /tarifs.html]       # URLs listed in the site's XML sitemap, or
                                          # {url, lastmod, sitemap, via} entries
+        sitemap_hreflang: {/fr/: [{lang: en, href: /en/}]}  # the entries' xhtml:link alternates
         files: {posts.csv: "Date\n{days_ago:3}\n"}  # files next to the config
         feeds: [{network: youtube, dates: ["{days_ago:3}"]}]  # the crawl's feeds.jsonl
         images: [{url: "https://…/a.png", status: 404}]  # the crawl's images.jsonl
@@ -93,7 +94,7 @@ def test_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
         feeds = json.loads(_dated({"f": json.dumps(feeds)})["f"])  # type: ignore[index]
     outcome = run_rule(rule_id, pages, tmp_path, case.get("options"), case.get("config"),
                        case.get("sitemap"), _dated(case.get("files")), feeds,
-                       case.get("images"))
+                       case.get("images"), case.get("sitemap_hreflang"))
     got = sorted((f.url, f.code) for f in outcome.findings)
     assert got == _expected(case), [f.message.en for f in outcome.findings]
     for f in outcome.findings:
