@@ -22,6 +22,7 @@ from lxml import etree, html
 
 from spiders import conversion
 from spiders.items import Heading, Image, Link, PageItem, TextBlock
+from spiders.css import absolute_css_url
 from spiders.rendered import Mark, RenderedStyles
 from spiders.urls import normalise
 from spiders.visibility import Computed, PageStyles, document_base, stylesheets_to_fetch
@@ -209,6 +210,7 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
         elif "alternate" in rel and link.get("hreflang"):
             page.hreflang.append({"lang": link.get("hreflang", "").strip(), "href": href})
     page.stylesheets = list(styles.linked)
+    _fill_resources(page, root, base, stylesheets)
 
     page.headings = [
         Heading(int(_tag(h)[1]), clean(h.text_content()))
@@ -263,6 +265,74 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
 
 def _same(url: str) -> str:
     return url
+
+
+# Elements loading a sub-resource, and the attribute that names it: PageItem field, by tag.
+_RESOURCE_TAGS = ("script", "iframe", "frame", "embed", "object", "audio", "video", "source",
+                  "track", "link")
+_FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""", re.IGNORECASE)
+
+
+def _fill_resources(page: PageItem, root: html.HtmlElement, base: str,
+                    sheets: Mapping[str, str] | None) -> None:
+    """``scripts``, ``iframes``, ``media`` and ``fonts``: what a browser fetches to show
+    the page, besides images and stylesheets (read elsewhere)."""
+    found: dict[str, dict[str, None]] = {"scripts": {}, "iframes": {}, "media": {},
+                                         "fonts": {}}
+    for el in root.iter(*_RESOURCE_TAGS):
+        tag = _tag(el)
+        if tag == "script":
+            key, value = "scripts", el.get("src")
+        elif tag in ("iframe", "frame", "embed"):
+            key, value = "iframes", el.get("src")
+        elif tag == "object":
+            key, value = "iframes", el.get("data")
+        elif tag == "link":
+            rel = (el.get("rel") or "").lower().split()
+            if "preload" not in rel or (el.get("as") or "").strip().lower() != "font":
+                continue
+            key, value = "fonts", el.get("href")
+        elif tag == "source":  # <picture>'s sources are images (srcset), not media
+            parent = el.getparent()
+            if parent is None or _tag(parent) not in ("audio", "video"):
+                continue
+            key, value = "media", el.get("src")
+        else:  # audio, video, track
+            key, value = "media", el.get("src")
+            if tag == "video" and el.get("poster"):
+                url = _absolute(base, el.get("poster"))
+                if url and not _inert(el):
+                    found[key][url] = None
+        url = _absolute(base, value)
+        if url and not _inert(el):
+            found[key][url] = None
+    for style in root.iter("style"):
+        if style.text and "@font-face" in style.text.lower() and not _inert(style):
+            found["fonts"].update(dict.fromkeys(_font_urls(style.text, base)))
+    for sheet in page.stylesheets if sheets else ():
+        text = sheets.get(sheet) if sheets else None
+        if text:
+            found["fonts"].update(dict.fromkeys(_font_urls(text, sheet)))
+    page.scripts = list(found["scripts"])
+    page.iframes = list(found["iframes"])
+    page.media = list(found["media"])
+    page.fonts = list(found["fonts"])
+
+
+def _inert(el: etree._Element) -> bool:
+    """Inside <template> (never loaded) or <noscript> (not loaded when scripts run)."""
+    return any(_tag(a) in ("noscript", "template") for a in el.iterancestors())
+
+
+@lru_cache(maxsize=512)  # a site's few stylesheets, read for every page
+def _font_urls(css_text: str, base: str) -> tuple[str, ...]:
+    """Absolute URLs of the fonts a stylesheet's @font-face rules load."""
+    if "@font-face" not in css_text.lower():
+        return ()
+    urls = (absolute_css_url(base, m.group(2)) for face in _FONT_FACE.finditer(css_text)
+            for m in _CSS_URL.finditer(face.group(1)))
+    return tuple(dict.fromkeys(u for u in urls if u))
 
 
 def _in_svg(el: etree._Element) -> bool:

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 
@@ -24,6 +24,10 @@ from spiders.extract import fill_page, parse_html
 from spiders.items import PageItem
 
 SITE = "https://www.exemple.fr/"
+
+
+def _on_site(url: str) -> bool:
+    return urlsplit(url).hostname == urlsplit(SITE).hostname
 
 
 def make_page(spec: dict[str, Any]) -> PageItem:
@@ -48,7 +52,7 @@ def make_page(spec: dict[str, Any]) -> PageItem:
         page.charset_problem = charset_problem(page.charset_declared, body, page.charset)
         root = parse_html(text)
         assert root is not None, f"case HTML for {url} did not parse"
-        fill_page(page, root, lambda u: u.startswith(SITE))
+        fill_page(page, root, _on_site)  # by host, any scheme or port, as the crawl's scope
     for key, value in spec.items():
         if key == "redirect_to":
             value = urljoin(SITE, value)

@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from audit.context import Context
+from audit.rule import Code, Limit, Msg, Outcome, Score, Severity, SiteRule
+from audit.serving import is_local
+from audit.typedyaml import at_least, checked
+from spiders.items import PageItem
+
+# What a browser blocks on an https page when it comes over http:// (the "blockable"
+# content of the W3C Mixed Content spec), and what it upgrades or shows (images, media).
+_ACTIVE_KINDS = {"script": ("script", "script"), "stylesheet": ("feuille de style", "stylesheet"),
+                 "iframe": ("iframe ou objet intégré", "iframe or embedded object"),
+                 "font": ("police", "font")}
+_PASSIVE_KINDS = {"image": ("image", "image"), "media": ("audio ou vidéo", "audio or video")}
+
+
+def _insecure(url: str) -> bool:
+    return url[:7].lower() == "http://"
+
+
+@dataclass(slots=True)
+class _Page:
+    """What the rule keeps of an https page with something to say (URLs capped)."""
+
+    url: str
+    active: dict[str, list[str]] = field(default_factory=dict)  # kind -> http:// URLs
+    passive: dict[str, list[str]] = field(default_factory=dict)
+    forms: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+
+def _kinds(found: dict[str, list[str]], names: dict[str, tuple[str, str]], lang: int) -> str:
+    return ", ".join(f"{names[k][lang]} ×{len(v)}" if len(v) > 1 else names[k][lang]
+                     for k, v in found.items())
+
+
+class Https(SiteRule):
+    """The site is served over HTTPS, and its HTTPS pages load nothing over plain http.
+
+    **Why it matters**: Chrome marks every http:// page « Non sécurisé » next to its
+    address, Google uses HTTPS as a ranking signal and indexes the https:// version of
+    a page first when both exist. On an https:// page, a script, stylesheet, iframe or
+    font fetched over http:// (*active mixed content*) is blocked by every browser: the
+    page shows broken — no style, a dead menu, an empty video frame — and the tracking
+    tag may never run. Images, audio and video over http:// (*passive*) are rewritten to
+    https:// by current browsers and dropped when the server does not answer there; older
+    ones show the page as not fully secure. A form posting to http:// makes Chrome warn
+    the visitor before sending. Internal links still written ``http://`` on https pages
+    send every click (and Googlebot) through a redirect, or off HTTPS when there is none.
+
+    **Bad**: ``https://www.exemple.fr/contact.html`` with ``<script
+    src="http://www.exemple.fr/js/menu.js">``, ``<img src="http://www.exemple.fr/img/
+    equipe.jpg">`` and a menu of ``<a href="http://www.exemple.fr/tarifs.html">``.
+
+    **Good**: the same page with ``src="/js/menu.js"``, ``src="https://…"`` and
+    relative links; ``http://www.exemple.fr/`` redirecting (301) to ``https://``.
+
+    Codes: ``mixed-active`` (error: scripts, stylesheets, iframes, embedded objects,
+    fonts), ``mixed-passive`` (warning: images, audio, video), ``insecure-form`` (warning),
+    ``http-link`` (warning: internal links written http:// on an https page), and
+    ``no-https`` (error, once, on the start URL: the start URL is http:// and no URL of
+    the site the crawl met is https://, neither a page nor a redirect target). Resources
+    are read from the HTML (``<script src>``, ``<link rel=stylesheet>``, ``<iframe>``,
+    ``<embed>``, ``<object>``, ``<img src>``, ``<audio>``/``<video>`` and their
+    sources, ``<link rel=preload as=font>``, ``@font-face`` of the page's CSS); what scripts
+    load later and ``srcset`` candidates are not seen. Only https pages are judged for
+    mixed content: an http page has no padlock to lose.
+
+    **Not accused**: a site audited on a local copy or a private network (``127.0.0.1``,
+    ``localhost``, ``192.168.x.x``, ``*.local``, as the demo and the test corpus are):
+    such a copy is served over http whatever production does, so HTTPS itself is not
+    judged and the Summary says so once (a limit of the audit, never a finding). Its
+    https pages, if any, are still checked for mixed content. The http pages of a site
+    that also answers in https are left to the redirect checks (no score here).
+    Score per https page: 0 with active mixed content, 50 with any other finding, 100
+    otherwise; every http page of an http-only site scores 0.
+    """
+
+    id = "https"
+    category = "seo"
+    weight = 2.0
+    title = Msg("Site en HTTPS, sans contenu mixte", "HTTPS site, no mixed content")
+    description = Msg(
+        "Vérifie que le site est servi en HTTPS et que ses pages HTTPS ne chargent rien en "
+        "http:// (scripts, styles, iframes, polices, images, médias, formulaires, liens "
+        "internes).",
+        "Checks the site is served over HTTPS and its HTTPS pages load nothing over "
+        "http:// (scripts, styles, iframes, fonts, images, media, forms, internal links).")
+    codes = {
+        "mixed-active": Code(Severity.ERROR, Msg(
+            "Contenu mixte bloqué (script, style, iframe, police en http://)",
+            "Blocked mixed content (script, style, iframe, font over http://)")),
+        "mixed-passive": Code(Severity.WARNING, Msg(
+            "Contenu mixte (images ou médias en http://)",
+            "Mixed content (images or media over http://)")),
+        "insecure-form": Code(Severity.WARNING, Msg(
+            "Formulaire envoyé en http:// depuis une page HTTPS",
+            "Form posted over http:// from an HTTPS page")),
+        "http-link": Code(Severity.WARNING, Msg(
+            "Liens internes en http:// sur une page HTTPS",
+            "Internal links over http:// on an HTTPS page")),
+        "no-https": Code(Severity.ERROR, Msg(
+            "Site servi en http:// seulement", "Site served over http:// only")),
+    }
+
+    @dataclass(frozen=True)
+    class Options:
+        max_listed: int = checked(at_least(1), default=20)  # URLs quoted in related
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._judged: list[_Page] = []  # https pages with a finding
+        self._https_pages: list[str] = []
+        self._http_pages: list[str] = []
+
+    def collect(self, page: PageItem, ctx: Context) -> None:
+        if urlsplit(page.url).scheme != "https":
+            self._http_pages.append(page.url)
+            return
+        self._https_pages.append(page.url)
+        cap = self.options.max_listed
+        seen = _Page(page.url)
+        for kind, urls in (("script", page.scripts), ("stylesheet", page.stylesheets),
+                           ("iframe", page.iframes), ("font", page.fonts)):
+            bad = [u for u in urls if _insecure(u)]
+            if bad:
+                seen.active[kind] = bad[:cap]
+        for kind, urls in (("image", [i.src for i in page.images]), ("media", page.media)):
+            bad = list(dict.fromkeys(u for u in urls if _insecure(u)))
+            if bad:
+                seen.passive[kind] = bad[:cap]
+        seen.forms = list(dict.fromkeys(f.action for f in page.forms
+                                        if _insecure(f.action)))[:cap]
+        seen.links = list(dict.fromkeys(link.url for link in page.links
+                                        if link.internal and _insecure(link.url)))
+        if seen.active or seen.passive or seen.forms or seen.links:
+            self._judged.append(seen)
+
+    def finish(self, ctx: Context) -> Iterator[Outcome]:
+        for page in self._judged:
+            yield from self._page_findings(page)
+        starts = ctx.config.site.start_urls
+        local = [u for u in starts if is_local(u)]
+        if local:
+            yield Limit("local-copy", Msg(
+                "HTTPS du site non vérifié : l’audit a lu une copie locale ({o}), servie en "
+                "http:// quoi que fasse le site public. Seul le contenu mixte de ses pages "
+                "HTTPS a été contrôlé.".format(o=_origin(local[0])),
+                "The site's HTTPS not checked: the audit read a local copy ({o}), served over "
+                "http:// whatever the public site does. Only the mixed content of its HTTPS "
+                "pages was checked.".format(o=_origin(local[0]))))
+        site_https = any(urlsplit(u).scheme == "https" for u in ctx.urls)
+        http_only = not local and not site_https and any(
+            urlsplit(u).scheme == "http" for u in starts)
+        if http_only and self._http_pages:
+            n = len(self._http_pages)
+            yield self.finding(starts[0], "no-https", Msg(
+                "Le site n’est servi qu’en http:// ({n} pages, aucune adresse en https:// "
+                "rencontrée) : Chrome affiche « Non sécurisé » à côté de l’adresse, les "
+                "formulaires sont signalés au visiteur et Google préfère les pages HTTPS. "
+                "Installez un certificat (Let’s Encrypt est gratuit) et redirigez chaque "
+                "adresse http:// vers https:// (301).".format(n=n),
+                "The site is served over http:// only ({n} pages, no https:// address met): "
+                "Chrome shows \"Not secure\" next to the address, forms are flagged to the "
+                "visitor and Google prefers HTTPS pages. Install a certificate (Let's "
+                "Encrypt is free) and redirect every http:// address to https:// "
+                "(301).".format(n=n)), evidence=starts[0])
+        for url in self._http_pages:
+            # An http page: 0 on an http-only site; otherwise not judged here (local
+            # copy, or left to the redirect checks on a site that has https).
+            yield Score(url, 0.0 if http_only else None)
+
+    def _page_findings(self, page: _Page) -> Iterator[Outcome]:
+        cap = self.options.max_listed
+        if page.active:
+            urls = [u for v in page.active.values() for u in v]
+            yield self.finding(page.url, "mixed-active", Msg(
+                f"Page HTTPS qui charge {len(urls)} ressource(s) en http:// "
+                f"({_kinds(page.active, _ACTIVE_KINDS, 0)}) : les navigateurs les bloquent, "
+                "la page s’affiche cassée (styles, menus, vidéos, suivi). Servez-les en "
+                "https:// ou par un chemin relatif.",
+                f"HTTPS page loading {len(urls)} resource(s) over http:// "
+                f"({_kinds(page.active, _ACTIVE_KINDS, 1)}): browsers block them, the page "
+                "shows broken (styles, menus, videos, tracking). Serve them over https:// or "
+                "by a relative path."), evidence=urls[0], related=urls[:cap])
+        if page.passive:
+            urls = [u for v in page.passive.values() for u in v]
+            yield self.finding(page.url, "mixed-passive", Msg(
+                f"Page HTTPS qui charge {len(urls)} ressource(s) en http:// "
+                f"({_kinds(page.passive, _PASSIVE_KINDS, 0)}) : les navigateurs récents "
+                "les demandent en https:// et les abandonnent si le serveur n’y répond pas ; "
+                "les anciens affichent la page comme non entièrement sécurisée.",
+                f"HTTPS page loading {len(urls)} resource(s) over http:// "
+                f"({_kinds(page.passive, _PASSIVE_KINDS, 1)}): current browsers ask for "
+                "them over https:// and drop them when the server does not answer there; "
+                "older ones show the page as not fully secure."),
+                evidence=urls[0], related=urls[:cap])
+        if page.forms:
+            yield self.finding(page.url, "insecure-form", Msg(
+                f"{len(page.forms)} formulaire(s) envoient leurs données en http:// : le "
+                "navigateur prévient le visiteur que l’envoi n’est pas sécurisé, et les "
+                "données circulent en clair.",
+                f"{len(page.forms)} form(s) send their data over http://: the browser "
+                "warns the visitor that the submission is not secure, and the data travels "
+                "in clear text."), evidence=page.forms[0], related=page.forms)
+        if page.links:
+            yield self.finding(page.url, "http-link", Msg(
+                f"{len(page.links)} lien(s) interne(s) écrits en http:// sur une page "
+                "HTTPS : chaque clic passe par une redirection (ou quitte HTTPS), et les "
+                "moteurs reçoivent deux adresses pour une page. Écrivez-les en https:// ou "
+                "en chemins relatifs.",
+                f"{len(page.links)} internal link(s) written http:// on an HTTPS page: every "
+                "click goes through a redirect (or leaves HTTPS), and engines get two "
+                "addresses for one page. Write them https:// or as relative paths."),
+                evidence=page.links[0], related=page.links[:cap])
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
