@@ -21,8 +21,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from lxml import etree, html
 
 from spiders import conversion
-from spiders.items import Heading, Image, Link, PageItem, TextBlock
 from spiders.css import absolute_css_url
+from spiders.items import Heading, Image, Link, PageItem, TextBlock
 from spiders.rendered import Mark, RenderedStyles
 from spiders.urls import normalise
 from spiders.visibility import Computed, PageStyles, document_base, stylesheets_to_fetch

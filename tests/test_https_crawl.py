@@ -6,6 +6,7 @@ back; the check then reports mixed content, http links and the slow first byte."
 from __future__ import annotations
 
 import json
+
 import pytest
 
 from audit import pipeline

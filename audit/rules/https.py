@@ -147,28 +147,28 @@ class Https(SiteRule):
         local = [u for u in starts if is_local(u)]
         if local:
             yield Limit("local-copy", Msg(
-                "HTTPS du site non vérifié : l’audit a lu une copie locale ({o}), servie en "
+                f"HTTPS du site non vérifié : l’audit a lu une copie locale ({_origin(local[0])}), servie en "
                 "http:// quoi que fasse le site public. Seul le contenu mixte de ses pages "
-                "HTTPS a été contrôlé.".format(o=_origin(local[0])),
-                "The site's HTTPS not checked: the audit read a local copy ({o}), served over "
+                "HTTPS a été contrôlé.",
+                f"The site's HTTPS not checked: the audit read a local copy ({_origin(local[0])}), served over "
                 "http:// whatever the public site does. Only the mixed content of its HTTPS "
-                "pages was checked.".format(o=_origin(local[0]))))
+                "pages was checked."))
         site_https = any(urlsplit(u).scheme == "https" for u in ctx.urls)
         http_only = not local and not site_https and any(
             urlsplit(u).scheme == "http" for u in starts)
         if http_only and self._http_pages:
             n = len(self._http_pages)
             yield self.finding(starts[0], "no-https", Msg(
-                "Le site n’est servi qu’en http:// ({n} pages, aucune adresse en https:// "
+                f"Le site n’est servi qu’en http:// ({n} pages, aucune adresse en https:// "
                 "rencontrée) : Chrome affiche « Non sécurisé » à côté de l’adresse, les "
                 "formulaires sont signalés au visiteur et Google préfère les pages HTTPS. "
                 "Installez un certificat (Let’s Encrypt est gratuit) et redirigez chaque "
-                "adresse http:// vers https:// (301).".format(n=n),
-                "The site is served over http:// only ({n} pages, no https:// address met): "
+                "adresse http:// vers https:// (301).",
+                f"The site is served over http:// only ({n} pages, no https:// address met): "
                 "Chrome shows \"Not secure\" next to the address, forms are flagged to the "
                 "visitor and Google prefers HTTPS pages. Install a certificate (Let's "
                 "Encrypt is free) and redirect every http:// address to https:// "
-                "(301).".format(n=n)), evidence=starts[0])
+                "(301)."), evidence=starts[0])
         for url in self._http_pages:
             # An http page: 0 on an http-only site; otherwise not judged here (local
             # copy, or left to the redirect checks on a site that has https).

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from audit.context import Context
 from audit.rule import Code, Column, Msg, Outcome, PageData, Row, Score, Severity, SiteRule, Table
 from audit.sea.landing import normalise
-from audit.serving import HEAVY_HTML_KB, SLOW_TTFB_MS, ttfb_ms
 from audit.sea.service import SeaInputs, sea_inputs
+from audit.serving import HEAVY_HTML_KB, SLOW_TTFB_MS, ttfb_ms
 from audit.text.tokens import terms
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
