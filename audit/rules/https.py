@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from audit.context import Context
-from audit.rule import Code, Limit, Msg, Outcome, Score, Severity, SiteRule
+from audit.rule import Code, Limit, Msg, Outcome, Score, Severity, SiteRule, pages_text
 from audit.serving import is_local
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
@@ -146,25 +146,26 @@ class Https(SiteRule):
         starts = ctx.config.site.start_urls
         local = [u for u in starts if is_local(u)]
         if local:
+            host = urlsplit(local[0]).hostname
             yield Limit("local-copy", Msg(
-                f"HTTPS du site non vérifié : l’audit a lu une copie locale ({_origin(local[0])}), servie en "
-                "http:// quoi que fasse le site public. Seul le contenu mixte de ses pages "
+                f"HTTPS du site non vérifié : l’audit a lu une copie locale ({host}), servie "
+                "en http:// quoi que fasse le site public. Seul le contenu mixte de ses pages "
                 "HTTPS a été contrôlé.",
-                f"The site's HTTPS not checked: the audit read a local copy ({_origin(local[0])}), served over "
-                "http:// whatever the public site does. Only the mixed content of its HTTPS "
-                "pages was checked."))
+                f"The site's HTTPS not checked: the audit read a local copy ({host}), served "
+                "over http:// whatever the public site does. Only the mixed content of its "
+                "HTTPS pages was checked."))
         site_https = any(urlsplit(u).scheme == "https" for u in ctx.urls)
         http_only = not local and not site_https and any(
             urlsplit(u).scheme == "http" for u in starts)
         if http_only and self._http_pages:
             n = len(self._http_pages)
             yield self.finding(starts[0], "no-https", Msg(
-                f"Le site n’est servi qu’en http:// ({n} pages, aucune adresse en https:// "
+                f"Le site n’est servi qu’en http:// ({pages_text(n)}, aucune adresse en https:// "
                 "rencontrée) : Chrome affiche « Non sécurisé » à côté de l’adresse, les "
                 "formulaires sont signalés au visiteur et Google préfère les pages HTTPS. "
                 "Installez un certificat (Let’s Encrypt est gratuit) et redirigez chaque "
                 "adresse http:// vers https:// (301).",
-                f"The site is served over http:// only ({n} pages, no https:// address met): "
+                f"The site is served over http:// only ({pages_text(n)}, no https:// address met): "
                 "Chrome shows \"Not secure\" next to the address, forms are flagged to the "
                 "visitor and Google prefers HTTPS pages. Install a certificate (Let's "
                 "Encrypt is free) and redirect every http:// address to https:// "
@@ -218,7 +219,3 @@ class Https(SiteRule):
                 "addresses for one page. Write them https:// or as relative paths."),
                 evidence=page.links[0], related=page.links[:cap])
 
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
