@@ -33,6 +33,11 @@ class _Page:
     links: list[str] = field(default_factory=list)
 
 
+def _n(count: int, one: str, many: str = "") -> str:
+    """« 1 ressource », « 3 ressources »."""
+    return f"{count} {one}" if count == 1 else f"{count} {many or one + 's'}"
+
+
 def _kinds(found: dict[str, list[str]], names: dict[str, tuple[str, str]], lang: int) -> str:
     return ", ".join(f"{names[k][lang]} ×{len(v)}" if len(v) > 1 else names[k][lang]
                      for k, v in found.items())
@@ -180,41 +185,46 @@ class Https(SiteRule):
         if page.active:
             urls = [u for v in page.active.values() for u in v]
             yield self.finding(page.url, "mixed-active", Msg(
-                f"Page HTTPS qui charge {len(urls)} ressource(s) en http:// "
+                f"Page HTTPS qui charge {_n(len(urls), 'ressource')} en http:// "
                 f"({_kinds(page.active, _ACTIVE_KINDS, 0)}) : les navigateurs les bloquent, "
                 "la page s’affiche cassée (styles, menus, vidéos, suivi). Servez-les en "
                 "https:// ou par un chemin relatif.",
-                f"HTTPS page loading {len(urls)} resource(s) over http:// "
+                f"HTTPS page loading {_n(len(urls), 'resource')} over http:// "
                 f"({_kinds(page.active, _ACTIVE_KINDS, 1)}): browsers block them, the page "
                 "shows broken (styles, menus, videos, tracking). Serve them over https:// or "
                 "by a relative path."), evidence=urls[0], related=urls[:cap])
         if page.passive:
             urls = [u for v in page.passive.values() for u in v]
             yield self.finding(page.url, "mixed-passive", Msg(
-                f"Page HTTPS qui charge {len(urls)} ressource(s) en http:// "
+                f"Page HTTPS qui charge {_n(len(urls), 'ressource')} en http:// "
                 f"({_kinds(page.passive, _PASSIVE_KINDS, 0)}) : les navigateurs récents "
                 "les demandent en https:// et les abandonnent si le serveur n’y répond pas ; "
                 "les anciens affichent la page comme non entièrement sécurisée.",
-                f"HTTPS page loading {len(urls)} resource(s) over http:// "
+                f"HTTPS page loading {_n(len(urls), 'resource')} over http:// "
                 f"({_kinds(page.passive, _PASSIVE_KINDS, 1)}): current browsers ask for "
                 "them over https:// and drop them when the server does not answer there; "
                 "older ones show the page as not fully secure."),
                 evidence=urls[0], related=urls[:cap])
         if page.forms:
             yield self.finding(page.url, "insecure-form", Msg(
-                f"{len(page.forms)} formulaire(s) envoient leurs données en http:// : le "
+                f"{_n(len(page.forms), 'formulaire')} "
+                f"{'envoie ses' if len(page.forms) == 1 else 'envoient leurs'} données en "
+                "http:// : le "
                 "navigateur prévient le visiteur que l’envoi n’est pas sécurisé, et les "
                 "données circulent en clair.",
-                f"{len(page.forms)} form(s) send their data over http://: the browser "
+                f"{_n(len(page.forms), 'form')} "
+                f"{'sends its' if len(page.forms) == 1 else 'send their'} data over http://: "
+                "the browser "
                 "warns the visitor that the submission is not secure, and the data travels "
                 "in clear text."), evidence=page.forms[0], related=page.forms)
         if page.links:
             yield self.finding(page.url, "http-link", Msg(
-                f"{len(page.links)} lien(s) interne(s) écrits en http:// sur une page "
+                f"{_n(len(page.links), 'lien interne', 'liens internes')} "
+                f"{'écrit' if len(page.links) == 1 else 'écrits'} en http:// sur une page "
                 "HTTPS : chaque clic passe par une redirection (ou quitte HTTPS), et les "
                 "moteurs reçoivent deux adresses pour une page. Écrivez-les en https:// ou "
                 "en chemins relatifs.",
-                f"{len(page.links)} internal link(s) written http:// on an HTTPS page: every "
+                f"{_n(len(page.links), 'internal link')} written http:// on an HTTPS page: every "
                 "click goes through a redirect (or leaves HTTPS), and engines get two "
                 "addresses for one page. Write them https:// or as relative paths."),
                 evidence=page.links[0], related=page.links[:cap])
