@@ -165,3 +165,36 @@ def test_a_code_fragment_glued_to_a_word_is_still_cut():
     block = TextBlock("p", "Les directives v-else-if andv-else marchent ensemble.",
                       code=["v-else-if", "v-else"])
     assert prose(block) == "Les directives and marchent ensemble."
+
+
+def test_sub_resources_a_browser_fetches() -> None:
+    """scripts, iframes, media and fonts: absolute as written, once each, in order; nothing
+    inside <template> or <noscript>, and <picture>'s sources are images, not media."""
+    root = parse_html("""<html><head>
+    <script src="/js/app.js"></script><script src="/js/app.js"></script><script>inline()</script>
+    <link rel="preload" as="font" href="/polices/titre.woff2" crossorigin>
+    <link rel="preload" as="image" href="/img/hero.jpg">
+    <link rel="stylesheet" href="/css/site.css">
+    <style>@font-face { font-family: T; src: url('texte.woff2') format('woff2'),
+      url(data:font/woff2;base64,AAAA) }</style></head><body>
+    <iframe src="https://www.youtube-nocookie.com/embed/x"></iframe>
+    <object data="/plans/acces.pdf"></object><embed src="/anim.swf">
+    <video src="/v/visite.mp4" poster="/img/affiche.jpg"><track src="/v/sous-titres.vtt"></video>
+    <audio><source src="/sons/podcast.mp3"></audio>
+    <picture><source srcset="/img/a.webp"><img src="/img/a.jpg" alt="A"></picture>
+    <template><script src="/js/jamais.js"></script></template>
+    <noscript><iframe src="https://www.googletagmanager.com/ns.html"></iframe></noscript>
+    </body></html>""")
+    assert root is not None
+    page = PageItem(url="https://www.exemple.fr/blog/article.html")
+    sheets = {"https://www.exemple.fr/css/site.css":
+              "@font-face { src: url(../polices/corps.woff2) } body { background: url(x.png) }"}
+    fill_page(page, root, lambda u: True, stylesheets=sheets)
+    site = "https://www.exemple.fr"
+    assert page.scripts == [f"{site}/js/app.js"]
+    assert page.iframes == ["https://www.youtube-nocookie.com/embed/x", f"{site}/plans/acces.pdf",
+                            f"{site}/anim.swf"]
+    assert page.media == [f"{site}/img/affiche.jpg", f"{site}/v/visite.mp4",
+                          f"{site}/v/sous-titres.vtt", f"{site}/sons/podcast.mp3"]
+    assert page.fonts == [f"{site}/polices/titre.woff2", f"{site}/blog/texte.woff2",
+                          f"{site}/polices/corps.woff2"]

@@ -57,6 +57,8 @@ CONTENT_RULES = ("hidden-text", "spelling", "grammar", "keyword-focus",
 # Technical rules measured the same way (issue 16): one id per line, so that branches
 # adding rules merge without conflict.
 TECHNICAL_RULES: tuple[str, ...] = (
+    "https",
+    "page-experience",
 )
 MEASURED_RULES = CONTENT_RULES + TECHNICAL_RULES
 # Codes that claim nothing against the client (a list to confirm, not an error): shown
