@@ -1,7 +1,8 @@
 """The https and page-experience rules on a real crawl: the spider reads a page served over
 https (the test server's TLS listener, a throw-away certificate) that loads its scripts,
 stylesheet, iframe, video, font, image and form over http, and a page the server holds
-back; the check then reports mixed content, http links and the slow first byte."""
+back; the check then reports mixed content and http links, and the crawl records the
+held-back page's time to first byte."""
 
 from __future__ import annotations
 
@@ -93,15 +94,18 @@ def test_mixed_content_and_http_links_reported_on_the_https_page(crawl) -> None:
     assert ("https", "local-copy") in keys and ("page-experience", "local-timing") in keys
 
 
-def test_the_held_back_page_is_slow_to_its_first_byte(crawl) -> None:
-    origin, _, pages, findings, _ = crawl
+def test_response_time_is_the_first_byte_and_a_local_copy_is_not_timed(crawl) -> None:
+    """The server holds the page back before its headers: the crawl's response_time (the
+    time to first byte) shows it. On a local copy times are the audit machine's: the rule
+    judges the viewport, not the time, and says so once."""
+    origin, _, pages, findings, check = crawl
     slow = pages[f"{origin}/commande-lente.html"]
     assert slow.response_time is not None and slow.response_time >= 0.9
     assert pages[f"{origin}/"].response_time < 0.5
     codes = {(f["url"], f["code"]) for f in findings if f["rule"] == "page-experience"}
-    assert (f"{origin}/commande-lente.html", "slow-response") in codes
-    assert (f"{origin}/commande-lente.html", "no-viewport") in codes
-    assert not any(url == f"{origin}/" for url, _ in codes)
+    assert codes == {(f"{origin}/commande-lente.html", "no-viewport")}
+    timing = [lim for lim in check["limits"] if lim["key"] == "local-timing"]
+    assert timing and timing[0]["pages"] == 3
 
 
 def test_pages_of_schema_1_still_load() -> None:

@@ -21,7 +21,7 @@ a self-signed certificate made at start-up: ``{{https_origin}}`` in a text file 
 not verify certificates.
 
 ``_delays`` (``PATH SECONDS`` per line) makes the server wait before answering those
-paths: a slow page for the ``page-experience`` rule, without slowing the others.
+paths: a slow first byte for the crawl tests, without slowing the other pages.
 """
 
 from __future__ import annotations
