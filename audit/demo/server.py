@@ -81,7 +81,7 @@ def read_delays(root: Path) -> dict[str, float]:
 
 
 def _self_signed(host: str) -> ssl.SSLContext:
-    """A server TLS context with a throw-away certificate for ``host`` (a loopback IP)."""
+    """A server TLS context with a throw-away certificate for ``host`` (valid a week)."""
     import datetime
     import ipaddress
 
@@ -90,6 +90,11 @@ def _self_signed(host: str) -> ssl.SSLContext:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
+    names: list[x509.GeneralName] = [x509.DNSName("localhost")]
+    try:
+        names.append(x509.IPAddress(ipaddress.ip_address(host)))
+    except ValueError:  # a host name
+        names.append(x509.DNSName(host))
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
     now = datetime.datetime.now(datetime.UTC)
@@ -97,9 +102,7 @@ def _self_signed(host: str) -> ssl.SSLContext:
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(days=1))
             .not_valid_after(now + datetime.timedelta(days=7))
-            .add_extension(x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address(host)), x509.DNSName("localhost")]),
-                critical=False)
+            .add_extension(x509.SubjectAlternativeName(names), critical=False)
             .sign(key, hashes.SHA256()))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     with tempfile.TemporaryDirectory() as folder:  # load_cert_chain reads files only
