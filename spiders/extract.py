@@ -253,14 +253,15 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
         url = _absolute(base, a.get("href"))
         if not url:
             continue
-        url = site_url(url)
+        moved = site_url(url)
+        written, url = (url if moved != url else ""), moved
         text = clean(a.text_content()) if _tag(a) == "a" else clean(a.get("alt"))
         if not text:  # an image link: its alt text is the anchor
             alts = [clean(img.get("alt")) for img in a.iter("img")]
             text = " ".join(t for t in alts if t) or clean(a.get("aria-label") or a.get("title"))
         page.links.append(Link(url=url, text=text, rel=(a.get("rel") or "").lower().strip(),
                                internal=is_internal(url), tag=_tag(a),
-                               hidden=styles.link_hidden(a)))
+                               hidden=styles.link_hidden(a), written=written))
 
 
 def _same(url: str) -> str:

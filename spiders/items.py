@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-PAGE_SCHEMA_VERSION = 2  # 2: scripts, iframes, media, fonts (older pages: empty lists)
+PAGE_SCHEMA_VERSION = 2  # 2: scripts, iframes, media, fonts, Link.written (older: empty)
 
 
 @dataclass
@@ -22,6 +22,10 @@ class Link:
     internal: bool = False  # in the crawl scope (same allowed host)
     tag: str = "a"  # a | area
     hidden: str = ""  # why a visitor cannot see or click it ("" = visible)
+    # The URL as written when it named one of the site's aliases and was moved onto the
+    # audited origin (site.aliases: https://www.client.fr/a on a local copy → url
+    # http://127.0.0.1:8000/a); "" otherwise. The https rule reads its scheme.
+    written: str = ""
 
 
 @dataclass

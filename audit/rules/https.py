@@ -75,12 +75,18 @@ class Https(SiteRule):
     load later and ``srcset`` candidates are not seen. Only https pages are judged for
     mixed content: an http page has no padlock to lose.
 
-    **Not accused**: a site audited on a local copy or a private network (``127.0.0.1``,
-    ``localhost``, ``192.168.x.x``, ``*.local``, as the demo and the test corpus are):
-    such a copy is served over http whatever production does, so HTTPS itself is not
-    judged and the Summary says so once (a limit of the audit, never a finding). Its
-    https pages, if any, are still checked for mixed content. The http pages of a site
-    that also answers in https are left to the redirect checks (no score here).
+    **A copy of the site** (a local copy or a private network — ``127.0.0.1``,
+    ``localhost``, ``192.168.x.x``, ``*.local``, as the demo and the test corpus are — or
+    any copy audited with ``site.aliases``): a copy is served over http whatever the public
+    site does, so HTTPS itself is not judged there and the Summary says so once (a limit
+    of the audit, never a finding). When most links to the site's aliases are written
+    ``https://`` (the public site is on HTTPS), its http pages are read as their public
+    https twins: absolute ``http://`` resources of other hosts are mixed content, the
+    copy's own (relative) ones are not, and links written ``http://`` to the public name
+    are http links. Otherwise only the copy's https pages, if any, are checked.
+
+    **Not accused**: the http pages of a site that also answers in https (left to the
+    redirect checks, no score here); a site whose public name the audit cannot tell.
     Score per https page: 0 with active mixed content, 50 with any other finding, 100
     otherwise; every http page of an http-only site scores 0.
     """
@@ -119,38 +125,84 @@ class Https(SiteRule):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._judged: list[_Page] = []  # https pages with a finding
-        self._https_pages: list[str] = []
-        self._http_pages: list[str] = []
+        # The http pages, read as their https twins: judged so when the site's links show
+        # its public name on https (a copy audited with site.aliases), else not.
+        self._http: list[_Page] = []
+        self._alias_schemes: dict[str, int] = {"http": 0, "https": 0}
+        self._alias_hosts: dict[str, int] = {}
 
     def collect(self, page: PageItem, ctx: Context) -> None:
-        if urlsplit(page.url).scheme != "https":
-            self._http_pages.append(page.url)
-            return
-        self._https_pages.append(page.url)
+        for link in page.links:
+            if link.written:  # a link to an alias of the site, moved onto the copy
+                parts = urlsplit(link.written)
+                if parts.scheme in self._alias_schemes:
+                    self._alias_schemes[parts.scheme] += 1
+                    host = parts.hostname or ""
+                    self._alias_hosts[host] = self._alias_hosts.get(host, 0) + 1
+        if urlsplit(page.url).scheme == "https":
+            seen = self._seen(page, copy=False)
+            if seen.active or seen.passive or seen.forms or seen.links:
+                self._judged.append(seen)
+        else:
+            self._http.append(self._seen(page, copy=True))
+
+    def _seen(self, page: PageItem, copy: bool) -> _Page:
+        """What loads over http:// on the page. ``copy``: an http page read as its public
+        https twin: only absolute http:// addresses of other hosts count (the copy's own,
+        relative ones become https:// in public), and links written http:// to the site's
+        public name."""
+        own = urlsplit(page.url).hostname
+
+        def insecure(url: str) -> bool:
+            return _insecure(url) and not (copy and urlsplit(url).hostname == own)
+
         cap = self.options.max_listed
         seen = _Page(page.url)
         for kind, urls in (("script", page.scripts), ("stylesheet", page.stylesheets),
                            ("iframe", page.iframes), ("font", page.fonts)):
-            bad = [u for u in urls if _insecure(u)]
+            bad = [u for u in urls if insecure(u)]
             if bad:
                 seen.active[kind] = bad[:cap]
         for kind, urls in (("image", [i.src for i in page.images]), ("media", page.media)):
-            bad = list(dict.fromkeys(u for u in urls if _insecure(u)))
+            bad = list(dict.fromkeys(u for u in urls if insecure(u)))
             if bad:
                 seen.passive[kind] = bad[:cap]
         seen.forms = list(dict.fromkeys(f.action for f in page.forms
-                                        if _insecure(f.action)))[:cap]
-        seen.links = list(dict.fromkeys(link.url for link in page.links
-                                        if link.internal and _insecure(link.url)))
-        if seen.active or seen.passive or seen.forms or seen.links:
-            self._judged.append(seen)
+                                        if insecure(f.action)))[:cap]
+        seen.links = list(dict.fromkeys(
+            link.written or link.url for link in page.links
+            if link.internal and insecure(link.written or (link.url if not copy else ""))))
+        return seen
+
+    def _public_https(self) -> str:
+        """The site's public name when the links to its aliases show it on https (most of
+        them written https://): the audited origin is a copy of it. "" otherwise."""
+        schemes = self._alias_schemes
+        if not self._alias_hosts or schemes["https"] <= schemes["http"]:
+            return ""
+        return max(self._alias_hosts, key=lambda h: self._alias_hosts[h])
 
     def finish(self, ctx: Context) -> Iterator[Outcome]:
         for page in self._judged:
             yield from self._page_findings(page)
         starts = ctx.config.site.start_urls
         local = [u for u in starts if is_local(u)]
-        if local:
+        site_https = any(urlsplit(u).scheme == "https" for u in ctx.urls)
+        public = self._public_https() if not site_https else ""
+        if public and self._http:
+            n = self._alias_schemes["https"]
+            host = urlsplit(self._http[0].url).hostname
+            yield Limit("copy-of-https", Msg(
+                f"HTTPS du site public non vérifié : l’audit a lu une copie du site ({host}). "
+                f"Ses liens ({n} vers https://{public}) montrent un site public en HTTPS : "
+                "le contenu mixte de ses pages est jugé comme ce site les servirait.",
+                f"The public site's HTTPS not checked: the audit read a copy of the site ({host}). "
+                f"Its links ({n} to https://{public}) show a public site on HTTPS: its pages' "
+                "mixed content is judged as that site would serve them."))
+            for page in self._http:
+                yield from self._page_findings(page)
+            return
+        elif local:
             host = urlsplit(local[0]).hostname
             yield Limit("local-copy", Msg(
                 f"HTTPS du site non vérifié : l’audit a lu une copie locale ({host}), servie "
@@ -159,26 +211,25 @@ class Https(SiteRule):
                 f"The site's HTTPS not checked: the audit read a local copy ({host}), served "
                 "over http:// whatever the public site does. Only the mixed content of its "
                 "HTTPS pages was checked."))
-        site_https = any(urlsplit(u).scheme == "https" for u in ctx.urls)
         http_only = not local and not site_https and any(
             urlsplit(u).scheme == "http" for u in starts)
-        if http_only and self._http_pages:
-            n = len(self._http_pages)
+        if http_only and self._http:
+            n = len(self._http)
             yield self.finding(starts[0], "no-https", Msg(
-                f"Le site n’est servi qu’en http:// ({pages_text(n)}, aucune adresse en https:// "
-                "rencontrée) : Chrome affiche « Non sécurisé » à côté de l’adresse, les "
-                "formulaires sont signalés au visiteur et Google préfère les pages HTTPS. "
+                f"Le site n’est servi qu’en http:// ({pages_text(n)}, aucune adresse en "
+                "https:// rencontrée) : Chrome affiche « Non sécurisé » à côté de l’adresse, "
+                "les formulaires sont signalés au visiteur et Google préfère les pages HTTPS. "
                 "Installez un certificat (Let’s Encrypt est gratuit) et redirigez chaque "
                 "adresse http:// vers https:// (301).",
-                f"The site is served over http:// only ({pages_text(n)}, no https:// address met): "
-                "Chrome shows \"Not secure\" next to the address, forms are flagged to the "
-                "visitor and Google prefers HTTPS pages. Install a certificate (Let's "
+                f"The site is served over http:// only ({pages_text(n)}, no https:// address "
+                "met): Chrome shows \"Not secure\" next to the address, forms are flagged to "
+                "the visitor and Google prefers HTTPS pages. Install a certificate (Let's "
                 "Encrypt is free) and redirect every http:// address to https:// "
                 "(301)."), evidence=starts[0])
-        for url in self._http_pages:
-            # An http page: 0 on an http-only site; otherwise not judged here (local
-            # copy, or left to the redirect checks on a site that has https).
-            yield Score(url, 0.0 if http_only else None)
+        for page in self._http:
+            # An http page: 0 on an http-only site; otherwise not judged (a local copy, or
+            # a site that also answers in https: left to the redirect checks).
+            yield Score(page.url, 0.0 if http_only else None)
 
     def _page_findings(self, page: _Page) -> Iterator[Outcome]:
         cap = self.options.max_listed
