@@ -268,57 +268,73 @@ def _same(url: str) -> str:
     return url
 
 
-# Elements loading a sub-resource, and the attribute that names it: PageItem field, by tag.
+# Elements loading a sub-resource (besides <link rel=stylesheet>, read by the cascade).
 _RESOURCE_TAGS = ("script", "iframe", "frame", "embed", "object", "audio", "video", "source",
-                  "track", "link")
+                  "track", "link", "img", "form")
 _FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.IGNORECASE)
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""", re.IGNORECASE)
+
+
+def _explicit_http(value: str | None) -> bool:
+    return bool(value) and value.strip()[:5].lower() == "http:"  # type: ignore[union-attr]
 
 
 def _fill_resources(page: PageItem, root: html.HtmlElement, base: str,
                     sheets: Mapping[str, str] | None) -> None:
     """``scripts``, ``iframes``, ``media`` and ``fonts``: what a browser fetches to show
-    the page, besides images and stylesheets (read elsewhere)."""
+    the page, besides images and stylesheets (read elsewhere); and ``http_resources``, the
+    sub-resources (those, images, stylesheets, form targets) written ``http://``."""
     found: dict[str, dict[str, None]] = {"scripts": {}, "iframes": {}, "media": {},
-                                         "fonts": {}}
+                                         "fonts": {}, "http": {}}
+
+    def add(key: str, value: str | None, el: html.HtmlElement) -> None:
+        url = _absolute(base, value)
+        if url and not _inert(el):
+            if key:
+                found[key][url] = None
+            if _explicit_http(value):
+                found["http"][url] = None
+
     for el in root.iter(*_RESOURCE_TAGS):
         tag = _tag(el)
         if tag == "script":
-            key, value = "scripts", el.get("src")
+            add("scripts", el.get("src"), el)
         elif tag in ("iframe", "frame", "embed"):
-            key, value = "iframes", el.get("src")
+            add("iframes", el.get("src"), el)
         elif tag == "object":
-            key, value = "iframes", el.get("data")
+            add("iframes", el.get("data"), el)
+        elif tag == "img":  # the images field is filled below: only whether written http://
+            add("", el.get("src") or el.get("data-src"), el)
+        elif tag == "form":
+            add("", el.get("action"), el)
         elif tag == "link":
             rel = (el.get("rel") or "").lower().split()
-            if "preload" not in rel or (el.get("as") or "").strip().lower() != "font":
-                continue
-            key, value = "fonts", el.get("href")
+            if "preload" in rel and (el.get("as") or "").strip().lower() == "font":
+                add("fonts", el.get("href"), el)
+            elif "stylesheet" in rel:
+                add("", el.get("href"), el)
         elif tag == "source":  # <picture>'s sources are images (srcset), not media
             parent = el.getparent()
-            if parent is None or _tag(parent) not in ("audio", "video"):
-                continue
-            key, value = "media", el.get("src")
+            if parent is not None and _tag(parent) in ("audio", "video"):
+                add("media", el.get("src"), el)
         else:  # audio, video, track
-            key, value = "media", el.get("src")
             if tag == "video" and el.get("poster"):
-                url = _absolute(base, el.get("poster"))
-                if url and not _inert(el):
-                    found[key][url] = None
-        url = _absolute(base, value)
-        if url and not _inert(el):
-            found[key][url] = None
-    for style in root.iter("style"):
-        if style.text and "@font-face" in style.text.lower() and not _inert(style):
-            found["fonts"].update(dict.fromkeys(_font_urls(style.text, base)))
-    for sheet in page.stylesheets if sheets else ():
-        text = sheets.get(sheet) if sheets else None
-        if text:
-            found["fonts"].update(dict.fromkeys(_font_urls(text, sheet)))
+                add("media", el.get("poster"), el)
+            add("media", el.get("src"), el)
+    css = [(style.text, base) for style in root.iter("style")
+           if style.text and "@font-face" in style.text.lower() and not _inert(style)]
+    if sheets:
+        css += [(text, sheet) for sheet in page.stylesheets if (text := sheets.get(sheet))]
+    for text, sheet_base in css:
+        for url, explicit in _font_urls(text, sheet_base):
+            found["fonts"][url] = None
+            if explicit:
+                found["http"][url] = None
     page.scripts = list(found["scripts"])
     page.iframes = list(found["iframes"])
     page.media = list(found["media"])
     page.fonts = list(found["fonts"])
+    page.http_resources = list(found["http"])
 
 
 def _inert(el: etree._Element) -> bool:
@@ -327,18 +343,21 @@ def _inert(el: etree._Element) -> bool:
 
 
 @lru_cache(maxsize=512)  # a site's few stylesheets, read for every page
-def _font_urls(css_text: str, base: str) -> tuple[str, ...]:
-    """Absolute URLs of the fonts a stylesheet's @font-face rules load."""
+def _font_urls(css_text: str, base: str) -> tuple[tuple[str, bool], ...]:
+    """The fonts a stylesheet's @font-face rules load: (absolute URL, written http://)."""
     if "@font-face" not in css_text.lower():
         return ()
-    urls = (absolute_css_url(base, m.group(2)) for face in _FONT_FACE.finditer(css_text)
-            for m in _CSS_URL.finditer(face.group(1)))
-    return tuple(dict.fromkeys(u for u in urls if u))
+    out: dict[str, bool] = {}
+    for face in _FONT_FACE.finditer(css_text):
+        for m in _CSS_URL.finditer(face.group(1)):
+            url = absolute_css_url(base, m.group(2))
+            if url:
+                out[url] = out.get(url, False) or _explicit_http(m.group(2))
+    return tuple(out.items())
 
 
 def _in_svg(el: etree._Element) -> bool:
     return any(_tag(p) == "svg" for p in el.iterancestors())
-
 
 def text_blocks(root: etree._Element, styles: PageStyles | RenderedStyles | None = None
                 ) -> Iterator[TextBlock]:

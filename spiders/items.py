@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-PAGE_SCHEMA_VERSION = 2  # 2: scripts, iframes, media, fonts, Link.written (older: empty)
+PAGE_SCHEMA_VERSION = 2  # 2: scripts, iframes, media, fonts, http_resources, Link.written
 
 
 @dataclass
@@ -119,6 +119,10 @@ class PageItem:
     # Fonts: <link rel=preload as=font>, and @font-face src in the page's <style> blocks and
     # its linked stylesheets (when the crawl fetched them).
     fonts: list[str] = field(default_factory=list)
+    # The sub-resources above, images, stylesheets and form targets whose address is written
+    # with an explicit http:// (not relative nor protocol-relative, which follow the page's
+    # scheme): what stays http on the https twin of a copy audited over http.
+    http_resources: list[str] = field(default_factory=list)
     style_blocks: list[str] = field(default_factory=list)  # contents of <style> elements
     inline_style_count: int = 0  # elements carrying a style="" attribute
     open_graph: dict[str, str] = field(default_factory=dict)  # og:* properties

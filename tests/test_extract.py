@@ -198,3 +198,24 @@ def test_sub_resources_a_browser_fetches() -> None:
                           f"{site}/v/sous-titres.vtt", f"{site}/sons/podcast.mp3"]
     assert page.fonts == [f"{site}/polices/titre.woff2", f"{site}/blog/texte.woff2",
                           f"{site}/polices/corps.woff2"]
+    assert page.http_resources == []
+
+
+def test_resources_written_http_are_told_from_relative_ones() -> None:
+    """On a copy served over http, relative and protocol-relative addresses resolve to
+    http:// too; http_resources keeps only those written http:// (mixed content on the
+    https twin)."""
+    root = parse_html("""<html><head>
+    <script src="//cdnjs.cloudflare.com/lib.js"></script><script src="HTTP://cdn.ex/a.js"></script>
+    <link rel="stylesheet" href="http://fonts.ex/css"><link rel="stylesheet" href="/s.css">
+    <style>@font-face { src: url(http://fonts.ex/f.woff2), url(/g.woff2) }</style></head>
+    <body><img src="http://img.ex/a.png"><img data-src="/b.png"><img src="c.png">
+    <form action="http://www.ex.fr/envoi"></form><video src="//v.ex/v.mp4"></video>
+    <noscript><img src="http://pixel.ex/p.gif"></noscript></body></html>""")
+    assert root is not None
+    page = PageItem(url="http://127.0.0.1:8000/")
+    fill_page(page, root, lambda u: True)
+    assert page.scripts == ["http://cdnjs.cloudflare.com/lib.js", "http://cdn.ex/a.js"]
+    assert page.http_resources == ["http://cdn.ex/a.js", "http://fonts.ex/css",
+                                   "http://img.ex/a.png", "http://www.ex.fr/envoi",
+                                   "http://fonts.ex/f.woff2"]

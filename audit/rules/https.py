@@ -152,9 +152,12 @@ class Https(SiteRule):
         relative ones become https:// in public), and links written http:// to the site's
         public name."""
         own = urlsplit(page.url).hostname
+        written = set(page.http_resources)
 
         def insecure(url: str) -> bool:
-            return _insecure(url) and not (copy and urlsplit(url).hostname == own)
+            if not copy:
+                return _insecure(url)
+            return url in written and urlsplit(url).hostname != own
 
         cap = self.options.max_listed
         seen = _Page(page.url)
@@ -171,7 +174,7 @@ class Https(SiteRule):
                                         if insecure(f.action)))[:cap]
         seen.links = list(dict.fromkeys(
             link.written or link.url for link in page.links
-            if link.internal and insecure(link.written or (link.url if not copy else ""))))
+            if link.internal and _insecure(link.written or (link.url if not copy else ""))))
         return seen
 
     def _public_https(self) -> str:
