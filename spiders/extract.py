@@ -286,10 +286,14 @@ def _fill_resources(page: PageItem, root: html.HtmlElement, base: str,
     sub-resources (those, images, stylesheets, form targets) written ``http://``."""
     found: dict[str, dict[str, None]] = {"scripts": {}, "iframes": {}, "media": {},
                                          "fonts": {}, "http": {}}
+    # Most pages have no <noscript> nor <template>: then no element's ancestors are walked.
+    inert_possible = next(root.iter("noscript", "template"), None) is not None
 
     def add(key: str, value: str | None, el: html.HtmlElement) -> None:
+        if not value:
+            return
         url = _absolute(base, value)
-        if url and not _inert(el):
+        if url and not (inert_possible and _inert(el)):
             if key:
                 found[key][url] = None
             if _explicit_http(value):
@@ -322,7 +326,8 @@ def _fill_resources(page: PageItem, root: html.HtmlElement, base: str,
                 add("media", el.get("poster"), el)
             add("media", el.get("src"), el)
     css = [(style.text, base) for style in root.iter("style")
-           if style.text and "@font-face" in style.text.lower() and not _inert(style)]
+           if style.text and "@font-face" in style.text.lower()
+           and not (inert_possible and _inert(style))]
     if sheets:
         css += [(text, sheet) for sheet in page.stylesheets if (text := sheets.get(sheet))]
     for text, sheet_base in css:
