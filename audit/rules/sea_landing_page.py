@@ -120,7 +120,8 @@ class SeaLandingPage(SiteRule):
         Column("contact", Msg("Contact", "Contact"), width=14),
         Column("keywords", Msg("Mots-clés des annonces", "Ad keywords"), "int", 12),
         Column("missing", Msg("Mots-clés absents de la page", "Keywords missing"), width=34),
-        Column("response_ms", Msg("Temps de réponse (ms)", "Response time (ms)"), "int", 12),
+        Column("response_ms", Msg("Temps de réponse (TTFB, ms)", "Response time (TTFB, ms)"),
+               "int", 12),
         Column("score", Msg("Score", "Score"), "int", 8),
     ))}
 
