@@ -24,7 +24,7 @@ def _insecure(url: str) -> bool:
 
 @dataclass(slots=True)
 class _Page:
-    """What the rule keeps of an https page with something to say (URLs capped)."""
+    """What the rule keeps of a page with something loaded over http:// (URLs capped)."""
 
     url: str
     active: dict[str, list[str]] = field(default_factory=dict)  # kind -> http:// URLs
@@ -127,7 +127,8 @@ class Https(SiteRule):
         self._judged: list[_Page] = []  # https pages with a finding
         # The http pages, read as their https twins: judged so when the site's links show
         # its public name on https (a copy audited with site.aliases), else not.
-        self._http: list[_Page] = []
+        self._http: list[str] = []  # URLs (a big http site: kept small)
+        self._http_seen: list[_Page] = []  # those with something loaded over http://
         self._alias_schemes: dict[str, int] = {"http": 0, "https": 0}
         self._alias_hosts: dict[str, int] = {}
 
@@ -139,12 +140,12 @@ class Https(SiteRule):
                     self._alias_schemes[parts.scheme] += 1
                     host = parts.hostname or ""
                     self._alias_hosts[host] = self._alias_hosts.get(host, 0) + 1
-        if urlsplit(page.url).scheme == "https":
-            seen = self._seen(page, copy=False)
-            if seen.active or seen.passive or seen.forms or seen.links:
-                self._judged.append(seen)
-        else:
-            self._http.append(self._seen(page, copy=True))
+        https = urlsplit(page.url).scheme == "https"
+        seen = self._seen(page, copy=not https)
+        if seen.active or seen.passive or seen.forms or seen.links:
+            (self._judged if https else self._http_seen).append(seen)
+        if not https:
+            self._http.append(page.url)
 
     def _seen(self, page: PageItem, copy: bool) -> _Page:
         """What loads over http:// on the page. ``copy``: an http page read as its public
@@ -194,7 +195,7 @@ class Https(SiteRule):
         public = self._public_https() if not site_https else ""
         if public and self._http:
             n = self._alias_schemes["https"]
-            host = urlsplit(self._http[0].url).hostname
+            host = urlsplit(self._http[0]).hostname
             yield Limit("copy-of-https", Msg(
                 f"HTTPS du site public non vérifié : l’audit a lu une copie du site ({host}). "
                 f"Ses liens ({n} vers https://{public}) montrent un site public en HTTPS : "
@@ -202,7 +203,7 @@ class Https(SiteRule):
                 f"The public site's HTTPS not checked: the audit read a copy of the site ({host}). "
                 f"Its links ({n} to https://{public}) show a public site on HTTPS: its pages' "
                 "mixed content is judged as that site would serve them."))
-            for page in self._http:
+            for page in self._http_seen:
                 yield from self._page_findings(page)
             return
         elif local:
@@ -229,10 +230,10 @@ class Https(SiteRule):
                 "the visitor and Google prefers HTTPS pages. Install a certificate (Let's "
                 "Encrypt is free) and redirect every http:// address to https:// "
                 "(301)."), evidence=starts[0])
-        for page in self._http:
+        for url in self._http:
             # An http page: 0 on an http-only site; otherwise not judged (a local copy, or
             # a site that also answers in https: left to the redirect checks).
-            yield Score(page.url, 0.0 if http_only else None)
+            yield Score(url, 0.0 if http_only else None)
 
     def _page_findings(self, page: _Page) -> Iterator[Outcome]:
         cap = self.options.max_listed
