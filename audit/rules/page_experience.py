@@ -63,14 +63,18 @@ class PageExperience(PageRule):
     - ``viewport-not-responsive`` (warning): a viewport with neither ``width=device-width``
       nor ``initial-scale`` (a fixed ``width=1024``): the page does not follow the screen;
     - ``zoom-disabled`` (notice, accessibility): ``user-scalable=no`` or ``maximum-scale``
-      under 2 (Lighthouse fails under 5; WCAG 1.4.4 asks for 200 % zoom);
+      under ``min_zoom`` = 2 (WCAG 1.4.4 asks for 200 % zoom; Lighthouse, stricter, fails
+      under 5);
     - ``slow-response`` (notice) over ``slow_ms`` = 800 ms to the first byte (Google's
       "good" limit), ``very-slow-response`` (warning) over ``very_slow_ms`` = 1 800 ms
       (Google's "poor"). The time is the crawler's: from the request sent to the headers
       received (Scrapy's ``download_latency``), one sample per page, under the crawl's own
       load, so a single slow page is worth re-measuring before blaming the server;
-    - ``heavy-html`` (warning) over ``heavy_kb`` = 500 KB of HTML, ``html-truncated``
-      (error) over ``googlebot_kb`` = 2 048 KB (uncompressed, as Googlebot counts it).
+    - ``heavy-html`` (warning) over ``heavy_kb`` = 500 KB of HTML (about 15 times the
+      median page's HTML in the HTTP Archive: inlined data, SVG or scripts), and
+      ``html-truncated`` (error) over ``googlebot_kb`` = 2 048 KB, uncompressed, as
+      Googlebot counts it (Google's crawler documentation, 2026: the first 2 MB of an HTML
+      file are indexed, the default fetch limit of its crawlers being 15 MB).
 
     **Not accused**: images, scripts and stylesheets (the HTML alone is weighed: the crawl
     does not download them); the response time of a page read from a local copy or a
