@@ -254,14 +254,16 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
         if not url:
             continue
         moved = site_url(url)
-        written, url = (url if moved != url else ""), moved
+        if moved != url:
+            page.alias_links.append(url)
+            url = moved
         text = clean(a.text_content()) if _tag(a) == "a" else clean(a.get("alt"))
         if not text:  # an image link: its alt text is the anchor
             alts = [clean(img.get("alt")) for img in a.iter("img")]
             text = " ".join(t for t in alts if t) or clean(a.get("aria-label") or a.get("title"))
         page.links.append(Link(url=url, text=text, rel=(a.get("rel") or "").lower().strip(),
                                internal=is_internal(url), tag=_tag(a),
-                               hidden=styles.link_hidden(a), written=written))
+                               hidden=styles.link_hidden(a)))
 
 
 def _same(url: str) -> str:

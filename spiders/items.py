@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-PAGE_SCHEMA_VERSION = 2  # 2: scripts, iframes, media, fonts, http_resources, Link.written
+PAGE_SCHEMA_VERSION = 2  # 2: scripts, iframes, media, fonts, http_resources, alias_links
 
 
 @dataclass
@@ -22,10 +22,6 @@ class Link:
     internal: bool = False  # in the crawl scope (same allowed host)
     tag: str = "a"  # a | area
     hidden: str = ""  # why a visitor cannot see or click it ("" = visible)
-    # The URL as written when it named one of the site's aliases and was moved onto the
-    # audited origin (site.aliases: https://www.client.fr/a on a local copy → url
-    # http://127.0.0.1:8000/a); "" otherwise. The https rule reads its scheme.
-    written: str = ""
 
 
 @dataclass
@@ -123,6 +119,10 @@ class PageItem:
     # with an explicit http:// (not relative nor protocol-relative, which follow the page's
     # scheme): what stays http on the https twin of a copy audited over http.
     http_resources: list[str] = field(default_factory=list)
+    # The links to one of site.aliases as written, before they were moved onto the audited
+    # origin (https://www.client.fr/a, recorded in links as http://127.0.0.1:8000/a), in
+    # order: their scheme tells whether the public site is on https (the https rule).
+    alias_links: list[str] = field(default_factory=list)
     style_blocks: list[str] = field(default_factory=list)  # contents of <style> elements
     inline_style_count: int = 0  # elements carrying a style="" attribute
     open_graph: dict[str, str] = field(default_factory=dict)  # og:* properties

@@ -219,3 +219,21 @@ def test_resources_written_http_are_told_from_relative_ones() -> None:
     assert page.http_resources == ["http://cdn.ex/a.js", "http://fonts.ex/css",
                                    "http://img.ex/a.png", "http://www.ex.fr/envoi",
                                    "http://fonts.ex/f.woff2"]
+
+
+def test_links_to_an_alias_are_kept_as_written() -> None:
+    """site.aliases: links to the production name are moved onto the audited copy, and
+    kept as written in alias_links (their scheme tells whether production is on https)."""
+    from spiders.urls import OnOrigin
+
+    root = parse_html('<html><body><a href="https://www.client.fr/a">A</a>'
+                      '<a href="http://www.client.fr/b">B</a><a href="/c">C</a>'
+                      '<a href="https://ailleurs.fr/">Ailleurs</a></body></html>')
+    assert root is not None
+    page = PageItem(url="http://127.0.0.1:8000/")
+    fill_page(page, root, lambda u: u.startswith("http://127.0.0.1:8000/"),
+              on_site=OnOrigin(["www.client.fr"], "http://127.0.0.1:8000/"))
+    assert [link.url for link in page.links] == [
+        "http://127.0.0.1:8000/a", "http://127.0.0.1:8000/b", "http://127.0.0.1:8000/c",
+        "https://ailleurs.fr/"]
+    assert page.alias_links == ["https://www.client.fr/a", "http://www.client.fr/b"]

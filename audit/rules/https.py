@@ -133,13 +133,12 @@ class Https(SiteRule):
         self._alias_hosts: dict[str, int] = {}
 
     def collect(self, page: PageItem, ctx: Context) -> None:
-        for link in page.links:
-            if link.written:  # a link to an alias of the site, moved onto the copy
-                parts = urlsplit(link.written)
-                if parts.scheme in self._alias_schemes:
-                    self._alias_schemes[parts.scheme] += 1
-                    host = parts.hostname or ""
-                    self._alias_hosts[host] = self._alias_hosts.get(host, 0) + 1
+        for written in page.alias_links:  # links to an alias of the site, moved onto it
+            parts = urlsplit(written)
+            if parts.scheme in self._alias_schemes:
+                self._alias_schemes[parts.scheme] += 1
+                host = parts.hostname or ""
+                self._alias_hosts[host] = self._alias_hosts.get(host, 0) + 1
         https = urlsplit(page.url).scheme == "https"
         seen = self._seen(page, copy=not https)
         if seen.active or seen.passive or seen.forms or seen.links:
@@ -173,9 +172,9 @@ class Https(SiteRule):
                 seen.passive[kind] = bad[:cap]
         seen.forms = list(dict.fromkeys(f.action for f in page.forms
                                         if insecure(f.action)))[:cap]
-        seen.links = list(dict.fromkeys(
-            link.written or link.url for link in page.links
-            if link.internal and _insecure(link.written or (link.url if not copy else ""))))
+        # Links written http://: to the site itself, or to its public name (an alias).
+        links = [] if copy else [link.url for link in page.links if link.internal]
+        seen.links = list(dict.fromkeys(u for u in links + page.alias_links if _insecure(u)))
         return seen
 
     def _public_https(self) -> str:
