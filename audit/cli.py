@@ -388,7 +388,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # the reports, so that `seo-audit check|report RUN_DIR` works on the demo run later.
     inputs = out / "demo-inputs"
     inputs.mkdir(parents=True, exist_ok=True)
-    site = SiteServer(demo_site_root(), bot_root=demo_googlebot_root())
+    site = SiteServer(demo_site_root(), bot_root=demo_googlebot_root(), tls=True)
     with site as server, competitor_server(server.origin) as competitor:
         config_path = inputs / "demo.yaml"
         write_demo_exports(inputs, date.today(), server.origin)

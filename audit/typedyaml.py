@@ -276,7 +276,10 @@ def build_dataclass(doc: Document, cls: Any, value: Any, keypath: KeyPath) -> An
             if problem:
                 raise doc.error(child, problem)
         kwargs[name] = converted
-    return cls(**kwargs)
+    try:
+        return cls(**kwargs)
+    except ValueError as exc:  # a check across fields (__post_init__): slow < very slow...
+        raise doc.error(keypath, str(exc)) from None
 
 
 def _same_shape(tp: Any, value: Any) -> bool:

@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from lxml import etree, html
 
 from spiders import conversion, structured
+from spiders.css import absolute_css_url
 from spiders.items import Heading, Image, Link, PageItem, TextBlock
 from spiders.rendered import Mark, RenderedStyles
 from spiders.urls import normalise
@@ -285,6 +286,7 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
     if not page.canonical:
         page.canonical = page.canonical_header  # a canonical sent as an HTTP Link: header
     page.stylesheets = list(styles.linked)
+    _fill_resources(page, root, base, stylesheets)
 
     page.headings = [
         Heading(int(_tag(h)[1]), clean(h.text_content()))
@@ -331,7 +333,10 @@ def fill_page(page: PageItem, root: html.HtmlElement, is_internal: Callable[[str
         url = _absolute(base, a.get("href"))
         if not url:
             continue
-        url = site_url(url)
+        moved = site_url(url)
+        if moved != url:
+            page.alias_links.append(url)
+            url = moved
         text = clean(a.text_content()) if _tag(a) == "a" else clean(a.get("alt"))
         if not text:  # an image link: its alt text is the anchor
             alts = [clean(img.get("alt")) for img in a.iter("img")]
@@ -384,9 +389,101 @@ def _same(url: str) -> str:
     return url
 
 
+# Elements loading a sub-resource (besides <link rel=stylesheet>, read by the cascade).
+_RESOURCE_TAGS = ("script", "iframe", "frame", "embed", "object", "audio", "video", "source",
+                  "track", "link", "img", "form")
+_FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""", re.IGNORECASE)
+
+
+def _explicit_http(value: str | None) -> bool:
+    return bool(value) and value.strip()[:5].lower() == "http:"  # type: ignore[union-attr]
+
+
+def _fill_resources(page: PageItem, root: html.HtmlElement, base: str,
+                    sheets: Mapping[str, str] | None) -> None:
+    """``scripts``, ``iframes``, ``media`` and ``fonts``: what a browser fetches to show
+    the page, besides images and stylesheets (read elsewhere); and ``http_resources``, the
+    sub-resources (those, images, stylesheets, form targets) written ``http://``."""
+    found: dict[str, dict[str, None]] = {"scripts": {}, "iframes": {}, "media": {},
+                                         "fonts": {}, "http": {}}
+    # Most pages have no <noscript> nor <template>: then no element's ancestors are walked.
+    inert_possible = next(root.iter("noscript", "template"), None) is not None
+
+    def add(key: str, value: str | None, el: html.HtmlElement) -> None:
+        if not value:
+            return
+        url = _absolute(base, value)
+        if url and not (inert_possible and _inert(el)):
+            if key:
+                found[key][url] = None
+            if _explicit_http(value):
+                found["http"][url] = None
+
+    for el in root.iter(*_RESOURCE_TAGS):
+        tag = _tag(el)
+        if tag == "script":
+            add("scripts", el.get("src"), el)
+        elif tag in ("iframe", "frame", "embed"):
+            add("iframes", el.get("src"), el)
+        elif tag == "object":
+            add("iframes", el.get("data"), el)
+        elif tag == "img":  # the images field is filled below: only whether written http://
+            add("", el.get("src") or el.get("data-src"), el)
+        elif tag == "form":
+            add("", el.get("action"), el)
+        elif tag == "link":
+            rel = (el.get("rel") or "").lower().split()
+            if "preload" in rel and (el.get("as") or "").strip().lower() == "font":
+                add("fonts", el.get("href"), el)
+            elif "stylesheet" in rel:
+                add("", el.get("href"), el)
+        elif tag == "source":  # <picture>'s sources are images (srcset), not media
+            parent = el.getparent()
+            if parent is not None and _tag(parent) in ("audio", "video"):
+                add("media", el.get("src"), el)
+        else:  # audio, video, track
+            if tag == "video" and el.get("poster"):
+                add("media", el.get("poster"), el)
+            add("media", el.get("src"), el)
+    css = [(style.text, base) for style in root.iter("style")
+           if style.text and "@font-face" in style.text.lower()
+           and not (inert_possible and _inert(style))]
+    if sheets:
+        css += [(text, sheet) for sheet in page.stylesheets if (text := sheets.get(sheet))]
+    for text, sheet_base in css:
+        for url, explicit in _font_urls(text, sheet_base):
+            found["fonts"][url] = None
+            if explicit:
+                found["http"][url] = None
+    page.scripts = list(found["scripts"])
+    page.iframes = list(found["iframes"])
+    page.media = list(found["media"])
+    page.fonts = list(found["fonts"])
+    page.http_resources = list(found["http"])
+
+
+def _inert(el: etree._Element) -> bool:
+    """Inside <template> (never loaded) or <noscript> (not loaded when scripts run)."""
+    return any(_tag(a) in ("noscript", "template") for a in el.iterancestors())
+
+
+@lru_cache(maxsize=512)  # a site's few stylesheets, read for every page
+def _font_urls(css_text: str, base: str) -> tuple[tuple[str, bool], ...]:
+    """The fonts a stylesheet's @font-face rules load: (absolute URL, written http://)."""
+    if "@font-face" not in css_text.lower():
+        return ()
+    out: dict[str, bool] = {}
+    for face in _FONT_FACE.finditer(css_text):
+        for m in _CSS_URL.finditer(face.group(1)):
+            url = absolute_css_url(base, m.group(2))
+            if url:
+                out[url] = out.get(url, False) or _explicit_http(m.group(2))
+    return tuple(out.items())
+
+
 def _in_svg(el: etree._Element) -> bool:
     return any(_tag(p) == "svg" for p in el.iterancestors())
-
 
 def text_blocks(root: etree._Element, styles: PageStyles | RenderedStyles | None = None
                 ) -> Iterator[TextBlock]:

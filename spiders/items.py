@@ -14,8 +14,8 @@ from typing import Any
 # 2: Link.region, refresh_delay/refresh_url, js_redirect, meta_googlebot, canonicals,
 # canonical_hrefs, canonical_header; 3: html_lang, hreflang "source", json_ld_errors,
 # microdata, rdfa (older pages: those fields empty, and html_lang unknown: rules read
-# ``lang`` instead).
-PAGE_SCHEMA_VERSION = 3
+# ``lang`` instead); 4: scripts, iframes, media, fonts, http_resources, alias_links.
+PAGE_SCHEMA_VERSION = 4
 
 
 @dataclass
@@ -81,7 +81,10 @@ class PageItem:
     error: str = ""  # fetch error, or "robots.txt" when disallowed
     content_type: str = ""
     size: int = 0  # bytes of body received
-    response_time: float | None = None  # seconds, download latency
+    # Seconds from the request sent to the response's headers received (Scrapy's
+    # download_latency): the time to first byte as the crawler saw it, connection set-up
+    # included when the connection was new, the body's download excluded.
+    response_time: float | None = None
     retries: int = 0  # failed attempts before this answer (timeout, 5xx, dropped connection)
     depth: int = 0
     redirect_to: str = ""  # for 3xx: the absolute Location target
@@ -125,6 +128,25 @@ class PageItem:
     text_blocks: list[TextBlock] = field(default_factory=list)
     word_count: int = 0
     stylesheets: list[str] = field(default_factory=list)  # absolute hrefs of linked CSS
+    # Sub-resources the page loads, absolute URLs as written (no alias moved), in document
+    # order, once each; none inside <template> or <noscript> (not loaded by a browser that
+    # runs scripts). Mixed content (the https rule) reads them with images and stylesheets.
+    scripts: list[str] = field(default_factory=list)  # <script src>
+    # Embedded documents and plugins: <iframe src>, <frame src>, <embed src>, <object data>.
+    iframes: list[str] = field(default_factory=list)
+    # <audio src>, <video src>, their <source src> and <track src>, the video's poster.
+    media: list[str] = field(default_factory=list)
+    # Fonts: <link rel=preload as=font>, and @font-face src in the page's <style> blocks and
+    # its linked stylesheets (when the crawl fetched them).
+    fonts: list[str] = field(default_factory=list)
+    # The sub-resources above, images, stylesheets and form targets whose address is written
+    # with an explicit http:// (not relative nor protocol-relative, which follow the page's
+    # scheme): what stays http on the https twin of a copy audited over http.
+    http_resources: list[str] = field(default_factory=list)
+    # The links to one of site.aliases as written, before they were moved onto the audited
+    # origin (https://www.client.fr/a, recorded in links as http://127.0.0.1:8000/a), in
+    # order: their scheme tells whether the public site is on https (the https rule).
+    alias_links: list[str] = field(default_factory=list)
     style_blocks: list[str] = field(default_factory=list)  # contents of <style> elements
     inline_style_count: int = 0  # elements carrying a style="" attribute
     open_graph: dict[str, str] = field(default_factory=dict)  # og:* properties

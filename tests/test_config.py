@@ -106,6 +106,13 @@ def test_unknown_rule_and_rule_option(tmp_path: Path) -> None:
     assert "codes: missing, empty, multiple" in err.message
     err = _error(base + "  h1: {severity: fatal}\n", tmp_path, rules=True)
     assert err.key == "rules.h1.severity"
+    # Options checked across fields (the dataclass's __post_init__): file, line and key.
+    err = _error(base + "  page-experience: {slow_ms: 2000, very_slow_ms: 1000}\n", tmp_path,
+                 rules=True)
+    assert (err.line, err.key) == (4, "rules.page-experience")
+    assert "very_slow_ms (1000) must be at least slow_ms (2000)" in err.message
+    err = _error(base + "  page-experience: {heavy_kb: 4000}\n", tmp_path, rules=True)
+    assert "googlebot_kb (2048) must be at least heavy_kb (4000)" in err.message
 
 
 def test_missing_file_and_not_utf8(tmp_path: Path) -> None:

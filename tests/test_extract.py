@@ -254,3 +254,75 @@ def test_canonical_from_the_link_header() -> None:
     fill_page(page, root, lambda u: True)
     assert page.canonical == "https://www.clairvoyance.fr/x.html"
     assert page.canonicals == []
+
+
+def test_sub_resources_a_browser_fetches() -> None:
+    """scripts, iframes, media and fonts: absolute as written, once each, in order; nothing
+    inside <template> or <noscript>, and <picture>'s sources are images, not media."""
+    root = parse_html("""<html><head>
+    <script src="/js/app.js"></script><script src="/js/app.js"></script><script>inline()</script>
+    <link rel="preload" as="font" href="/polices/titre.woff2" crossorigin>
+    <link rel="preload" as="image" href="/img/hero.jpg">
+    <link rel="stylesheet" href="/css/site.css">
+    <style>@font-face { font-family: T; src: url('texte.woff2') format('woff2'),
+      url(data:font/woff2;base64,AAAA) }</style></head><body>
+    <iframe src="https://www.youtube-nocookie.com/embed/x"></iframe>
+    <object data="/plans/acces.pdf"></object><embed src="/anim.swf">
+    <video src="/v/visite.mp4" poster="/img/affiche.jpg"><track src="/v/sous-titres.vtt"></video>
+    <audio><source src="/sons/podcast.mp3"></audio>
+    <picture><source srcset="/img/a.webp"><img src="/img/a.jpg" alt="A"></picture>
+    <template><script src="/js/jamais.js"></script></template>
+    <noscript><iframe src="https://www.googletagmanager.com/ns.html"></iframe></noscript>
+    </body></html>""")
+    assert root is not None
+    page = PageItem(url="https://www.exemple.fr/blog/article.html")
+    sheets = {"https://www.exemple.fr/css/site.css":
+              "@font-face { src: url(../polices/corps.woff2) } body { background: url(x.png) }"}
+    fill_page(page, root, lambda u: True, stylesheets=sheets)
+    site = "https://www.exemple.fr"
+    assert page.scripts == [f"{site}/js/app.js"]
+    assert page.iframes == ["https://www.youtube-nocookie.com/embed/x", f"{site}/plans/acces.pdf",
+                            f"{site}/anim.swf"]
+    assert page.media == [f"{site}/img/affiche.jpg", f"{site}/v/visite.mp4",
+                          f"{site}/v/sous-titres.vtt", f"{site}/sons/podcast.mp3"]
+    assert page.fonts == [f"{site}/polices/titre.woff2", f"{site}/blog/texte.woff2",
+                          f"{site}/polices/corps.woff2"]
+    assert page.http_resources == []
+
+
+def test_resources_written_http_are_told_from_relative_ones() -> None:
+    """On a copy served over http, relative and protocol-relative addresses resolve to
+    http:// too; http_resources keeps only those written http:// (mixed content on the
+    https twin)."""
+    root = parse_html("""<html><head>
+    <script src="//cdnjs.cloudflare.com/lib.js"></script><script src="HTTP://cdn.ex/a.js"></script>
+    <link rel="stylesheet" href="http://fonts.ex/css"><link rel="stylesheet" href="/s.css">
+    <style>@font-face { src: url(http://fonts.ex/f.woff2), url(/g.woff2) }</style></head>
+    <body><img src="http://img.ex/a.png"><img data-src="/b.png"><img src="c.png">
+    <form action="http://www.ex.fr/envoi"></form><video src="//v.ex/v.mp4"></video>
+    <noscript><img src="http://pixel.ex/p.gif"></noscript></body></html>""")
+    assert root is not None
+    page = PageItem(url="http://127.0.0.1:8000/")
+    fill_page(page, root, lambda u: True)
+    assert page.scripts == ["http://cdnjs.cloudflare.com/lib.js", "http://cdn.ex/a.js"]
+    assert page.http_resources == ["http://cdn.ex/a.js", "http://fonts.ex/css",
+                                   "http://img.ex/a.png", "http://www.ex.fr/envoi",
+                                   "http://fonts.ex/f.woff2"]
+
+
+def test_links_to_an_alias_are_kept_as_written() -> None:
+    """site.aliases: links to the production name are moved onto the audited copy, and
+    kept as written in alias_links (their scheme tells whether production is on https)."""
+    from spiders.urls import OnOrigin
+
+    root = parse_html('<html><body><a href="https://www.client.fr/a">A</a>'
+                      '<a href="http://www.client.fr/b">B</a><a href="/c">C</a>'
+                      '<a href="https://ailleurs.fr/">Ailleurs</a></body></html>')
+    assert root is not None
+    page = PageItem(url="http://127.0.0.1:8000/")
+    fill_page(page, root, lambda u: u.startswith("http://127.0.0.1:8000/"),
+              on_site=OnOrigin(["www.client.fr"], "http://127.0.0.1:8000/"))
+    assert [link.url for link in page.links] == [
+        "http://127.0.0.1:8000/a", "http://127.0.0.1:8000/b", "http://127.0.0.1:8000/c",
+        "https://ailleurs.fr/"]
+    assert page.alias_links == ["https://www.client.fr/a", "http://www.client.fr/b"]

@@ -16,13 +16,25 @@ Files whose name starts with ``_`` or ends with ``.md`` are not served.
 
 ``bot_root`` (tests of the cloaking check): a second folder whose files are served instead
 to user agents naming Googlebot, as a cloaking site does.
+
+``tls=True`` also serves the folder over https on a second port (``https_origin``), with
+a self-signed certificate made at start-up: ``{{https_origin}}`` in a text file names it
+(the http origin when ``tls`` is off), so that a page can be reached over https — the
+``https`` rule's mixed content — while the rest of the site stays on http. Scrapy does
+not verify certificates.
+
+``_delays`` (``PATH SECONDS`` per line) makes the server wait before answering those
+paths: a slow first byte for the crawl tests, without slowing the other pages.
 """
 
 from __future__ import annotations
 
 import mimetypes
 import socket
+import ssl
+import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -74,17 +86,69 @@ def read_headers(root: Path) -> dict[str, list[tuple[str, str]]]:
     return headers
 
 
+def read_delays(root: Path) -> dict[str, float]:
+    delays: dict[str, float] = {}
+    path = root / "_delays"
+    if not path.exists():
+        return delays
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        try:
+            delays[parts[0]] = float(parts[1])
+        except (IndexError, ValueError):
+            raise ValueError(f"{path}:{number}: expected 'PATH SECONDS', got {line!r}") from None
+    return delays
+
+
+def _self_signed(host: str) -> ssl.SSLContext:
+    """A server TLS context with a throw-away certificate for ``host`` (valid a week)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    names: list[x509.GeneralName] = [x509.DNSName("localhost")]
+    try:
+        names.append(x509.IPAddress(ipaddress.ip_address(host)))
+    except ValueError:  # a host name
+        names.append(x509.DNSName(host))
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=7))
+            .add_extension(x509.SubjectAlternativeName(names), critical=False)
+            .sign(key, hashes.SHA256()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    with tempfile.TemporaryDirectory() as folder:  # load_cert_chain reads files only
+        pem = Path(folder) / "server.pem"
+        pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+        context.load_cert_chain(pem)
+    return context
+
+
 class SiteServer:
     """``with SiteServer(folder) as server: server.origin`` → 'http://127.0.0.1:PORT'."""
 
     def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0,
                  replacements: dict[str, str] | None = None,
-                 bot_root: str | Path | None = None):
+                 bot_root: str | Path | None = None, tls: bool = False):
         self.root = Path(root).resolve()
         self.bot_root = Path(bot_root).resolve() if bot_root else None
         self.replacements = dict(replacements or {})  # more {{placeholders}} (tests)
         self.routes = read_redirects(self.root)
         self.headers = read_headers(self.root)
+        self.delays = read_delays(self.root)
         self.requests: list[str] = []  # paths asked, in order (tests count refetches)
         handler = type("Handler", (_Handler,), {"site": self})
         server_class = ThreadingHTTPServer
@@ -95,21 +159,41 @@ class SiteServer:
         self.httpd.daemon_threads = True
         self.host = host
         self.port = self.httpd.server_address[1]
-        self._thread: threading.Thread | None = None
+        self.httpsd: ThreadingHTTPServer | None = None
+        if tls:
+            self.httpsd = server_class((host, 0), handler)
+            self.httpsd.daemon_threads = True
+            self.httpsd.socket = _self_signed(host).wrap_socket(
+                self.httpsd.socket, server_side=True)
+        self._threads: list[threading.Thread] = []
 
     @property
     def origin(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
+    @property
+    def https_origin(self) -> str:
+        """The https listener's origin (``tls=True``), else the http one."""
+        if self.httpsd is None:
+            return self.origin
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"https://{host}:{self.httpsd.server_address[1]}"
+
+    def _servers(self) -> list[ThreadingHTTPServer]:
+        return [self.httpd] + ([self.httpsd] if self.httpsd is not None else [])
+
     def start(self) -> SiteServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self._thread.start()
+        for httpd in self._servers():
+            thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+            thread.start()
+            self._threads.append(thread)
         return self
 
     def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        for httpd in self._servers():
+            httpd.shutdown()
+            httpd.server_close()
 
     def __enter__(self) -> SiteServer:
         return self.start()
@@ -163,6 +247,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.site.requests.append(path)
         self.extra = [(name, value.replace("{{origin}}", self.site.origin))
                       for name, value in self.site.headers.get(path, [])]
+        delay = self.site.delays.get(path)
+        if delay:
+            time.sleep(delay)  # before the headers: the client's time to first byte
         route = self.site.routes.get(path)
         status = 200
         if route and 300 <= route.status < 400:
@@ -194,6 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = file.read_bytes()
             if ctype.startswith(TEXT_TYPES):
                 body = body.replace(b"{{origin}}", self.site.origin.encode())
+                body = body.replace(b"{{https_origin}}", self.site.https_origin.encode())
                 for key, value in self.site.replacements.items():
                     body = body.replace(key.encode(), value.encode())
                 if ctype.startswith("text/") or ctype == "application/xml":

@@ -131,7 +131,7 @@ LABELS: dict[str, dict[str, str]] = {
     "depth": {"fr": "Profondeur", "en": "Depth"},
     "inlinks": {"fr": "Liens entrants", "en": "Inlinks"},
     "pagerank": {"fr": "PageRank interne (max 100)", "en": "Internal PageRank (max 100)"},
-    "response_ms": {"fr": "Temps de réponse (ms)", "en": "Response time (ms)"},
+    "response_ms": {"fr": "Temps de réponse (TTFB, ms)", "en": "Response time (TTFB, ms)"},
     "content_type": {"fr": "Type de contenu", "en": "Content type"},
     "redirect_to": {"fr": "Redirigée vers", "en": "Redirects to"},
     "error": {"fr": "Erreur", "en": "Error"},

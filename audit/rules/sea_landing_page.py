@@ -8,6 +8,7 @@ from audit.context import Context
 from audit.rule import Code, Column, Msg, Outcome, PageData, Row, Score, Severity, SiteRule, Table
 from audit.sea.landing import normalise
 from audit.sea.service import SeaInputs, sea_inputs
+from audit.serving import HEAVY_HTML_KB, SLOW_TTFB_MS, ttfb_ms
 from audit.text.tokens import terms
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
@@ -73,7 +74,8 @@ class SeaLandingPage(SiteRule):
     Score per landing page: 100, − 100 broken, − 15 per redirect (over the first),
     − 35 no conversion tracking, − 5 tracking without consent management, − 25 no call
     to action, − 10 no contact means, − 25 × share of its ad keywords it does not carry,
-    − 10 slow or heavy.
+    − 10 slow or heavy (first byte over 0.8 s, HTML over 500 KB: the thresholds of
+    ``page-experience``, from ``audit/serving.py``).
     """
 
     id = "sea-landing-page"
@@ -118,15 +120,17 @@ class SeaLandingPage(SiteRule):
         Column("contact", Msg("Contact", "Contact"), width=14),
         Column("keywords", Msg("Mots-clés des annonces", "Ad keywords"), "int", 12),
         Column("missing", Msg("Mots-clés absents de la page", "Keywords missing"), width=34),
-        Column("response_ms", Msg("Temps de réponse (ms)", "Response time (ms)"), "int", 12),
+        Column("response_ms", Msg("Temps de réponse (TTFB, ms)", "Response time (TTFB, ms)"),
+               "int", 12),
         Column("score", Msg("Score", "Score"), "int", 8),
     ))}
 
     @dataclass(frozen=True)
     class Options:
         max_redirects: int = checked(at_least(0), default=0)  # hops tolerated before a warning
-        max_response_ms: int = checked(at_least(1), default=1500)
-        max_html_kb: int = checked(at_least(1), default=500)
+        # The page-experience rule's thresholds (audit/serving.py): one verdict per page.
+        max_response_ms: int = checked(at_least(1), default=SLOW_TTFB_MS)  # first byte
+        max_html_kb: int = checked(at_least(1), default=HEAVY_HTML_KB)
         template_share: float = 0.5  # a link on this share of pages is navigation, not a CTA
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -262,15 +266,16 @@ class SeaLandingPage(SiteRule):
                 "message and the page's differ (lower Quality Score).").format(
                     m=len(missing), n=len(names)),
                 evidence=", ".join(f"« {k} »" for k in missing[:20]))
-        slow = page.response_time is not None and \
-            page.response_time * 1000 > self.options.max_response_ms
+        ms = ttfb_ms(page)
+        slow = ms is not None and ms > self.options.max_response_ms
         heavy = page.size > self.options.max_html_kb * 1024
         if slow or heavy:
             score -= 10
-            rt = f"{page.response_time * 1000:.0f} ms" if page.response_time else "?"
+            rt = f"{ms:.0f} ms" if ms is not None else "?"
             yield self.finding(crawled, "slow", Msg(
-                "Réponse en {t}, HTML de {k} Ko : une page lente perd des visiteurs payés.",
-                "Answer in {t}, {k} KB of HTML: a slow page loses paid visitors.").format(
+                "Premier octet en {t}, HTML de {k} Ko : une page lente perd des visiteurs "
+                "payés.",
+                "First byte in {t}, {k} KB of HTML: a slow page loses paid visitors.").format(
                     t=rt, k=page.size // 1024))
         yield Score(crawled, max(0.0, score))
         consent = [t.split(":", 1)[-1] for t in page.tracking

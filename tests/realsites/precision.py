@@ -66,6 +66,8 @@ TECHNICAL_RULES: tuple[str, ...] = (
     "hreflang",
     "html-lang",
     "structured-data",
+    "https",
+    "page-experience",
 )
 MEASURED_RULES = CONTENT_RULES + TECHNICAL_RULES
 # Codes that claim nothing against the client (a list to confirm, not an error): shown

@@ -279,7 +279,7 @@ def test_pages_rows_match_the_input(fr_book) -> None:
     assert tarifs[col["Méta-description présente"] - 1].value == 0  # a real zero, not empty
     assert tarifs[col["Balises Open Graph"] - 1].value is None  # rule did not apply
     assert tarifs[col["Mots"] - 1].value == 1204
-    assert tarifs[col["Temps de réponse (ms)"] - 1].value == pytest.approx(321.6)
+    assert tarifs[col["Temps de réponse (TTFB, ms)"] - 1].value == pytest.approx(321.6)
     redirect = rows[2]
     assert redirect[col["Score"] - 1].value is None
     assert redirect[col["Redirigée vers"] - 1].value == f"{SITE}/tarifs.html"

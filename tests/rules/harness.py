@@ -22,6 +22,7 @@ from audit.runner import build_rules, run_checks
 from spiders.encoding import charset_problem, declared_charset, decode_html
 from spiders.extract import fill_page, parse_html
 from spiders.items import PageItem
+from spiders.urls import OnOrigin
 
 SITE = "https://www.exemple.fr/"
 _HOST = urlsplit(SITE).hostname
@@ -31,13 +32,14 @@ def _on_site(url: str) -> bool:
     return urlsplit(url).hostname == _HOST
 
 
-def make_page(spec: dict[str, Any]) -> PageItem:
+def make_page(spec: dict[str, Any], site: dict[str, Any] | None = None) -> PageItem:
     """A PageItem from a case: ``url`` (relative to SITE), ``html``, other fields override.
 
     ``saved_as: cp1252`` writes the HTML in that encoding, read back like the crawl
     reads it (``content_type`` sets the header). ``external: true`` makes it a page of
     another site, fetched for comparison (its ``url`` is then absolute): it goes to the
     run's external.jsonl; ``referring: true`` a page linking to the site (backlinks.jsonl).
+    ``site``: the case's ``config.site`` (start URL and aliases: the links' scope).
     """
     spec = dict(spec)
     url = urljoin(SITE, spec.pop("url", "/"))
@@ -53,7 +55,12 @@ def make_page(spec: dict[str, Any]) -> PageItem:
         page.charset_problem = charset_problem(page.charset_declared, body, page.charset)
         root = parse_html(text)
         assert root is not None, f"case HTML for {url} did not parse"
-        fill_page(page, root, _on_site)  # by host, as the spider's scope (any scheme)
+        # The crawl's scope: by host, any scheme or port; site.aliases moved onto the origin.
+        origin = ((site or {}).get("start_urls") or [SITE])[0]
+        host = urlsplit(origin).hostname
+        aliases = (site or {}).get("aliases") or []
+        fill_page(page, root, lambda u: urlsplit(u).hostname == host,
+                  on_site=OnOrigin(aliases, origin) if aliases else None)
     for key, value in spec.items():
         if key == "redirect_to":
             value = urljoin(SITE, value)

@@ -88,7 +88,8 @@ def _expected(case: dict[str, Any]) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("rule_id", "case"), _load_cases())
 def test_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
-    pages = [make_page(spec) for spec in _pages(case)]
+    site = (case.get("config") or {}).get("site")
+    pages = [make_page(spec, site) for spec in _pages(case)]
     feeds = case.get("feeds")
     if feeds is not None:
         feeds = json.loads(_dated({"f": json.dumps(feeds)})["f"])  # type: ignore[index]
