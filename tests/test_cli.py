@@ -196,9 +196,9 @@ def test_demo_fires_every_rule(demo_run: tuple[Path, dict]) -> None:
     nets = {n["network"]: (n["declared"], n["linked"], n["active"]) for n in smo["networks"]}
     assert nets == {"linkedin": (True, True, True), "instagram": (True, True, False),
                     "youtube": (True, False, False)}  # its feed: last video in July
-    # 39 pages scored (16 of them technique/, issue 16); 3 without tags, the spring offer’s
+    # 42 pages scored (19 of them technique/, issue 16); 3 without tags, the spring offer’s
     # image is missing (rows 26, 47).
-    assert (smo["og_pages"], smo["og_complete"]) == (39, 35)
+    assert (smo["og_pages"], smo["og_complete"]) == (42, 38)
     summary_cells = [c.value for row in wb["Synthèse"].iter_rows() for c in row]
     assert "Réseaux sociaux (SMO)" in summary_cells and "inactif" in summary_cells
     assert "Backlinks (liens depuis d’autres sites)" in summary_cells
