@@ -109,6 +109,7 @@ class Grammar(PageRule):
     @dataclass(frozen=True)
     class Options:
         typography: bool = False  # also report typography (non-breaking spaces, apostrophes…)
+        style: bool = False  # also report style: familiar words, anglicisms, « vs. »…
         penalty: float = checked(at_least(0), default=20.0)  # points per error per 100 words
         min_words: int = checked(at_least(1), default=100)  # shorter pages: judged as this long
         paragraph_min_words: int = checked(at_least(1), default=4)  # shorter blocks: not prose
@@ -198,7 +199,7 @@ class Grammar(PageRule):
         lt = ctx.config.languagetool
         o = self.options
         return GrammarSettings(
-            typography=o.typography, ignore_rules=frozenset(o.ignore_rules),
+            typography=o.typography, style=o.style, ignore_rules=frozenset(o.ignore_rules),
             grammalecte_path=ctx.config.resolve(o.grammalecte_path) if o.grammalecte_path
             else None,
             workers=o.workers, languagetool_url=lt.server_url,
