@@ -20,7 +20,14 @@ from audit.text import language
 from audit.text.grammar import GrammarService, GrammarSettings, PageCheck, prose_paragraphs, snippet
 from audit.text.grammar_base import Issue
 from audit.text.grammar_grammalecte import DEBIAN_PACKAGE
-from audit.text.grammar_scope import credible, masked_spans, reframed
+from audit.text.grammar_scope import (
+    Lexicon,
+    credible,
+    falsely_accused,
+    masked_spans,
+    reframed,
+    reframed_by_lexicon,
+)
 from audit.text.lang_names import in_language
 from audit.text.spelling import Kind, spelling_service
 from audit.text.tokens import words
@@ -189,10 +196,28 @@ class Grammar(PageRule):
             if i not in spans:
                 spans[i] = masked_spans(texts[i], code.get(texts[i], ()), langs[i])
             lang = langs[i]
-            if credible(texts[i], issue, spans[i],
-                        lambda w, lang=lang: words.classify(lang, w) is Kind.FOREIGN):
-                kept.append((i, reframed(texts[i], issue)))
+            if not credible(texts[i], issue, spans[i],
+                            lambda w, lang=lang: words.classify(lang, w) is Kind.FOREIGN):
+                continue
+            lexicon = self._lexicon(ctx, lang)
+            if lexicon is not None:
+                if falsely_accused(texts[i], issue, lexicon):
+                    continue
+                issue = reframed_by_lexicon(texts[i], issue, lexicon)
+            kept.append((i, reframed(texts[i], issue)))
         return kept
+
+    def _lexicon(self, ctx: Context, lang: str) -> Lexicon | None:
+        """The run's lexicon of ``lang`` (Grammalecte's for French), with the spelling
+        dictionaries' English and French; None when there is none."""
+        cache: dict[str, Lexicon | None] = ctx.service("grammar-lexicons", dict)
+        if lang not in cache:
+            morph = ctx.service("grammar", lambda: self._open(ctx)).morph(lang)
+            words = spelling_service(ctx)
+            cache[lang] = None if morph is None else Lexicon(
+                morph, english=lambda w: words.known("en", w),
+                french=lambda w: words.known(lang, w))
+        return cache[lang]
 
     def settings(self, ctx: Context) -> GrammarSettings:
         """The service's settings: this rule's options and the client's ``languagetool:``."""
@@ -207,19 +232,23 @@ class Grammar(PageRule):
             languagetool_public_api=lt.public_api, languagetool_timeout=lt.timeout)
 
     def _evidence(self, texts: list[str], langs: list[str], page_lang: str,
-                  result: PageCheck) -> str:
-        """One line per error: where (the error in brackets), why, the fix, the rule id."""
-        lines = []
+                  result: PageCheck) -> str | Msg:
+        """One line per error: where (the error in brackets), why, the fix, the rule id.
+        In both report languages when a message is this tool's (a restated claim)."""
+        lines: dict[str, list[str]] = {"fr": [], "en": []}
         for i, issue in result.issues[: self.options.max_listed]:
-            line = f"[{langs[i]}] " if langs[i] != page_lang else ""
-            line += f"« {snippet(texts[i], issue.start, issue.end)} » — {issue.message}"
-            if issue.suggestions:
-                line += " → " + " / ".join(issue.suggestions)
-            lines.append(f"{line} [{issue.rule}]")
+            head = f"[{langs[i]}] " if langs[i] != page_lang else ""
+            head += f"« {snippet(texts[i], issue.start, issue.end)} » — "
+            tail = " → " + " / ".join(issue.suggestions) if issue.suggestions else ""
+            tail += f" [{issue.rule}]"
+            lines["fr"].append(head + issue.message + tail)
+            lines["en"].append(head + (issue.message_en or issue.message) + tail)
         more = len(result.issues) - self.options.max_listed
         if more > 0:
-            lines.append(f"… (+{more})")
-        return "\n".join(lines)
+            for found in lines.values():
+                found.append(f"… (+{more})")
+        fr, en = "\n".join(lines["fr"]), "\n".join(lines["en"])
+        return fr if fr == en else Msg(fr, en)
 
     def _fallback(self, url: str, result: PageCheck, engines: list[str]) -> Outcome:
         failed = _engines(list(result.fallbacks))

@@ -354,6 +354,6 @@ class GrammalecteEngine:
             self._pool = None
 
 
-__all__ = ["DEBIAN_PACKAGE", "DEFAULT_LOCATIONS", "STYLE_OPTIONS", "TYPOGRAPHY_OPTIONS", "GrammalecteChecker",
-           "GrammalecteEngine", "default_workers", "load_engine", "locate", "package_dir",
+__all__ = ["DEBIAN_PACKAGE", "DEFAULT_LOCATIONS", "STYLE_OPTIONS", "TYPOGRAPHY_OPTIONS",
+           "GrammalecteChecker", "GrammalecteEngine", "default_workers", "load_engine", "locate", "package_dir",
            "split_balanced", "to_issues"]

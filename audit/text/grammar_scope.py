@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from audit.text import language
 from audit.text.content import code_spans
@@ -102,17 +103,413 @@ def reframed(text: str, issue: Issue) -> Issue:
     time the noun or the adjective is the word to fix (« une remonté » → remontée), so the
     error is named between the two words, without the engine's one-sided suggestion."""
     flagged = text[issue.start:issue.end].strip()
-    if not issue.rule.startswith("gn_") or flagged.lower() not in _DETERMINERS:
-        return issue
+    if issue.message_en or not issue.rule.startswith("gn_") \
+            or flagged.lower() not in _DETERMINERS:
+        return issue  # message_en: already restated (reframed_by_lexicon)
     # The word the engine names in its message (« “meilleur” est masculin »), else the next.
     named = [w for w in _NAMED.findall(issue.message) if w.lower() != flagged.lower()]
     following = _WORD.search(text, issue.end)
     other = named[0] if named else following.group() if following else ""
     if not other:
         return issue
-    return Issue(issue.start, issue.end, issue.rule,
-                 f"Accord à revoir entre « {flagged} » et « {other} » : corrigez celui des "
-                 "deux qui ne va pas avec le reste de la phrase.", (), issue.family)
+    return Issue(issue.start, issue.end, issue.rule, _PAIR_FR.format(a=flagged, b=other), (),
+                 issue.family, _PAIR_EN.format(a=flagged, b=other))
+
+
+# -- the lexicon: what Grammalecte's dictionary says of a word ---------------------------
+
+# Elided words stand for their full form: « d’ » is « de », « l’ » is « le ».
+_ELIDED = {"d": "de", "l": "le", "qu": "que", "j": "je", "n": "ne", "s": "se", "c": "ce",
+           "m": "me", "t": "te", "jusqu": "jusque", "lorsqu": "lorsque", "puisqu": "puisque"}
+_FINITE = frozenset({"Ip", "Iq", "Is", "If", "K", "Sp", "Sq"})
+_TOKEN = re.compile(r"[^\W\d_]+['’]|[^\W\d_]+(?:-[^\W\d_]+)*|[^\w\s'’-]")
+
+
+def _never(_word: str) -> bool:
+    return False
+
+
+@dataclass
+class Lexicon:
+    """Word classes and agreement from a lexicon's analyses (Grammalecte's: « lié » →
+    ``>lier/:V1__tnq__a:Q:A:1ŝ:m:s/*``), plus whether an English dictionary knows the word
+    and whether the French one (the spelling rule's, without its trade lists) does."""
+
+    morph: Callable[[str], Sequence[str]]
+    english: Callable[[str], bool] = _never
+    french: Callable[[str], bool] = _never
+    _cache: dict[str, list[list[str]]] = field(default_factory=dict, repr=False)
+
+    def analyses(self, word: str) -> list[list[str]]:
+        """Each analysis as its tags: ``['V1__tnq__a', 'Q', 'A', '1ŝ', 'm', 's']``."""
+        bare = word.rstrip("'’")
+        bare = _ELIDED.get(bare.lower(), bare) if bare != word else bare
+        found = self._cache.get(bare)
+        if found is None:
+            raw = list(self.morph(bare)) or (list(self.morph(bare.lower()))
+                                             if bare[:1].isupper() else [])
+            found = [re.split("[:;]", m.split("/")[1])[1:] for m in raw if m.count("/") >= 2]
+            self._cache[bare] = found
+        return found
+
+    def _any(self, word: str, tag: str) -> bool:
+        return any(tag in a for a in self.analyses(word))
+
+    def noun(self, word: str) -> bool:
+        return self._any(word, "N")
+
+    def adjectival(self, word: str) -> bool:
+        """An adjective or a participle: a word that agrees."""
+        return self._any(word, "A") or self._any(word, "Q")
+
+    def participle(self, word: str) -> bool:
+        return self._any(word, "Q")
+
+    def infinitive(self, word: str) -> bool:
+        return self._any(word, "Y")
+
+    def finite(self, word: str) -> bool:
+        return any(_FINITE & set(a) for a in self.analyses(word))
+
+    def preposition(self, word: str) -> bool:
+        return self._any(word, "R") or word.lower() in ("du", "des")
+
+    def contracted(self, word: str) -> bool:
+        """A preposition the determiner contains: « au », « aux » (« du », « des » being
+        the partitive determiners too)."""
+        return self._any(word, "R")
+
+    def determiner(self, word: str) -> bool:
+        return self._any(word, "D")
+
+    def adverb_only(self, word: str) -> bool:
+        found = self.analyses(word)
+        return bool(found) and all("W" in a for a in found)
+
+    def of_lemma(self, word: str, lemma_tag: str) -> bool:
+        """Whether an analysis is a form of the verb whose tag starts so (« V0e »: être)."""
+        return any(a and a[0].startswith(lemma_tag) for a in self.analyses(word))
+
+    def forms(self, word: str) -> set[tuple[str, str]]:
+        """(gender, number) of its noun, adjective and participle readings."""
+        out = set()
+        for a in self.analyses(word):
+            if "N" in a or "A" in a or "Q" in a:
+                gender = next((t for t in a if t in ("m", "f", "e")), "e")
+                number = next((t for t in a if t in ("s", "p", "i")), "i")
+                out.add((gender, number))
+        return out
+
+    def agree(self, a: str, b: str) -> bool:
+        return any((g1 == g2 or "e" in (g1, g2)) and (n1 == n2 or "i" in (n1, n2))
+                   for g1, n1 in self.forms(a) for g2, n2 in self.forms(b))
+
+    def anglicism(self, word: str) -> bool:
+        """English, and unknown to the French dictionary: « step », « data »."""
+        return self.english(word) and not self.french(word)
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    """A paragraph's words (elided ones apart: « d’ », « l’ ») and punctuation marks."""
+
+    text: str
+    spans: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, text: str) -> _Tokens:
+        return cls(text, [m.span() for m in _TOKEN.finditer(text)])
+
+    def at(self, offset: int) -> int | None:
+        for i, (a, b) in enumerate(self.spans):
+            if a <= offset < b:
+                return i
+        return None
+
+    def word(self, i: int) -> str:
+        if 0 <= i < len(self.spans):
+            a, b = self.spans[i]
+            return self.text[a:b]
+        return ""
+
+    def is_word(self, i: int) -> bool:
+        w = self.word(i)
+        return bool(w) and w[0].isalpha()
+
+
+# -- false accusations the lexicon shows ------------------------------------------------
+
+_CIVILITY = frozenset({"m", "mme", "mlle", "madame", "mademoiselle", "monsieur", "dr"})
+_CLAUSE_START = frozenset({"que", "qu’", "qu'", "qui", "mais", "et", "car", "si", "quand",
+                           "lorsque", "puisque", "donc", "or"})
+_NEUTRAL = frozenset({"cela", "ça", "ce", "c’", "c'", "ceci"})
+
+
+def _acronym(toks: _Tokens, k: int, issue: Issue) -> bool:
+    """« le [CORS] » → COR, « un TU [ou] » read as the pronoun: an acronym in capitals has
+    no gender, number or person."""
+    word = toks.word(k)
+    if len(word) >= 2 and word.isupper() and issue.rule.startswith(_AGREEMENT):
+        return True
+    before = toks.word(k - 1)
+    return (len(before) >= 2 and before.isupper()
+            and before.lower() in issue.rule.split("_"))
+
+
+def _agrees_before_preposition(toks: _Tokens, k: int, lex: Lexicon) -> bool:
+    """« requêtes par seconde [traitées] », « exigences en matière d’écoconception
+    [applicables] »: the adjective agrees with the noun the prepositional phrase
+    completes, not with the phrase's own noun."""
+    word = toks.word(k)
+    if not lex.adjectival(word):
+        return False
+    i = k - 1
+    while i >= 0 and lex.adverb_only(toks.word(i)):
+        i -= 1
+    for _hop in range(3):
+        j = i - 1  # i: the noun the engine agreed with; back to its preposition
+        while j >= 0 and lex.determiner(toks.word(j)) and not lex.preposition(toks.word(j)):
+            j -= 1
+        if j < 1 or not lex.preposition(toks.word(j)):
+            return False
+        head = toks.word(j - 1)
+        if not toks.is_word(j - 1):
+            return False
+        if (lex.noun(head) or lex.adjectival(head)) and lex.agree(word, head):
+            return True
+        i = j - 1
+    return False
+
+
+def _gender_claim(issue: Issue) -> bool:
+    """Whether the engine's message is about gender (« … devrait être au féminin »)."""
+    return any(w in issue.message for w in ("genre", "masculin", "féminin"))
+
+
+def _apposition(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bool:
+    """« une approche orientée [agent] », « des indicateurs [clés] », « la méthode
+    [constructeur] », « le service [produits] »: a noun set after a noun (or « orienté »)
+    qualifies it with its own gender, and a plural one its own number. A word the lexicon
+    knows only as a noun; for gender, an agent noun in -eur or an invariable noun too."""
+    word, before = toks.word(k), toks.word(k - 1)
+    if not lex.noun(word) or not (lex.participle(before) or (
+            lex.noun(before) and not lex.adjectival(before))):
+        return False
+    gender = _gender_claim(issue)
+    plural = not gender and "nombre" in issue.message and all(
+        n == "p" for _g, n in lex.forms(word))
+    if not (gender or plural):
+        return False
+    if not lex.adjectival(word) or (plural and not any(
+            "A" in a and "Q" not in a for a in lex.analyses(word))):
+        return True
+    return gender and (word.lower().endswith("eur")
+                       or any("N" in a and "i" in a for a in lex.analyses(word)))
+
+
+def _neutral_des_plus(toks: _Tokens, k: int, lex: Lexicon) -> bool:
+    """« faire fonctionner le tout n’est pas des plus [trivial] »: after « des plus », the
+    adjective stays singular when the subject is an infinitive or a neutral pronoun."""
+    if (toks.word(k - 2).lower(), toks.word(k - 1).lower()) != ("des", "plus"):
+        return False
+    i = k - 3
+    while i >= 0 and not lex.of_lemma(toks.word(i), "V0e"):  # back to « est »
+        if not toks.is_word(i) or k - i > 8:
+            return False
+        i -= 1
+    while i > 0 and toks.is_word(i - 1) and toks.word(i - 1).lower() not in _CLAUSE_START:
+        i -= 1  # back to the clause's first word
+    first = toks.word(i)
+    return first.lower() in _NEUTRAL or lex.infinitive(first)
+
+
+def _first_name_of_a_thing(toks: _Tokens, k: int, issue: Issue) -> bool:
+    """« Cassandra est [optimisé] »: the gender of a first name is a person's; a product,
+    a project, a place named so is not a woman. Believed only when the name reads as a
+    person's: followed by a surname or after a civility (« Mme Cassandra Dupont »)."""
+    if not issue.rule.startswith(("gn_start_prn", "ppas_nom_propre")):
+        return False
+    for i in range(k - 1, max(-1, k - 5), -1):
+        name = toks.word(i)
+        if name[:1].isupper() and toks.is_word(i):
+            surname = toks.word(i + 1)
+            person = (surname[:1].isupper() and toks.is_word(i + 1) and i + 1 != k) or \
+                toks.word(i - 1).lower().rstrip(".") in _CIVILITY
+            return not person
+    return False
+
+
+def _english_noun_read_as_verb(word: str, issue: Issue, lex: Lexicon) -> bool:
+    """« le calcul des [ranges] » → rangées, « du [recorder] » → recordé: an English noun
+    the French lexicon only knows as a verb form."""
+    return ("verb" in issue.message and lex.english(word) and not lex.noun(word)
+            and issue.rule.startswith("conf_"))
+
+
+def _anglicism_gender(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bool:
+    """« la [step] », « toutes les steps » : the gender of an English loanword is the
+    writer's (usage hesitates), not a mistake."""
+    if not _gender_claim(issue):
+        return False
+    named = [w for w in _NAMED.findall(issue.message) if " " not in w]
+    candidates = [toks.word(k), toks.word(k + 1), *named]
+    return any(w and w[0].isalpha() and lex.anglicism(w) and not lex.adjectival(w)
+               for w in candidates)
+
+
+def _noun_attribute(word: str, issue: Issue, lex: Lexicon) -> bool:
+    """« des tirs qui seront [fonction] du nombre »: a bare noun after « être » is a
+    locution (être fonction de, être légion), invariable."""
+    return issue.rule.startswith("ppas_") and lex.noun(word) and not lex.adjectival(word)
+
+
+def _plural_noun_read_as_verb(word: str, issue: Issue, lex: Lexicon) -> bool:
+    """« les versions [cibles] » → ciblent: a plural noun after a noun, not a verb."""
+    return issue.rule.startswith("conj_") and any(
+        "N" in a and ("p" in a or "i" in a) for a in lex.analyses(word))
+
+
+def _pouvoir_infinitive(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bool:
+    """« un caractère en trop [peut] provoquer une erreur » → peu: « peut » before an
+    infinitive is the verb pouvoir."""
+    return issue.rule.startswith("conf_peu_peut") and lex.infinitive(toks.word(k + 1)) \
+        and lex.of_lemma(toks.word(k), "V3_it_xx")
+
+
+def falsely_accused(text: str, issue: Issue, lex: Lexicon) -> bool:
+    """Whether the lexicon shows ``issue`` to be wrong (the functions above)."""
+    toks = _Tokens.of(text)
+    k = toks.at(issue.start)
+    if k is None:
+        return False
+    word = toks.word(k)
+    agreement = issue.rule.startswith("gn_")
+    if _acronym(toks, k, issue) or _anglicism_gender(toks, k, issue, lex):
+        return True
+    if agreement and (_agrees_before_preposition(toks, k, lex)
+                      or _apposition(toks, k, issue, lex) or _neutral_des_plus(toks, k, lex)):
+        return True
+    if _first_name_of_a_thing(toks, k, issue) and _homophone_verb(word, lex) is None:
+        return True
+    return (_english_noun_read_as_verb(word, issue, lex) or _noun_attribute(word, issue, lex)
+            or _plural_noun_read_as_verb(word, issue, lex)
+            or _pouvoir_infinitive(toks, k, issue, lex))
+
+
+# -- errors elsewhere than the engine's fix ---------------------------------------------
+
+_PAIR_FR = ("Accord à revoir entre « {a} » et « {b} » : corrigez celui des deux qui ne va "
+            "pas avec le reste de la phrase.")
+_PAIR_EN = ("« {a} » and « {b} » do not agree: fix whichever of the two does not fit "
+            "the rest of the sentence.")
+
+
+def _pair(issue: Issue, toks: _Tokens, first: int, last: int,
+          suggestions: tuple[str, ...] = ()) -> Issue:
+    """The two words in one bracket, the claim without a side (unless ``suggestions``)."""
+    start, end = toks.spans[first][0], toks.spans[last][1]
+    a, b = toks.word(first), toks.word(last)
+    return Issue(start, end, issue.rule, _PAIR_FR.format(a=a, b=b), suggestions, issue.family,
+                 _PAIR_EN.format(a=a, b=b))
+
+
+def _homophone_verb(word: str, lex: Lexicon) -> str | None:
+    """« l’écriture [réussi] sur un nœud » : a participle in -i/-u read for the present
+    « réussit » it sounds like; that verb form, if the lexicon has it."""
+    if not word.endswith(("i", "u")) or not lex.participle(word) or lex.finite(word):
+        return None
+    verb = word + "t"
+    return verb if any(_FINITE & set(a) and "3s" in a for a in lex.analyses(verb)) else None
+
+
+def _object_follows(toks: _Tokens, k: int, lex: Lexicon) -> bool:
+    """What follows reads as the verb's object or complement (« fourni un schéma »,
+    « réussi sur un nœud »), not as a participle's agent (« fourni par »)."""
+    after = toks.word(k + 1)
+    if lex.determiner(after) and not lex.preposition(after):
+        return True
+    return lex.preposition(after) and after.lower() not in ("par", "de", "d’", "d'", "des", "du")
+
+
+def _passive_or_infinitive(modal: str, participle: str, lex: Lexicon) -> tuple[str, ...]:
+    """« peuvent insérées » → « peuvent insérer » or « peuvent être insérées »."""
+    lemmas = [m.split("/")[0].lstrip(">") for m in lex.morph(participle) if ":Q" in m]
+    infinitive = lemmas[0] if lemmas else ""
+    return tuple(s for s in (f"{modal} {infinitive}" if infinitive else "",
+                             f"{modal} être {participle}") if s)
+
+
+def _pronoun_without_auxiliary(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bool:
+    """« plusieurs expérimentations on [été] effectuées » (ont), « qu’il [sont]
+    disponibles » (ils): a participle right after a subject pronoun, or a plural verb
+    whose attribute is plural after « il »: the pronoun is as likely the mistake."""
+    if not issue.rule.startswith("conj_") or lex.analyses(toks.word(k - 1)) == []:
+        return False
+    pronoun = toks.word(k - 1).lower()
+    if not any("Os" in a for a in lex.analyses(pronoun)):
+        return False
+    word = toks.word(k)
+    if lex.participle(word) and not lex.finite(word):
+        return True
+    after = toks.word(k + 1)
+    plural_verb = any(_FINITE & set(a) and "3p" in "".join(a) for a in lex.analyses(word))
+    return pronoun in ("il", "elle", "on") and plural_verb and lex.adjectival(after) and any(
+        n == "p" for _g, n in lex.forms(after))
+
+
+def _split_compound(toks: _Tokens, k: int, lex: Lexicon) -> str | None:
+    """« les [méta] données » → métas: the engine reads half a word cut in two
+    (métadonnées); the whole word, if the lexicon knows it as a noun."""
+    joined = toks.word(k) + toks.word(k + 1)
+    return joined if toks.is_word(k + 1) and lex.noun(joined) and len(toks.word(k)) <= 6 \
+        else None
+
+
+def reframed_by_lexicon(text: str, issue: Issue, lex: Lexicon) -> Issue:
+    """``issue`` restated when the engine's fix would make the sentence worse because
+    the error lies elsewhere: « Cassandra [est] été conçu » → ait, « il [est] existe »,
+    « peut [lié] » → peu, « ne peuvent [créés] » → créer."""
+    toks = _Tokens.of(text)
+    k = toks.at(issue.start)
+    if k is None:
+        return issue
+    word, after, before = toks.word(k), toks.word(k + 1), toks.word(k - 1)
+    rule = issue.rule
+    if rule.startswith("conf_ait_") and lex.of_lemma(word, "V0e") and after == "été" \
+            and before.lower() not in ("que", "qu’", "qu'"):
+        return _pair(issue, toks, k, k + 1)  # « est été »: a été, sera…, not « ait »
+    if rule.startswith("ppas_") and lex.of_lemma(before, "V0e") and lex.finite(word) \
+            and not lex.participle(word):
+        return _pair(issue, toks, k - 1, k)  # « il est existe »: one verb too many
+    if rule.startswith("conf_peu_peut") and lex.participle(after) and not lex.finite(after):
+        return _pair(issue, toks, k, k + 1, _passive_or_infinitive(word, after, lex))
+    if rule.startswith(("infi_pouvoir", "infi_devoir")) and lex.participle(word) \
+            and lex.finite(before) and lex.of_lemma(before, "V3"):
+        return _pair(issue, toks, k - 1, k, _passive_or_infinitive(before, word, lex))
+    if _pronoun_without_auxiliary(toks, k, issue, lex):
+        return _pair(issue, toks, k - 1, k)
+    if rule.startswith(("gn_", "ppas_")):
+        compound = _split_compound(toks, k, lex)
+        if compound:
+            return Issue(toks.spans[k][0], toks.spans[k + 1][1], rule,
+                         f"Mot coupé en deux : « {compound} » s’écrit en un mot.",
+                         (compound,), issue.family,
+                         f"A word cut in two: « {compound} » is one word.")
+        verb = _homophone_verb(word, lex) if rule.startswith("gn_") else None
+        if verb and toks.is_word(k - 1) and _object_follows(toks, k, lex):
+            return _pair(issue, toks, k - 1, k, (verb, *issue.suggestions[:1]))
+        if rule.startswith("gn_pfx_") and toks.is_word(k - 1):
+            return _pair(issue, toks, k - 1, k)  # « trop de log [différents] »: log(s)?
+        if rule.startswith("gn_") and lex.determiner(before) and not lex.contracted(before) \
+                and lex.participle(word) and not lex.noun(word):
+            return _determiner_pair(issue, toks, k - 1, k)  # « le projet des [décomposé] »
+    return issue
+
+
+def _determiner_pair(issue: Issue, toks: _Tokens, det: int, k: int) -> Issue:
+    a, b = toks.word(det), toks.word(k)
+    return Issue(toks.spans[det][0], toks.spans[det][1], issue.rule,
+                 _PAIR_FR.format(a=a, b=b), (), issue.family, _PAIR_EN.format(a=a, b=b))
 
 
 def _sentence_start(text: str, at: int) -> bool:
@@ -120,4 +517,5 @@ def _sentence_start(text: str, at: int) -> bool:
     return not before or before[-1] in ".!?…:;—–-•"
 
 
-__all__ = ["credible", "masked_spans", "reframed"]
+__all__ = ["Lexicon", "credible", "falsely_accused", "masked_spans", "reframed",
+           "reframed_by_lexicon"]
