@@ -179,6 +179,10 @@ class Lexicon:
         the partitive determiners too)."""
         return self._any(word, "R")
 
+    def simple_preposition(self, word: str) -> bool:
+        """A grammatical preposition without a determiner in it: « de », « par », « en »."""
+        return any("G" in a and "R" in a and "D" not in a for a in self.analyses(word))
+
     def determiner(self, word: str) -> bool:
         return self._any(word, "D")
 
@@ -258,8 +262,9 @@ def _acronym(toks: _Tokens, k: int, issue: Issue) -> bool:
 
 def _agrees_before_preposition(toks: _Tokens, k: int, lex: Lexicon) -> bool:
     """« requêtes par seconde [traitées] », « exigences en matière d’écoconception
-    [applicables] »: the adjective agrees with the noun the prepositional phrase
-    completes, not with the phrase's own noun."""
+    [applicables] »: after a bare prepositional complement (no determiner: a unit with
+    its noun, « par seconde »), the adjective agrees with the noun it completes. With a
+    determiner (« dans une structure [appelé] ») the phrase's own noun may be the one."""
     word = toks.word(k)
     if not lex.adjectival(word):
         return False
@@ -267,15 +272,11 @@ def _agrees_before_preposition(toks: _Tokens, k: int, lex: Lexicon) -> bool:
     while i >= 0 and lex.adverb_only(toks.word(i)):
         i -= 1
     for _hop in range(3):
-        j = i - 1  # i: the noun the engine agreed with; back to its preposition
-        while j >= 0 and lex.determiner(toks.word(j)) and not lex.preposition(toks.word(j)):
-            j -= 1
-        if j < 1 or not lex.preposition(toks.word(j)):
+        j = i - 1  # i: the noun the engine agreed with; j: right before it
+        if j < 1 or not lex.simple_preposition(toks.word(j)) or not toks.is_word(j - 1):
             return False
         head = toks.word(j - 1)
-        if not toks.is_word(j - 1):
-            return False
-        if (lex.noun(head) or lex.adjectival(head)) and lex.agree(word, head):
+        if lex.noun(head) and lex.agree(word, head):
             return True
         i = j - 1
     return False
@@ -292,6 +293,8 @@ def _apposition(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bool:
     qualifies it with its own gender, and a plural one its own number. A word the lexicon
     knows only as a noun; for gender, an agent noun in -eur or an invariable noun too."""
     word, before = toks.word(k), toks.word(k - 1)
+    if lex.determiner(word) or lex.determiner(before):
+        return False  # « un [collection] », « d’un [outils] »: a noun, not an apposition
     if not lex.noun(word) or not (lex.participle(before) or (
             lex.noun(before) and not lex.adjectival(before))):
         return False
@@ -398,6 +401,8 @@ def falsely_accused(text: str, issue: Issue, lex: Lexicon) -> bool:
 
 # -- errors elsewhere than the engine's fix ---------------------------------------------
 
+# « je me suis [dis] » → dit: a pronominal verb takes être, the participle is the fix.
+_REFLEXIVE = frozenset({"me", "te", "se", "nous", "vous", "m’", "t’", "s’", "m'", "t'", "s'"})
 _PAIR_FR = ("Accord à revoir entre « {a} » et « {b} » : corrigez celui des deux qui ne va "
             "pas avec le reste de la phrase.")
 _PAIR_EN = ("« {a} » and « {b} » do not agree: fix whichever of the two does not fit "
@@ -460,9 +465,11 @@ def _pronoun_without_auxiliary(toks: _Tokens, k: int, issue: Issue, lex: Lexicon
 def _split_compound(toks: _Tokens, k: int, lex: Lexicon) -> str | None:
     """« les [méta] données » → métas: the engine reads half a word cut in two
     (métadonnées); the whole word, if the lexicon knows it as a noun."""
-    joined = toks.word(k) + toks.word(k + 1)
-    return joined if toks.is_word(k + 1) and lex.noun(joined) and len(toks.word(k)) <= 6 \
-        else None
+    part, rest = toks.word(k), toks.word(k + 1)
+    if len(part) > 6 or not toks.is_word(k + 1) or lex.finite(part) or not lex.noun(rest):
+        return None  # « je me suis [dis] que » is no « disque »
+    joined = part + rest
+    return joined if lex.noun(joined) else None
 
 
 def reframed_by_lexicon(text: str, issue: Issue, lex: Lexicon) -> Issue:
@@ -479,7 +486,7 @@ def reframed_by_lexicon(text: str, issue: Issue, lex: Lexicon) -> Issue:
             and before.lower() not in ("que", "qu’", "qu'"):
         return _pair(issue, toks, k, k + 1)  # « est été »: a été, sera…, not « ait »
     if rule.startswith("ppas_") and lex.of_lemma(before, "V0e") and lex.finite(word) \
-            and not lex.participle(word):
+            and not lex.participle(word) and toks.word(k - 2).lower() not in _REFLEXIVE:
         return _pair(issue, toks, k - 1, k)  # « il est existe »: one verb too many
     if rule.startswith("conf_peu_peut") and lex.participle(after) and not lex.finite(after):
         return _pair(issue, toks, k, k + 1, _passive_or_infinitive(word, after, lex))
@@ -498,7 +505,8 @@ def reframed_by_lexicon(text: str, issue: Issue, lex: Lexicon) -> Issue:
         verb = _homophone_verb(word, lex) if rule.startswith("gn_") else None
         if verb and toks.is_word(k - 1) and _object_follows(toks, k, lex):
             return _pair(issue, toks, k - 1, k, (verb, *issue.suggestions[:1]))
-        if rule.startswith("gn_pfx_") and toks.is_word(k - 1):
+        if rule.startswith("gn_pfx_") and toks.is_word(k - 1) and lex.adjectival(word) \
+                and not lex.noun(word):
             return _pair(issue, toks, k - 1, k)  # « trop de log [différents] »: log(s)?
         if rule.startswith("gn_") and lex.determiner(before) and not lex.contracted(before) \
                 and lex.participle(word) and not lex.noun(word):
