@@ -191,6 +191,7 @@ class Grammar(PageRule):
         words = spelling_service(ctx)
         code = {" ".join(b.text.split()): b.code for b in page.text_blocks if b.code}
         spans: dict[int, list[tuple[int, int]]] = {}
+        page_text = "\n".join(texts)
         kept = []
         for i, issue in issues:
             if i not in spans:
@@ -201,7 +202,7 @@ class Grammar(PageRule):
                 continue
             lexicon = self._lexicon(ctx, lang)
             if lexicon is not None:
-                if falsely_accused(texts[i], issue, lexicon):
+                if falsely_accused(texts[i], issue, lexicon, page_text):
                     continue
                 issue = reframed_by_lexicon(texts[i], issue, lexicon)
             kept.append((i, reframed(texts[i], issue)))

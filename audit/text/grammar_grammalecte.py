@@ -355,5 +355,5 @@ class GrammalecteEngine:
 
 
 __all__ = ["DEBIAN_PACKAGE", "DEFAULT_LOCATIONS", "STYLE_OPTIONS", "TYPOGRAPHY_OPTIONS",
-           "GrammalecteChecker", "GrammalecteEngine", "default_workers", "load_engine", "locate", "package_dir",
-           "split_balanced", "to_issues"]
+           "GrammalecteChecker", "GrammalecteEngine", "default_workers", "load_engine", "locate",
+           "package_dir", "split_balanced", "to_issues"]

@@ -276,10 +276,24 @@ def _agrees_before_preposition(toks: _Tokens, k: int, lex: Lexicon) -> bool:
         if j < 1 or not lex.simple_preposition(toks.word(j)) or not toks.is_word(j - 1):
             return False
         head = toks.word(j - 1)
-        if lex.noun(head) and lex.agree(word, head):
-            return True
+        if not lex.analyses(head) or (lex.noun(head) and lex.agree(word, head)):
+            return True  # unknown (« KWh d’électricité [économisés] »): cannot be judged
         i = j - 1
     return False
+
+
+def _singular_unit(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bool:
+    """« les référents [numérique] responsable » → numériques: two singular adjectives in a
+    row make a noun phrase of their own (le numérique responsable) that completes the
+    plural noun; the writer's singular, twice, is a choice, not a slip."""
+    word, after = toks.word(k), toks.word(k + 1)
+    if "pluriel" not in issue.message or not toks.is_word(k + 1):
+        return False
+    singular = [n for _g, n in lex.forms(word)]
+    following = [n for a in lex.analyses(after) if "A" in a and "Q" not in a
+                 for n in a if n in ("s", "p", "i")]
+    return bool(singular) and set(singular) == {"s"} and bool(following) \
+        and set(following) == {"s"} and lex.agree(word, after)
 
 
 def _gender_claim(issue: Issue) -> bool:
@@ -349,15 +363,26 @@ def _english_noun_read_as_verb(word: str, issue: Issue, lex: Lexicon) -> bool:
             and issue.rule.startswith("conf_"))
 
 
-def _anglicism_gender(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bool:
-    """« la [step] », « toutes les steps » : the gender of an English loanword is the
-    writer's (usage hesitates), not a mistake."""
+_FEMININE = frozenset({"la", "une", "cette", "ma", "ta", "sa", "toute", "toutes", "aucune",
+                       "quelle", "quelles"})
+_MASCULINE = frozenset({"le", "un", "ce", "cet", "mon", "ton", "son", "tout", "tous", "aucun",
+                        "quel", "quels", "du", "au"})
+
+
+def _anglicism_gender(toks: _Tokens, k: int, issue: Issue, lex: Lexicon, page: str) -> bool:
+    """« la [step] … toutes les steps », « le pipe » (R's %>%): an English loanword whose
+    gender the writer keeps, twice or more on the page, has the writer's gender (usage
+    hesitates: la/le step), not a slip. One « le concentration » stays a slip."""
     if not _gender_claim(issue):
         return False
-    named = [w for w in _NAMED.findall(issue.message) if " " not in w]
-    candidates = [toks.word(k), toks.word(k + 1), *named]
-    return any(w and w[0].isalpha() and lex.anglicism(w) and not lex.adjectival(w)
-               for w in candidates)
+    det = toks.word(k).lower()
+    markers = _FEMININE if det in _FEMININE else _MASCULINE if det in _MASCULINE else None
+    noun = toks.word(k + 2) if toks.word(k + 1).lower() == "les" else toks.word(k + 1)
+    if markers is None or not noun or not lex.english(noun):
+        return False
+    stem = re.escape(noun.rstrip("s").lower())
+    uses = re.findall(rf"\b({'|'.join(markers)})(?:\s+les)?\s+{stem}s?\b", page.lower())
+    return len(uses) >= 2
 
 
 def _noun_attribute(word: str, issue: Issue, lex: Lexicon) -> bool:
@@ -379,18 +404,20 @@ def _pouvoir_infinitive(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bo
         and lex.of_lemma(toks.word(k), "V3_it_xx")
 
 
-def falsely_accused(text: str, issue: Issue, lex: Lexicon) -> bool:
-    """Whether the lexicon shows ``issue`` to be wrong (the functions above)."""
+def falsely_accused(text: str, issue: Issue, lex: Lexicon, page: str = "") -> bool:
+    """Whether the lexicon shows ``issue`` to be wrong (the functions above); ``page``:
+    the page's whole text (how the writer uses a word elsewhere), else the paragraph."""
     toks = _Tokens.of(text)
     k = toks.at(issue.start)
     if k is None:
         return False
     word = toks.word(k)
     agreement = issue.rule.startswith("gn_")
-    if _acronym(toks, k, issue) or _anglicism_gender(toks, k, issue, lex):
+    if _acronym(toks, k, issue) or _anglicism_gender(toks, k, issue, lex, page or text):
         return True
     if agreement and (_agrees_before_preposition(toks, k, lex)
-                      or _apposition(toks, k, issue, lex) or _neutral_des_plus(toks, k, lex)):
+                      or _apposition(toks, k, issue, lex) or _neutral_des_plus(toks, k, lex)
+                      or _singular_unit(toks, k, issue, lex)):
         return True
     if _first_name_of_a_thing(toks, k, issue) and _homophone_verb(word, lex) is None:
         return True
