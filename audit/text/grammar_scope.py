@@ -287,8 +287,10 @@ def _singular_unit(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bool:
     row make a noun phrase of their own (le numérique responsable) that completes the
     plural noun; the writer's singular, twice, is a choice, not a slip."""
     word, after = toks.word(k), toks.word(k + 1)
-    if "pluriel" not in issue.message or not toks.is_word(k + 1):
-        return False
+    if "pluriel" not in issue.message or not toks.is_word(k + 1) or lex.preposition(after) \
+            or not any("A" in a and "Q" not in a for a in lex.analyses(word)) \
+            or not lex.noun(toks.word(k - 1)):
+        return False  # « les deux [paragraphe] précédent », « les [événement] sur »: nouns
     singular = [n for _g, n in lex.forms(word)]
     following = [n for a in lex.analyses(after) if "A" in a and "Q" not in a
                  for n in a if n in ("s", "p", "i")]
@@ -382,7 +384,16 @@ def _anglicism_gender(toks: _Tokens, k: int, issue: Issue, lex: Lexicon, page: s
         return False
     stem = re.escape(noun.rstrip("s").lower())
     uses = re.findall(rf"\b({'|'.join(markers)})(?:\s+les)?\s+{stem}s?\b", page.lower())
-    return len(uses) >= 2
+    return len(uses) >= 2 and not _cut_word(noun, page, markers is _FEMININE, lex)
+
+
+def _cut_word(noun: str, page: str, feminine: bool, lex: Lexicon) -> bool:
+    """« la document officielle » on a page that says « la documentation »: the noun is the
+    start of a longer word of the writer's gender, cut short — a slip, not usage."""
+    stem = noun.rstrip("s").lower()
+    gender = "f" if feminine else "m"
+    longer = set(re.findall(rf"\b{re.escape(stem)}\w{{3,}}", page.lower()))
+    return any(g == gender for w in longer for g, _n in lex.forms(w) if lex.noun(w))
 
 
 def _noun_attribute(word: str, issue: Issue, lex: Lexicon) -> bool:
