@@ -415,6 +415,48 @@ def _pouvoir_infinitive(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bo
         and lex.of_lemma(toks.word(k), "V3_it_xx")
 
 
+_SECOND_PERSON = frozenset({"votre", "vos", "vous", "ton", "ta", "tes", "te", "toi", "t’", "t'"})
+_PREVERBAL = frozenset({"me", "te", "se", "nous", "vous", "le", "la", "les", "lui", "leur"})
+
+
+def _described_not_ordered(toks: _Tokens, k: int, issue: Issue) -> bool:
+    """« [Fournit] une visibilité des émissions » (a tool's description), « [Promeut] des
+    solutions tierces » (a table cell): a verb in -t that opens a sentence with nobody
+    addressed (no vous, votre, ton…) has an implied subject; it is no imperative."""
+    if not issue.rule.startswith("imp_") or not _starts_sentence(toks, k):
+        return False
+    sentence = []
+    for i in range(k + 1, len(toks.spans)):
+        if toks.word(i) in (".", "!", "?", "…"):
+            break
+        sentence.append(toks.word(i).lower())
+    return not _SECOND_PERSON & set(sentence)
+
+
+def _starts_sentence(toks: _Tokens, k: int) -> bool:
+    return k == 0 or toks.word(k - 1) in (".", "!", "?", "…", ":", ";", "•", "–", "—")
+
+
+def _participle_read_as_verb(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bool:
+    """« quantité de données [consommées] » → consomment: a participle that agrees with
+    the noun before it qualifies that noun; it is no conjugated verb."""
+    word, before = toks.word(k), toks.word(k - 1)
+    return issue.rule.startswith("conj_") and lex.participle(word) and not lex.finite(word) \
+        and lex.noun(before) and lex.agree(word, before)
+
+
+def _franglais_verb(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bool:
+    """« un projet qui me [challenge] », « pour [se] login »: an English verb conjugated
+    as French (franglais), after its object pronoun; the lexicon knows it only as a noun."""
+    if not issue.rule.startswith("conf_"):
+        return False
+    flagged = toks.word(k).lower()
+    pronoun, verb = (k, k + 1) if flagged in _PREVERBAL else (k - 1, k)
+    word = toks.word(verb)
+    return toks.word(pronoun).lower() in _PREVERBAL and lex.english(word) \
+        and not lex.finite(word) and not lex.infinitive(word)
+
+
 def falsely_accused(text: str, issue: Issue, lex: Lexicon, page: str = "") -> bool:
     """Whether the lexicon shows ``issue`` to be wrong (the functions above); ``page``:
     the page's whole text (how the writer uses a word elsewhere), else the paragraph."""
@@ -431,6 +473,9 @@ def falsely_accused(text: str, issue: Issue, lex: Lexicon, page: str = "") -> bo
                       or _singular_unit(toks, k, issue, lex)):
         return True
     if _first_name_of_a_thing(toks, k, issue) and _homophone_verb(word, lex) is None:
+        return True
+    if _described_not_ordered(toks, k, issue) or _participle_read_as_verb(toks, k, issue, lex) \
+            or _franglais_verb(toks, k, issue, lex):
         return True
     return (_english_noun_read_as_verb(word, issue, lex) or _noun_attribute(word, issue, lex)
             or _plural_noun_read_as_verb(word, issue, lex)
