@@ -144,3 +144,12 @@ def test_named_files_and_folders_must_exist(tmp_path: Path) -> None:
     cfg_path = tmp_path / "ok.yaml"
     cfg_path.write_text(base + "spelling: {word_list: mots.txt}\n", encoding="utf-8")
     assert load(cfg_path).spelling.word_list == "mots.txt"
+
+
+def test_grammar_style_is_a_validated_boolean_option(tmp_path: Path) -> None:
+    base = "client: x\nsite: {start_urls: [https://a.fr/]}\nrules:\n"
+    err = _error(base + "  grammar: {style: often}\n", tmp_path, rules=True)
+    assert err.key == "rules.grammar.style"
+    path = tmp_path / "ok.yaml"
+    path.write_text(base + "  grammar: {style: true}\n", encoding="utf-8")
+    assert rule_settings(load(path), all_rules())["grammar"].options.style is True

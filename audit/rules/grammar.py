@@ -86,8 +86,35 @@ class Grammar(PageRule):
     footer) is checked once per run. Spelling is left to the ``spelling`` rule and
     typography (non-breaking spaces, typographic apostrophes, dashes, capitals) is
     off: on web pages it outnumbers real mistakes ten to one; ``typography: true``
-    reports it. ``ignore_rules`` silences a rule id (shown in the evidence in
-    brackets) or a family (Grammalecte's gn, conj, ppas…; LanguageTool's STYLE…).
+    reports it. So is style (``style: true``): Grammalecte's « Populaire » family
+    (« code legacy » → code hérité) and its typographic notes (« vs. » → vs) judge the
+    writer's register, not their grammar. ``ignore_rules`` silences a rule id (shown in
+    the evidence in brackets) or a family (Grammalecte's gn, conj, ppas…; LanguageTool's
+    STYLE…).
+
+    **Not accused** (French, from Grammalecte's lexicon and the spelling dictionaries;
+    audit.text.grammar_scope): code, names, English words and sentences, short quotations,
+    capitals without accents; acronyms in capitals (« le [CORS] » → COR, « un TU ou »); an
+    adjective agreeing with the noun before a bare complement (« requêtes par seconde
+    [traitées] »); a noun set after a noun (« une approche orientée [agent] », « la
+    méthode [constructeur] », « le service [produits] »); « des plus » + singular after an
+    infinitive subject; a first name's gender given to a thing (« Cassandra est
+    [optimisé] », believed for a person: a surname or a civility); English nouns the
+    lexicon reads as French verbs (« des [ranges] », « du [recorder] »); a loanword's
+    gender its writer keeps on the page (« la step », « toutes les steps »); a noun after
+    « être » (« seront [fonction] de »); plural nouns and participles read as verbs
+    (« les versions [cibles] », « quantité de données [consommées] »); « peut » before an
+    infinitive; a description read as an imperative (« [Fournit] une visibilité… »);
+    franglais verbs after their pronoun (« qui me [challenge] »).
+
+    **Restated**: when the engine's fix would make the sentence worse because the error
+    lies elsewhere, both words are bracketed and named, without a one-sided fix:
+    « Cassandra [est été] conçu » (not « ait »), « il [est existe] », « qu'[il sont]
+    disponibles », « trop de [log différents] »; pouvoir + participle gets the
+    infinitive and the passive (« ne [peuvent créés] » → peuvent créer / peuvent être
+    créés), a participle sounding like a verb both (« l'écriture [réussi] sur » →
+    réussit / réussie), a word cut in two its whole (« les [méta données] » →
+    métadonnées).
 
     **Score**: ``100 − penalty × errors per 100 words`` (penalty 20, floor 0): 0.5
     error per 100 words → 90, 1 → 80, 2.5 → 50, 5 or more → 0. The rate is taken over
