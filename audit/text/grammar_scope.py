@@ -416,14 +416,15 @@ def _pouvoir_infinitive(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bo
 
 
 _SECOND_PERSON = frozenset({"votre", "vos", "vous", "ton", "ta", "tes", "te", "toi", "t’", "t'"})
-_PREVERBAL = frozenset({"me", "te", "se", "nous", "vous", "le", "la", "les", "lui", "leur"})
+# Object pronouns that are never determiners (« le », « la », « les » are, mostly).
+_PREVERBAL = frozenset({"me", "te", "se", "nous", "vous", "m’", "t’", "s’", "m'", "t'", "s'"})
 
 
 def _described_not_ordered(toks: _Tokens, k: int, issue: Issue) -> bool:
     """« [Fournit] une visibilité des émissions » (a tool's description), « [Promeut] des
     solutions tierces » (a table cell): a verb in -t that opens a sentence with nobody
     addressed (no vous, votre, ton…) has an implied subject; it is no imperative."""
-    if not issue.rule.startswith("imp_") or not _starts_sentence(toks, k):
+    if not issue.rule.startswith("imp_verbe") or not _starts_sentence(toks, k):
         return False
     sentence = []
     for i in range(k + 1, len(toks.spans)):
@@ -447,14 +448,16 @@ def _participle_read_as_verb(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) 
 
 def _franglais_verb(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bool:
     """« un projet qui me [challenge] », « pour [se] login »: an English verb conjugated
-    as French (franglais), after its object pronoun; the lexicon knows it only as a noun."""
+    as French (franglais), after its object pronoun; the lexicon knows it only as a noun,
+    and no French verb sounds like it (« je vous [renvoi] » is renvoie, a real slip)."""
     if not issue.rule.startswith("conf_"):
         return False
     flagged = toks.word(k).lower()
     pronoun, verb = (k, k + 1) if flagged in _PREVERBAL else (k - 1, k)
     word = toks.word(verb)
     return toks.word(pronoun).lower() in _PREVERBAL and lex.english(word) \
-        and not lex.finite(word) and not lex.infinitive(word)
+        and not lex.finite(word) and not lex.infinitive(word) \
+        and not any(lex.finite(word + end) for end in ("e", "es", "s", "t"))  # je [renvoi]
 
 
 def falsely_accused(text: str, issue: Issue, lex: Lexicon, page: str = "") -> bool:
