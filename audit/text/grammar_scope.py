@@ -457,7 +457,20 @@ def _franglais_verb(toks: _Tokens, k: int, issue: Issue, lex: Lexicon) -> bool:
     word = toks.word(verb)
     return toks.word(pronoun).lower() in _PREVERBAL and lex.english(word) \
         and not lex.finite(word) and not lex.infinitive(word) \
-        and not any(lex.finite(word + end) for end in ("e", "es", "s", "t"))  # je [renvoi]
+        and not _near_verb(word, lex)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzéèêàâîôûç"
+
+
+def _near_verb(word: str, lex: Lexicon) -> bool:
+    """Whether a conjugated French verb is one letter away: « je vous [renvoi] »
+    (renvoie), « s’[article] » (articule) are slips, not franglais."""
+    w = word.lower()
+    edits = {w[:i] + c + w[i:] for i in range(len(w) + 1) for c in _LETTERS}
+    edits |= {w[:i] + w[i + 1:] for i in range(len(w))}
+    edits |= {w[:i] + c + w[i + 1:] for i in range(len(w)) for c in _LETTERS}
+    return any(lex.finite(e) for e in edits - {w})
 
 
 def falsely_accused(text: str, issue: Issue, lex: Lexicon, page: str = "") -> bool:
