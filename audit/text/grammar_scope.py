@@ -17,8 +17,17 @@ that is often wrong, and each such error is a false accusation:
   « reconditionné » », la partie "contenus", le principe « diviser pour régner »).
 
 An error is dropped when the text it flags, or for an agreement rule the word that
-follows a flagged determiner, is one of these. What is left is what a proofreader would
-mark.
+follows a flagged determiner, is one of these.
+
+Then, for French, the **lexicon** (:class:`Lexicon`: Grammalecte's analyses of each word,
+the English and French spelling dictionaries) judges what the engine assumed:
+:func:`falsely_accused` drops what it shows to be right (acronyms, appositions, an
+adjective agreeing across a bare complement, English nouns read as verbs, a loanword's
+gender its writer keeps, « être fonction de »…), and :func:`reframed_by_lexicon`
+restates an error whose fix lies elsewhere than the engine's (« Cassandra [est été]
+conçu » → not « ait »: both words named, no one-sided fix). Every check is about a class
+of words the lexicon tells apart, never a list of words. What is left is what a
+proofreader would mark.
 """
 
 from __future__ import annotations
@@ -473,6 +482,16 @@ def _near_verb(word: str, lex: Lexicon) -> bool:
     return any(lex.finite(e) for e in edits - {w})
 
 
+_DISTRIBUTIVE = re.compile(r"de ([^\W\d_]+) en \1", re.IGNORECASE)
+
+
+def _distributive(text: str, issue: Issue, lex: Lexicon) -> bool:
+    """« des évènements qui se propagent [de parent en parent] » → de part en part: « de N
+    en N » with one noun twice says « from one to the next » (de ville en ville)."""
+    m = _DISTRIBUTIVE.fullmatch(text[issue.start:issue.end].strip())
+    return m is not None and m.group(1).lower() != "part" and lex.noun(m.group(1))
+
+
 def falsely_accused(text: str, issue: Issue, lex: Lexicon, page: str = "") -> bool:
     """Whether the lexicon shows ``issue`` to be wrong (the functions above); ``page``:
     the page's whole text (how the writer uses a word elsewhere), else the paragraph."""
@@ -491,7 +510,7 @@ def falsely_accused(text: str, issue: Issue, lex: Lexicon, page: str = "") -> bo
     if _first_name_of_a_thing(toks, k, issue) and _homophone_verb(word, lex) is None:
         return True
     if _described_not_ordered(toks, k, issue) or _participle_read_as_verb(toks, k, issue, lex) \
-            or _franglais_verb(toks, k, issue, lex):
+            or _franglais_verb(toks, k, issue, lex) or _distributive(text, issue, lex):
         return True
     return (_english_noun_read_as_verb(word, issue, lex) or _noun_attribute(word, issue, lex)
             or _plural_noun_read_as_verb(word, issue, lex)

@@ -480,6 +480,7 @@ def judged(checker: GrammalecteChecker, lex: Lexicon, text: str
     "Fournit une visibilité des émissions de gaz à effet de serre.",
     "Quelles données sont hébergées ? (quantité de données consommées, coût associé).",
     "C’est un projet qui me challenge tous les jours.",
+    "Des évènements qui se propagent de parent en parent, comme en JavaScript.",
     # two singular adjectives: a noun phrase of its own (le numérique responsable)
     "La MiNumEco et les référents numérique responsable des ministères vous saluent.",
 ])
@@ -558,6 +559,18 @@ def test_real_errors_stay_as_the_engine_says(grammalecte: GrammalecteChecker,
                                              fix: str | None) -> None:
     [(got, offered, _issue)] = judged(grammalecte, lexicon, sentence)
     assert got == wrong and (offered[0] == fix if fix else not offered)
+
+
+@needs_grammalecte
+def test_the_service_gives_the_french_lexicon_only() -> None:
+    service = GrammarService(GrammarSettings(workers=1))
+    try:
+        morph = service.morph("fr")
+        assert morph is not None and any(":Q" in m for m in morph("insérées"))
+        assert service.morph("en") is None
+    finally:
+        service.close()
+    assert GrammarService(engines=[]).morph("fr") is None
 
 
 @needs_grammalecte
