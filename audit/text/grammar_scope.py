@@ -203,6 +203,12 @@ class Lexicon:
         """Whether an analysis is a form of the verb whose tag starts so (« V0e »: être)."""
         return any(a and a[0].startswith(lemma_tag) for a in self.analyses(word))
 
+    def takes_etre(self, word: str) -> bool:
+        """Whether its verb may be conjugated with être (« elle est partie »): the ninth
+        letter of Grammalecte's verb tag (``V3_i____e_``: e, or z for both)."""
+        return any(a and a[0].startswith("V") and len(a[0]) > 8 and a[0][8] in "ez"
+                   for a in self.analyses(word))
+
     def forms(self, word: str) -> set[tuple[str, str]]:
         """(gender, number) of its noun, adjective and participle readings."""
         out = set()
@@ -542,7 +548,12 @@ def _homophone_verb(word: str, lex: Lexicon) -> str | None:
     if not word.endswith(("i", "u")) or not lex.participle(word) or lex.finite(word):
         return None
     verb = word + "t"
-    return verb if any(_FINITE & set(a) and "3s" in a for a in lex.analyses(verb)) else None
+    return verb if any("Ip" in a and "3s" in a for a in lex.analyses(verb)) else None
+
+
+def _name_form(word: str) -> set[tuple[str, str]]:
+    """A capitalised name is one thing (« Cassandra fourni »)."""
+    return {("e", "s")} if word[:1].isupper() else set()
 
 
 def _object_follows(toks: _Tokens, k: int, lex: Lexicon) -> bool:
@@ -604,8 +615,9 @@ def reframed_by_lexicon(text: str, issue: Issue, lex: Lexicon) -> Issue:
             and before.lower() not in ("que", "qu’", "qu'"):
         return _pair(issue, toks, k, k + 1)  # « est été »: a été, sera…, not « ait »
     if rule.startswith("ppas_") and lex.of_lemma(before, "V0e") and lex.finite(word) \
-            and not lex.participle(word) and toks.word(k - 2).lower() not in _REFLEXIVE:
-        return _pair(issue, toks, k - 1, k)  # « il est existe »: one verb too many
+            and not lex.participle(word) and not lex.takes_etre(word) \
+            and toks.word(k - 2).lower() not in _REFLEXIVE:
+        return _pair(issue, toks, k - 1, k)  # « il est existe »: « existé » needs avoir
     if rule.startswith("conf_peu_peut") and lex.participle(after) and not lex.finite(after):
         return _pair(issue, toks, k, k + 1, _passive_or_infinitive(word, after, lex))
     if rule.startswith(("infi_pouvoir", "infi_devoir")) and lex.participle(word) \
@@ -621,7 +633,9 @@ def reframed_by_lexicon(text: str, issue: Issue, lex: Lexicon) -> Issue:
                          (compound,), issue.family,
                          f"A word cut in two: « {compound} » is one word.")
         verb = _homophone_verb(word, lex) if rule.startswith("gn_") else None
-        if verb and toks.is_word(k - 1) and _object_follows(toks, k, lex):
+        subject = toks.word(k - 1)  # a present 3s needs a singular subject
+        if verb and toks.is_word(k - 1) and _object_follows(toks, k, lex) and any(
+                n in ("s", "i") for _g, n in lex.forms(subject) | _name_form(subject)):
             return _pair(issue, toks, k - 1, k, (verb, *issue.suggestions[:1]))
         if rule.startswith("gn_pfx_") and toks.is_word(k - 1) and lex.adjectival(word) \
                 and not lex.noun(word):
