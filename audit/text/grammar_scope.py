@@ -258,6 +258,8 @@ class _Tokens:
 
 # -- false accusations the lexicon shows ------------------------------------------------
 
+# « dans Cassandra », « sous Windows »: one is inside a thing, never inside a person.
+_INSIDE = frozenset({"dans", "sous"})
 _CIVILITY = frozenset({"m", "mme", "mlle", "madame", "mademoiselle", "monsieur", "dr"})
 _CLAUSE_START = frozenset({"que", "qu’", "qu'", "qui", "mais", "et", "car", "si", "quand",
                            "lorsque", "puisque", "donc", "or"})
@@ -357,19 +359,42 @@ def _neutral_des_plus(toks: _Tokens, k: int, lex: Lexicon) -> bool:
     return first.lower() in _NEUTRAL or lex.infinitive(first)
 
 
-def _first_name_of_a_thing(toks: _Tokens, k: int, issue: Issue) -> bool:
-    """« Cassandra est [optimisé] »: the gender of a first name is a person's; a product,
-    a project, a place named so is not a woman. Believed only when the name reads as a
-    person's: followed by a surname or after a civility (« Mme Cassandra Dupont »)."""
+def _first_name_of_a_thing(toks: _Tokens, k: int, issue: Issue, lex: Lexicon,
+                           page: str) -> bool:
+    """« Cassandra est [optimisé] »: the gender of a first name is a person's; a database,
+    a project, a product named so is no woman. A thing when the page says so — the name
+    inside something (« dans Cassandra »), after a common noun (« une instance
+    Cassandra ») or a determiner — and nothing here reads as a person's name (a surname,
+    a civility: « Mme Julie Martin »)."""
     if not issue.rule.startswith(("gn_start_prn", "ppas_nom_propre")):
         return False
     for i in range(k - 1, max(-1, k - 5), -1):
         name = toks.word(i)
         if name[:1].isupper() and toks.is_word(i):
-            surname = toks.word(i + 1)
-            person = (surname[:1].isupper() and toks.is_word(i + 1) and i + 1 != k) or \
-                toks.word(i - 1).lower().rstrip(".") in _CIVILITY
-            return not person
+            if _capitalised(toks, i - 1, lex) or (_capitalised(toks, i + 1, lex) and i + 1 != k) \
+                    or toks.word(i - 1).lower().rstrip(".") in _CIVILITY:
+                return False  # Marie Dupont, Mme Martin: a person
+            return _thing_on_page(name, page, lex)
+    return False
+
+
+def _capitalised(toks: _Tokens, i: int, lex: Lexicon) -> bool:
+    """A capitalised name, not a common word opening the sentence (« Depuis Cassandra »)."""
+    word = toks.word(i)
+    if i < 0 or not toks.is_word(i) or not word[:1].isupper():
+        return False
+    return not (_starts_sentence(toks, i) and any(
+        "M1" not in a and "M2" not in a for a in lex.analyses(word.lower())))
+
+
+def _thing_on_page(name: str, page: str, lex: Lexicon) -> bool:
+    for m in re.finditer(rf"([^\W\d_]+)\s+{re.escape(name)}\b", page):
+        before = m.group(1)
+        if before[:1].isupper():
+            continue
+        if before.lower() in _INSIDE or lex.determiner(before) or (
+                lex.noun(before) and not lex.preposition(before) and not lex.finite(before)):
+            return True
     return False
 
 
@@ -513,7 +538,8 @@ def falsely_accused(text: str, issue: Issue, lex: Lexicon, page: str = "") -> bo
                       or _apposition(toks, k, issue, lex) or _neutral_des_plus(toks, k, lex)
                       or _singular_unit(toks, k, issue, lex)):
         return True
-    if _first_name_of_a_thing(toks, k, issue) and _homophone_verb(word, lex) is None:
+    if _first_name_of_a_thing(toks, k, issue, lex, page or text) \
+            and _homophone_verb(word, lex) is None:
         return True
     if _described_not_ordered(toks, k, issue) or _participle_read_as_verb(toks, k, issue, lex) \
             or _franglais_verb(toks, k, issue, lex) or _distributive(text, issue, lex):

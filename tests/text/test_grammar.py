@@ -467,8 +467,8 @@ def judged(checker: GrammalecteChecker, lex: Lexicon, text: str
     "Cependant, côté points négatifs, je ne suis pas fan des colonnes.",
     # « des plus » + singular after an infinitive subject
     "Faire fonctionner le tout n’est pas des plus trivial, mais cela fonctionne.",
-    # a first name given to a thing (a database)
-    "Cassandra est optimisé pour permettre une écriture rapide.",
+    # a first name given to a thing (a database: « dans Cassandra »)
+    "Les données sont rangées dans Cassandra. Cassandra est optimisé pour écrire vite.",
     # English nouns the French lexicon reads as verbs
     "Il faut permettre le calcul des ranges affectés à chacun des mappers.",
     "Les scénarios sont issus de l’utilisation du recorder de JMeter.",
@@ -550,6 +550,8 @@ def test_an_error_lying_elsewhere_is_restated(grammalecte: GrammalecteChecker,
      "constater"),
     ("Choisit votre formule avant lundi.", "Choisit", "Choisis"),
     ("Elle a fini son travail et elle est partit en vacances.", "partit", "parti"),
+    ("Julie est parti en vacances avec ses amis.", "parti", "partie"),
+    ("Marie Dupont est parti hier soir. Nous travaillons dans Marie.", "parti", "partie"),
     ("Ces articles sont rédigés par des experts reconnu dans leur domaine.", "reconnu",
      "reconnus"),
     ("Pour un retour exhaustif, je vous renvoi sur d’autres blogs.", "renvoi", "renvoie"),
