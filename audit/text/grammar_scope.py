@@ -603,16 +603,16 @@ def _pronoun_without_auxiliary(toks: _Tokens, k: int, issue: Issue, lex: Lexicon
     """« plusieurs expérimentations on [été] effectuées » (ont), « qu’il [sont]
     disponibles » (ils): a participle right after a subject pronoun, or a plural verb
     whose attribute is plural after « il »: the pronoun is as likely the mistake."""
-    if not issue.rule.startswith("conj_") or lex.analyses(toks.word(k - 1)) == []:
-        return False
     pronoun = toks.word(k - 1).lower()
-    if not any("Os" in a for a in lex.analyses(pronoun)):
+    if not issue.rule.startswith("conj_") or not any("Os" in a  # a subject pronoun
+                                                     for a in lex.analyses(pronoun)):
         return False
     word = toks.word(k)
     if lex.participle(word) and not lex.finite(word):
         return True
     after = toks.word(k + 1)
-    plural_verb = any(_FINITE & set(a) and "3p" in "".join(a) for a in lex.analyses(word))
+    plural_verb = any(_FINITE & set(a) and any(t.startswith("3p") for t in a)  # 3p, 3p!
+                      for a in lex.analyses(word))
     return pronoun in ("il", "elle", "on") and plural_verb and lex.adjectival(after) and any(
         n == "p" for _g, n in lex.forms(after))
 
