@@ -165,3 +165,12 @@ def test_site_sitemaps_urls_or_paths_with_line_and_key(tmp_path: Path) -> None:
     err = _error("client: x\nsite:\n  start_urls: [https://a.fr/]\n  sitemaps: [ftp://a.fr/s]\n",
                  tmp_path)
     assert err.key == "site.sitemaps[0]" and err.line == 4
+
+
+def test_grammar_style_is_a_validated_boolean_option(tmp_path: Path) -> None:
+    base = "client: x\nsite: {start_urls: [https://a.fr/]}\nrules:\n"
+    err = _error(base + "  grammar: {style: often}\n", tmp_path, rules=True)
+    assert err.key == "rules.grammar.style"
+    path = tmp_path / "ok.yaml"
+    path.write_text(base + "  grammar: {style: true}\n", encoding="utf-8")
+    assert rule_settings(load(path), all_rules())["grammar"].options.style is True

@@ -20,7 +20,14 @@ from audit.text import language
 from audit.text.grammar import GrammarService, GrammarSettings, PageCheck, prose_paragraphs, snippet
 from audit.text.grammar_base import Issue
 from audit.text.grammar_grammalecte import DEBIAN_PACKAGE
-from audit.text.grammar_scope import credible, masked_spans, reframed
+from audit.text.grammar_scope import (
+    Lexicon,
+    credible,
+    falsely_accused,
+    masked_spans,
+    reframed,
+    reframed_by_lexicon,
+)
 from audit.text.lang_names import in_language
 from audit.text.spelling import Kind, spelling_service
 from audit.text.tokens import words
@@ -79,8 +86,35 @@ class Grammar(PageRule):
     footer) is checked once per run. Spelling is left to the ``spelling`` rule and
     typography (non-breaking spaces, typographic apostrophes, dashes, capitals) is
     off: on web pages it outnumbers real mistakes ten to one; ``typography: true``
-    reports it. ``ignore_rules`` silences a rule id (shown in the evidence in
-    brackets) or a family (Grammalecte's gn, conj, ppas…; LanguageTool's STYLE…).
+    reports it. So is style (``style: true``): Grammalecte's « Populaire » family
+    (« code legacy » → code hérité) and its typographic notes (« vs. » → vs) judge the
+    writer's register, not their grammar. ``ignore_rules`` silences a rule id (shown in
+    the evidence in brackets) or a family (Grammalecte's gn, conj, ppas…; LanguageTool's
+    STYLE…).
+
+    **Not accused** (French, from Grammalecte's lexicon and the spelling dictionaries;
+    audit.text.grammar_scope): code, names, English words and sentences, short quotations,
+    capitals without accents; acronyms in capitals (« le [CORS] » → COR, « un TU ou »); an
+    adjective agreeing with the noun before a bare complement (« requêtes par seconde
+    [traitées] »); a noun set after a noun (« une approche orientée [agent] », « la
+    méthode [constructeur] », « le service [produits] »); « des plus » + singular after an
+    infinitive subject; a first name's gender given to a thing (« Cassandra est
+    [optimisé] », believed for a person: a surname or a civility); English nouns the
+    lexicon reads as French verbs (« des [ranges] », « du [recorder] »); a loanword's
+    gender its writer keeps on the page (« la step », « toutes les steps »); a noun after
+    « être » (« seront [fonction] de »); plural nouns and participles read as verbs
+    (« les versions [cibles] », « quantité de données [consommées] »); « peut » before an
+    infinitive; a description read as an imperative (« [Fournit] une visibilité… »);
+    franglais verbs after their pronoun (« qui me [challenge] »).
+
+    **Restated**: when the engine's fix would make the sentence worse because the error
+    lies elsewhere, both words are bracketed and named, without a one-sided fix:
+    « Cassandra [est été] conçu » (not « ait »), « il [est existe] », « qu'[il sont]
+    disponibles », « trop de [log différents] »; pouvoir + participle gets the
+    infinitive and the passive (« ne [peuvent créés] » → peuvent créer / peuvent être
+    créés), a participle sounding like a verb both (« l'écriture [réussi] sur » →
+    réussit / réussie), a word cut in two its whole (« les [méta données] » →
+    métadonnées).
 
     **Score**: ``100 − penalty × errors per 100 words`` (penalty 20, floor 0): 0.5
     error per 100 words → 90, 1 → 80, 2.5 → 50, 5 or more → 0. The rate is taken over
@@ -109,6 +143,7 @@ class Grammar(PageRule):
     @dataclass(frozen=True)
     class Options:
         typography: bool = False  # also report typography (non-breaking spaces, apostrophes…)
+        style: bool = False  # also report style: familiar words, anglicisms, « vs. »…
         penalty: float = checked(at_least(0), default=20.0)  # points per error per 100 words
         min_words: int = checked(at_least(1), default=100)  # shorter pages: judged as this long
         paragraph_min_words: int = checked(at_least(1), default=4)  # shorter blocks: not prose
@@ -183,22 +218,41 @@ class Grammar(PageRule):
         words = spelling_service(ctx)
         code = {" ".join(b.text.split()): b.code for b in page.text_blocks if b.code}
         spans: dict[int, list[tuple[int, int]]] = {}
+        page_text = "\n".join(texts)
         kept = []
         for i, issue in issues:
             if i not in spans:
                 spans[i] = masked_spans(texts[i], code.get(texts[i], ()), langs[i])
             lang = langs[i]
-            if credible(texts[i], issue, spans[i],
-                        lambda w, lang=lang: words.classify(lang, w) is Kind.FOREIGN):
-                kept.append((i, reframed(texts[i], issue)))
+            if not credible(texts[i], issue, spans[i],
+                            lambda w, lang=lang: words.classify(lang, w) is Kind.FOREIGN):
+                continue
+            lexicon = self._lexicon(ctx, lang)
+            if lexicon is not None:
+                if falsely_accused(texts[i], issue, lexicon, page_text):
+                    continue
+                issue = reframed_by_lexicon(texts[i], issue, lexicon)
+            kept.append((i, reframed(texts[i], issue)))
         return kept
+
+    def _lexicon(self, ctx: Context, lang: str) -> Lexicon | None:
+        """The run's lexicon of ``lang`` (Grammalecte's for French), with the spelling
+        dictionaries' English and French; None when there is none."""
+        cache: dict[str, Lexicon | None] = ctx.service("grammar-lexicons", dict)
+        if lang not in cache:
+            morph = ctx.service("grammar", lambda: self._open(ctx)).morph(lang)
+            words = spelling_service(ctx)
+            cache[lang] = None if morph is None else Lexicon(
+                morph, english=lambda w: words.known("en", w),
+                french=lambda w: words.known(lang, w))
+        return cache[lang]
 
     def settings(self, ctx: Context) -> GrammarSettings:
         """The service's settings: this rule's options and the client's ``languagetool:``."""
         lt = ctx.config.languagetool
         o = self.options
         return GrammarSettings(
-            typography=o.typography, ignore_rules=frozenset(o.ignore_rules),
+            typography=o.typography, style=o.style, ignore_rules=frozenset(o.ignore_rules),
             grammalecte_path=ctx.config.resolve(o.grammalecte_path) if o.grammalecte_path
             else None,
             workers=o.workers, languagetool_url=lt.server_url,
@@ -206,19 +260,23 @@ class Grammar(PageRule):
             languagetool_public_api=lt.public_api, languagetool_timeout=lt.timeout)
 
     def _evidence(self, texts: list[str], langs: list[str], page_lang: str,
-                  result: PageCheck) -> str:
-        """One line per error: where (the error in brackets), why, the fix, the rule id."""
-        lines = []
+                  result: PageCheck) -> str | Msg:
+        """One line per error: where (the error in brackets), why, the fix, the rule id.
+        In both report languages when a message is this tool's (a restated claim)."""
+        lines: dict[str, list[str]] = {"fr": [], "en": []}
         for i, issue in result.issues[: self.options.max_listed]:
-            line = f"[{langs[i]}] " if langs[i] != page_lang else ""
-            line += f"« {snippet(texts[i], issue.start, issue.end)} » — {issue.message}"
-            if issue.suggestions:
-                line += " → " + " / ".join(issue.suggestions)
-            lines.append(f"{line} [{issue.rule}]")
+            head = f"[{langs[i]}] " if langs[i] != page_lang else ""
+            head += f"« {snippet(texts[i], issue.start, issue.end)} » — "
+            tail = " → " + " / ".join(issue.suggestions) if issue.suggestions else ""
+            tail += f" [{issue.rule}]"
+            lines["fr"].append(head + issue.message + tail)
+            lines["en"].append(head + (issue.message_en or issue.message) + tail)
         more = len(result.issues) - self.options.max_listed
         if more > 0:
-            lines.append(f"… (+{more})")
-        return "\n".join(lines)
+            for found in lines.values():
+                found.append(f"… (+{more})")
+        fr, en = "\n".join(lines["fr"]), "\n".join(lines["en"])
+        return fr if fr == en else Msg(fr, en)
 
     def _fallback(self, url: str, result: PageCheck, engines: list[str]) -> Outcome:
         failed = _engines(list(result.fallbacks))

@@ -21,7 +21,7 @@ footers and calls to action repeat on every page and are checked once.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +38,7 @@ _MAX_CACHE = 200_000  # paragraphs: far above any site's distinct paragraphs
 @dataclass(frozen=True)
 class GrammarSettings:
     typography: bool = False  # report Grammalecte's typography / LanguageTool's TYPOGRAPHY
+    style: bool = False  # report Grammalecte's « Populaire » style and p_* typographic notes
     ignore_rules: frozenset[str] = frozenset()  # rule ids or families never reported
     grammalecte_path: str | Path | None = None  # the package folder, or the one holding it
     workers: int = 1  # processes checking French in parallel (this one included)
@@ -122,9 +123,21 @@ class GrammarService:
             engines.append(lt)
         workers = s.workers if s.workers > 0 else default_workers()
         engines.append(GrammalecteEngine(s.grammalecte_path, typography=s.typography,
-                                         workers=workers,
+                                         style=s.style, workers=workers,
                                          parallel_min_words=s.parallel_min_words))
         return engines
+
+    def morph(self, lang: str) -> Callable[[str], list[str]] | None:
+        """Word → its analyses in Grammalecte's lexicon, for ``lang`` paragraphs; None when
+        no lexicon serves that language (then agreement claims are judged without it)."""
+        for engine in self.engines:
+            if isinstance(engine, GrammalecteEngine) and not engine.failure and lang == "fr":
+                try:
+                    engine.morph("")
+                except EngineError:
+                    return None
+                return engine.morph
+        return None
 
     def check(self, paragraphs: Sequence[tuple[str, str]]) -> PageCheck:
         """Check (text, language) paragraphs of one page, each language with the first

@@ -20,6 +20,7 @@ class Issue:
     message: str  # the engine's explanation, in the paragraph's language
     suggestions: tuple[str, ...] = ()
     family: str = ""  # Grammalecte option (gn, conj...) or LanguageTool category (GRAMMAR...)
+    message_en: str = ""  # the message in English when this tool wrote it (else: message)
 
 
 class EngineError(Exception):

@@ -12,7 +12,13 @@ is never run on the text, spelling being the ``spelling`` rule's job. The typogr
 option families (non-breaking spaces, typographic apostrophes, spaces, dashes,
 capitals, units...) are off unless asked: on web pages they outnumber real errors
 ten to one (151 missing non-breaking spaces against 16 agreement errors in the
-shared corpus).
+shared corpus). So is style (``style``): the « Populaire » family (anglicisms, familiar
+words: « code legacy ») and the typographic notes of the text preprocessor's ``p_*``
+rules (« vs. » without its period) judge the writer's register, not their grammar.
+
+:meth:`GrammalecteEngine.morph` gives the lexicon's analyses of a word (« lié » →
+``>lier/:V1__tnq__a:Q:A:1ŝ:m:s/*``): what :mod:`audit.text.grammar_scope` reads to
+tell a real error from a false accusation.
 
 Speed: pure Python, 0.2–0.35 s per 1,000 words of web prose on one core here. The
 paragraphs of a long page are shared between this process and helper processes,
@@ -48,6 +54,10 @@ DEFAULT_LOCATIONS = (Path("/usr/lib/python3/dist-packages"),
 TYPOGRAPHY_OPTIONS = frozenset({
     "typo", "apos", "eepi", "esp", "tab", "nbsp", "unit", "num", "nf", "liga", "mapos",
     "chim", "ocr", "virg", "poncfin", "maj", "minis"})
+# Style: the « Populaire » family (bs), off unless asked; the preprocessor's notes
+# (p_vs...) carry no option and are dropped by name.
+STYLE_OPTIONS = frozenset({"bs"})
+_STYLE_PREFIX = "p_"
 # Graph rule ids read "g2__conj_ils__b1_a2_1": the rule is conj_ils, a2 its second action.
 _GRAPH_RULE = re.compile(r"^g[a-z]*\d+__(.+)__b\d+_a(\d+)_\d+$")
 # One rule acting twice within this many characters is one error: « Ils mange » is
@@ -121,16 +131,19 @@ def load_engine(location: str | Path | None = None) -> tuple[ModuleType, Path | 
     return gce, folder
 
 
-def options_for(gce: ModuleType, typography: bool) -> dict[str, bool]:
+def options_for(gce: ModuleType, typography: bool, style: bool = False) -> dict[str, bool]:
     options: dict[str, bool] = gce.getOptions()
     if not typography:
         options.update(dict.fromkeys(TYPOGRAPHY_OPTIONS & options.keys(), False))
+    if not style:
+        options.update(dict.fromkeys(STYLE_OPTIONS & options.keys(), False))
     return options
 
 
-def to_issues(errors: Iterable[dict[str, Any]], typography: bool) -> list[Issue]:
-    """Grammalecte's error dicts → Issues, typography dropped unless asked, one issue
-    per error (a rule's several actions on one spot merged)."""
+def to_issues(errors: Iterable[dict[str, Any]], typography: bool,
+              style: bool = False) -> list[Issue]:
+    """Grammalecte's error dicts → Issues, typography and style dropped unless asked,
+    one issue per error (a rule's several actions on one spot merged)."""
     ranked: list[tuple[int, str, Issue]] = []
     for e in errors:
         rule_id = str(e.get("sRuleId", ""))
@@ -141,6 +154,8 @@ def to_issues(errors: Iterable[dict[str, Any]], typography: bool) -> list[Issue]
         # eepi_écriture_épicène_*): their name starts with the family all the same.
         if not typography and (family in TYPOGRAPHY_OPTIONS
                                or name.split("_", 1)[0] in TYPOGRAPHY_OPTIONS):
+            continue
+        if not style and (family in STYLE_OPTIONS or name.startswith(_STYLE_PREFIX)):
             continue
         issue = Issue(int(e["nStart"]), int(e["nEnd"]), name, str(e.get("sMessage", "")),
                       tuple(str(s) for s in (e.get("aSuggestions") or ())[:_MAX_SUGGESTIONS]),
@@ -166,10 +181,12 @@ def to_issues(errors: Iterable[dict[str, Any]], typography: bool) -> list[Issue]
 class GrammalecteChecker:
     """Grammalecte in this process, with fixed options."""
 
-    def __init__(self, location: str | Path | None = None, typography: bool = False) -> None:
+    def __init__(self, location: str | Path | None = None, typography: bool = False,
+                 style: bool = False) -> None:
         self._gce, self.folder = load_engine(location)
-        self._options = options_for(self._gce, typography)
+        self._options = options_for(self._gce, typography, style)
         self._typography = typography
+        self._style = style
 
     def check(self, text: str) -> list[Issue]:
         try:
@@ -177,7 +194,14 @@ class GrammalecteChecker:
         except Exception:  # a Grammalecte bug on one odd paragraph must not stop the run
             log.warning("Grammalecte failed on a paragraph: %.80r", text, exc_info=True)
             return []
-        return to_issues(errors, self._typography)
+        return to_issues(errors, self._typography, self._style)
+
+    def morph(self, word: str) -> list[str]:
+        """The lexicon's analyses of ``word`` (none when unknown)."""
+        try:
+            return list(self._gce.getSpellChecker().getMorph(word))
+        except Exception:  # an odd token must not stop the run
+            return []
 
 
 # -- helper processes -------------------------------------------------------------
@@ -185,9 +209,9 @@ class GrammalecteChecker:
 _worker: GrammalecteChecker | None = None
 
 
-def _init_worker(location: str | None, typography: bool) -> None:
+def _init_worker(location: str | None, typography: bool, style: bool = False) -> None:
     global _worker
-    _worker = GrammalecteChecker(location, typography)
+    _worker = GrammalecteChecker(location, typography, style)
     _worker.check(_WARM_UP)  # compiles the rules now rather than on the first page
 
 
@@ -235,9 +259,10 @@ class GrammalecteEngine:
     languages = frozenset({"fr"})
 
     def __init__(self, location: str | Path | None = None, *, typography: bool = False,
-                 workers: int = 1, parallel_min_words: int = 150) -> None:
+                 style: bool = False, workers: int = 1, parallel_min_words: int = 150) -> None:
         self.location = location
         self.typography = typography
+        self.style = style
         self.workers = max(1, workers)
         self.parallel_min_words = parallel_min_words
         self.failure: str | None = None
@@ -257,11 +282,16 @@ class GrammalecteEngine:
             if self.failure:
                 raise EngineError(self.failure)
             try:
-                self._checker = GrammalecteChecker(self.location, self.typography)
+                self._checker = GrammalecteChecker(self.location, self.typography,
+                                                   self.style)
             except EngineError as exc:
                 self.failure = str(exc)
                 raise
         return self._checker
+
+    def morph(self, word: str) -> list[str]:
+        """The lexicon's analyses of a French word (raises EngineError if not installed)."""
+        return self._open().morph(word)
 
     def check(self, texts: list[str], lang: str = "fr") -> list[list[Issue]]:
         checker = self._open()
@@ -278,7 +308,7 @@ class GrammalecteEngine:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers - 1, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(str(folder) if folder else None, self.typography))
+                initargs=(str(folder) if folder else None, self.typography, self.style))
         return self._pool
 
     def _check_shared(self, pool: ProcessPoolExecutor, checker: GrammalecteChecker,
@@ -324,6 +354,6 @@ class GrammalecteEngine:
             self._pool = None
 
 
-__all__ = ["DEBIAN_PACKAGE", "DEFAULT_LOCATIONS", "TYPOGRAPHY_OPTIONS", "GrammalecteChecker",
-           "GrammalecteEngine", "default_workers", "load_engine", "locate", "package_dir",
-           "split_balanced", "to_issues"]
+__all__ = ["DEBIAN_PACKAGE", "DEFAULT_LOCATIONS", "STYLE_OPTIONS", "TYPOGRAPHY_OPTIONS",
+           "GrammalecteChecker", "GrammalecteEngine", "default_workers", "load_engine", "locate",
+           "package_dir", "split_balanced", "to_issues"]

@@ -23,6 +23,8 @@ A case file::
         data: {/: {focus_keyword: seo}}  # optional: PageData values the page must carry
         messages:                        # optional: a finding's French or English message
           - {code: misspelling, url: /, contains: "reseau"}   # holds this text
+        evidence:                        # optional: every finding of a page, its evidence
+          - {contains: "[est été]", lang: en, url: /}   # holds this text (lang: both if unset)
         site_score: 50                   # optional: the score of a site-level rule (null: none)
         notes: ["site.aliases"]          # optional: words of the Summary's notes (English),
                                          # each in one note; [] for no note at all
@@ -42,6 +44,7 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 
+from audit.rule import Msg
 from audit.rules import all_rules
 from tests.rules.harness import SITE, make_page, run_rule
 
@@ -125,6 +128,12 @@ def test_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
         texts = [t for f in outcome.findings if f.code == m["code"] and f.url == url
                  for t in (f.message.fr, f.message.en)]
         assert any(m["contains"] in t for t in texts), texts
+    for e in case.get("evidence") or []:  # {contains, lang (fr/en; default both), url}
+        url = urljoin(SITE, e.get("url", "/"))
+        texts = [f.evidence.get(lang) if isinstance(f.evidence, Msg) else f.evidence
+                 for f in outcome.findings if f.url == url
+                 for lang in ([e["lang"]] if "lang" in e else ["fr", "en"])]
+        assert texts and all(e["contains"] in t for t in texts), (e["contains"], texts)
     for url, score in (case.get("scores") or {}).items():
         actual = outcome.scores[urljoin(SITE, url)].get(rule_id)
         assert actual == pytest.approx(score, abs=0.1) if score is not None else actual is None

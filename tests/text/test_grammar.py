@@ -40,6 +40,7 @@ from audit.text.grammar_languagetool import (
     plan_requests,
     split_text,
 )
+from audit.text.grammar_scope import Lexicon, falsely_accused, reframed, reframed_by_lexicon
 from spiders.items import TextBlock
 from tests.rules.harness import SITE, make_page, run_rule
 from tests.text.lt_server import FakeLanguageTool, closed_port_url
@@ -424,3 +425,162 @@ def test_an_agreement_error_on_a_determiner_names_both_words_without_a_one_sided
     verb = text.index("offre")
     other = Issue(verb, verb + 5, "conj_xyz", "Conjugaison erronée.", ("offrent",), "conj")
     assert reframed(text, other) is other
+
+
+# -- the lexicon: false accusations dropped, errors elsewhere restated ------------------
+
+@pytest.fixture(scope="module")
+def lexicon(grammalecte: GrammalecteChecker) -> Lexicon:
+    from audit.text.spelling import SYSTEM_DIRS, SpellChecker, find_dictionary
+
+    if not (find_dictionary("fr", SYSTEM_DIRS) and find_dictionary("en", SYSTEM_DIRS)):
+        pytest.skip("needs Debian's hunspell-fr and hunspell-en-us")
+    words = SpellChecker()
+    return Lexicon(grammalecte.morph, english=lambda w: words.known("en", w),
+                   french=lambda w: words.known("fr", w))
+
+
+def judged(checker: GrammalecteChecker, lex: Lexicon, text: str
+           ) -> list[tuple[str, tuple[str, ...], Issue]]:
+    """What the rule reports of ``text``: (flagged text, suggestions, issue)."""
+    out = []
+    for issue in checker.check(text):
+        if falsely_accused(text, issue, lex):
+            continue
+        issue = reframed(text, reframed_by_lexicon(text, issue, lex))
+        out.append((text[issue.start:issue.end].strip(), issue.suggestions, issue))
+    return out
+
+
+@needs_grammalecte
+@pytest.mark.parametrize("sentence", [
+    # an acronym in capitals has no number (« COR »), « TU » is no pronoun
+    "Le problème vient de notre cher ami, le CORS, qu’il faut configurer.",
+    "On les lance comme un TU ou à l’aide du plugin Cucumber.",
+    # the adjective agrees with the noun before a bare prepositional complement
+    "Le rapport donne le nombre de requêtes par seconde traitées par le serveur.",
+    "Les exigences en matière d’écoconception applicables aux produits sont publiées.",
+    # a noun set after a noun: its own gender, or its own (plural) number
+    "Jolokia propose une approche orientée agent pour la supervision.",
+    "La méthode constructeur est appelée à la création de l’objet.",
+    "Le produit est publié en version bêta en février.",
+    "Cependant, côté points négatifs, je ne suis pas fan des colonnes.",
+    # « des plus » + singular after an infinitive subject
+    "Faire fonctionner le tout n’est pas des plus trivial, mais cela fonctionne.",
+    # a first name given to a thing (a database: « dans Cassandra »)
+    "Les données sont rangées dans Cassandra. Cassandra est optimisé pour écrire vite.",
+    # English nouns the French lexicon reads as verbs
+    "Il faut permettre le calcul des ranges affectés à chacun des mappers.",
+    "Les scénarios sont issus de l’utilisation du recorder de JMeter.",
+    "Le build passe par l’utilisation d’un profile dédié.",
+    # an invariable locution, a noun used as a verb's complement, a description
+    "Il y aura de nombreux tirs, tirs qui seront fonction du nombre d’utilisateurs.",
+    "Les codes sources produits dans le cadre des projets sont publiés.",
+    "Un simple caractère en trop peut provoquer une erreur.",
+    "Fournit une visibilité des émissions de gaz à effet de serre.",
+    "Quelles données sont hébergées ? (quantité de données consommées, coût associé).",
+    "C’est un projet qui me challenge tous les jours.",
+    "Des évènements qui se propagent de parent en parent, comme en JavaScript.",
+    # two singular adjectives: a noun phrase of its own (le numérique responsable)
+    "La MiNumEco et les référents numérique responsable des ministères vous saluent.",
+])
+def test_the_lexicon_drops_false_accusations(grammalecte: GrammalecteChecker,
+                                             lexicon: Lexicon, sentence: str) -> None:
+    assert grammalecte.check(sentence), "the engine no longer flags it: the case tests nothing"
+    assert judged(grammalecte, lexicon, sentence) == []
+
+
+@needs_grammalecte
+def test_a_loanword_keeps_the_gender_its_writer_gives_it_twice(
+        grammalecte: GrammalecteChecker, lexicon: Lexicon) -> None:
+    page = ("La classe contient la définition de la step. Pourquoi réunir toutes les steps "
+            "dans une seule classe ? Il faut lire la document officielle, puis encore la "
+            "document officielle, la documentation du projet.")
+    flagged = [(page[i.start:i.end], falsely_accused(page, i, lexicon, page))
+               for i in grammalecte.check(page)]
+    assert ("la", True) in flagged  # la step: the writer's gender, twice
+    assert ("la", False) in flagged  # la document: « documentation » cut short, a slip
+    once = "Il faut suivre la step suivante."
+    assert any(not falsely_accused(once, i, lexicon) for i in grammalecte.check(once))
+
+
+@needs_grammalecte
+@pytest.mark.parametrize(("sentence", "flagged", "suggestions"), [
+    ("En fait, Cassandra est été conçu pour être hautement scalable.", "est été", ()),
+    ("Bien sûr, il est existe bien d’autres solutions.", "est existe", ()),
+    ("Il faut un composant tiers qui peut lié le traitement des logs à une application.",
+     "peut lié", ("peut lier", "peut être lié")),
+    ("La différence est que les RDDs ne peuvent créés qu’au travers de transformations.",
+     "peuvent créés", ("peuvent créer", "peuvent être créés")),
+    ("Pour des raisons d’usage, plusieurs expérimentations on été effectuées.", "on été", ()),
+    ("Aussi longtemps qu’il sont disponibles, ils reçoivent les requêtes.", "il sont", ()),
+    ("Il n’y a pas de rollback lorsque l’écriture réussi sur un noeud.", "écriture réussi",
+     ("réussit", "réussie")),
+    ("Enfin, Cassandra fourni un schéma de données dynamique.", "Cassandra fourni",
+     ("fournit", "fournie")),
+    ("Ce n’est pas toujours possible (trop de log différents, systèmes hétérogènes).",
+     "log différents", ()),
+    ("Le projet des décomposé comme suit.", "des", ()),
+    ("Les colonnes et leurs méta données peuvent être ajoutées.", "méta données",
+     ("métadonnées",)),
+])
+def test_an_error_lying_elsewhere_is_restated(grammalecte: GrammalecteChecker,
+                                              lexicon: Lexicon, sentence: str, flagged: str,
+                                              suggestions: tuple[str, ...]) -> None:
+    [(got, offered, issue)] = judged(grammalecte, lexicon, sentence)
+    assert (got, offered) == (flagged, suggestions)
+    assert issue.message_en and issue.message_en != issue.message  # both report languages
+
+
+@needs_grammalecte
+@pytest.mark.parametrize(("sentence", "wrong", "fix"), [
+    ("Il faut se inscrire avant lundi.", "se", "s’"),
+    ("Les enfant sont partis en vacances.", "enfant", "enfants"),
+    ("Ils mange des pommes tous les midis.", "mange", "mangent"),
+    ("Nous suivons de près les réseaux social de nos clients.", "social", "sociaux"),
+    ("Le résultat est là : les clients est contents.", "est", "sont"),
+    ("Il faut tirer le meilleur partie de la machine.", "partie", "parti"),
+    ("Ces derniers répondent avec la donnée demandé par le client.", "demandé", "demandée"),
+    ("Il s’agit des informations concernant les cookies utilisées sur ce site.", "utilisées",
+     "utilisés"),
+    ("On a vu dans les deux paragraphe précédent que tout allait bien.", "paragraphe",
+     "paragraphes"),
+    ("Lors du livereload, je me suis dis que cela pouvait être pas mal.", "dis", "dit"),
+    ("On peut déjà constaté qu’il est possible de classifier les données.", "constaté",
+     "constater"),
+    ("Choisit votre formule avant lundi.", "Choisit", "Choisis"),
+    ("Elle a fini son travail et elle est partit en vacances.", "partit", "parti"),
+    ("Julie est parti en vacances avec ses amis.", "parti", "partie"),
+    ("Marie Dupont est parti hier soir. Nous travaillons dans Marie.", "parti", "partie"),
+    ("Ces articles sont rédigés par des experts reconnu dans leur domaine.", "reconnu",
+     "reconnus"),
+    ("Pour un retour exhaustif, je vous renvoi sur d’autres blogs.", "renvoi", "renvoie"),
+    ("Par pitié, ne tordez pas le coup aux outils !", "coup", "cou"),
+    ("Remplacez y les corrigés par les vôtres.", "Remplacez y", "Remplacez-y"),
+    ("La réflexion sur l’obsolescence s’article sous trois formes.", "article", None),
+])
+def test_real_errors_stay_as_the_engine_says(grammalecte: GrammalecteChecker,
+                                             lexicon: Lexicon, sentence: str, wrong: str,
+                                             fix: str | None) -> None:
+    [(got, offered, _issue)] = judged(grammalecte, lexicon, sentence)
+    assert got == wrong and (offered[0] == fix if fix else not offered)
+
+
+@needs_grammalecte
+def test_the_service_gives_the_french_lexicon_only() -> None:
+    service = GrammarService(GrammarSettings(workers=1))
+    try:
+        morph = service.morph("fr")
+        assert morph is not None and any(":Q" in m for m in morph("insérées"))
+        assert service.morph("en") is None
+    finally:
+        service.close()
+    assert GrammarService(engines=[]).morph("fr") is None
+
+
+@needs_grammalecte
+def test_style_is_off_by_default_and_on_when_asked() -> None:
+    text = "Découpage de projets : projet vs. modules, avec du code legacy partout."
+    assert GrammalecteChecker().check(text) == []
+    rules = {i.rule for i in GrammalecteChecker(style=True).check(text)}
+    assert {"p_vs", "code_legacy"} <= rules
