@@ -46,3 +46,18 @@ def test_messages_use_a_decimal_comma_in_french() -> None:
         x="4.35", m=3.0, e=-6.9, n=16, url="/v1.2/page")
     assert msg.fr == "4,35 % du texte, au plus 3 %, indice -6,9, 16 fois, /v1.2/page"
     assert msg.en == "4.35 % of the text, at most 3 %, ease -6.9, 16 times, /v1.2/page"
+
+
+def test_every_rule_is_in_the_readme_and_the_scoring_tables() -> None:
+    """The rule tables are written by hand: a rule added, renamed or forgotten there is
+    caught here (cloaking once went missing from docs/scoring.md)."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    scoring = (root / "docs" / "scoring.md").read_text(encoding="utf-8")
+    missing = [f"{r}: README" for r in all_rules() if f"| `{r}` |" not in readme]
+    missing += [f"{r}: docs/scoring.md" for r, cls in all_rules().items()
+                if not re.search(rf"^\| {re.escape(r)}( \(\w+\))? \| {cls.weight:g} \|", scoring,
+                                 re.M)]
+    assert not missing, missing
