@@ -899,7 +899,7 @@ def _write_summary(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles,
 
     section("sec_top")
     g.line(*(text_cell(ws, label(k, lang), st.header)
-             for k in ("rank", "issue", "rule", "severity", "pages", "impact")), height=20)
+             for k in ("rank", "issue", "rule", "severity", "pages", "impact")), height=30)
     for rank, issue in enumerate(sm.top_issues, 1):
         sev = Severity(issue.severity)
         text = issue.label.get(lang)
