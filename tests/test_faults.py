@@ -24,8 +24,9 @@ PAGES = 15_000  # enough for the report stage to take a second or two
 SITE = "https://www.boulangerie-martin.fr"
 
 
-def _run_dir(tmp: Path) -> tuple[Path, Path]:
-    """A crawled-and-checked run of a synthetic site (only cheap rules enabled)."""
+def _run_dir(tmp: Path, pages: int = PAGES) -> tuple[Path, Path]:
+    """A crawled-and-checked run of a synthetic site of ``pages`` pages (only cheap rules
+    enabled): its config and run directory."""
     off = "\n".join(f"  {r}: {{enabled: false}}" for r in all_rules()
                     if r not in ("title", "h1", "status-code"))
     config = tmp / "c.yaml"
@@ -34,18 +35,18 @@ def _run_dir(tmp: Path) -> tuple[Path, Path]:
     run_dir = tmp / "out" / "runs" / "boulangerie-martin" / "20261122-060000"
     run_dir.mkdir(parents=True)
     with open(run_dir / "pages.jsonl", "w", encoding="utf-8") as fh:
-        for i in range(PAGES):
+        for i in range(pages):
             page = PageItem(
                 url=f"{SITE}/produits/{i}.html", status=200, is_html=True,
                 content_type="text/html", title=f"Pain n°{i} – Boulangerie Martin" * (i % 3),
                 headings=[Heading(1, f"Pain n°{i}")],
-                links=[Link(f"{SITE}/produits/{(i + 1) % PAGES}.html", "suivant",
+                links=[Link(f"{SITE}/produits/{(i + 1) % pages}.html", "suivant",
                             internal=True)],
                 text_blocks=[TextBlock("p", "Un pain au levain cuit au feu de bois.")])
             fh.write(json.dumps(page.to_dict(), ensure_ascii=False) + "\n")
     (run_dir / "crawl.json").write_text(json.dumps({
         "status": "complete", "config": str(config), "finished_at": "2026-11-22T06:10:00+00:00",
-        "pages": PAGES, "seconds": 60}), encoding="utf-8")
+        "pages": pages, "seconds": 60}), encoding="utf-8")
     assert main(["check", str(run_dir), "-q"]) == 0
     return config, run_dir
 

@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 from audit.cli import main
-from audit.rules import all_rules
-from spiders.items import Heading, Link, PageItem, TextBlock
 from tests.conftest import ROOT
+from tests.test_faults import _run_dir
 
 SITE = "https://www.boulangerie-martin.fr"
 PAGES = 300
@@ -26,27 +25,7 @@ PAGES = 300
 
 def _checked_run(tmp: Path) -> tuple[Path, Path]:
     """A crawled-and-checked run of a small synthetic site; its output folder."""
-    off = "\n".join(f"  {r}: {{enabled: false}}" for r in all_rules()
-                    if r not in ("title", "h1", "status-code"))
-    config = tmp / "c.yaml"
-    config.write_text(f'client: "Boulangerie Martin"\nsite: {{start_urls: ["{SITE}/"]}}\n'
-                      f"output: {{dir: out}}\nrules:\n{off}\n", encoding="utf-8")
-    run_dir = tmp / "out" / "runs" / "boulangerie-martin" / "20261122-060000"
-    run_dir.mkdir(parents=True)
-    with open(run_dir / "pages.jsonl", "w", encoding="utf-8") as fh:
-        for i in range(PAGES):
-            page = PageItem(
-                url=f"{SITE}/produits/{i}.html", status=200, is_html=True,
-                content_type="text/html", title=f"Pain n°{i} au levain – Boulangerie Martin",
-                headings=[Heading(1, f"Pain n°{i}")] * (1 + i % 2),
-                links=[Link(f"{SITE}/produits/{(i + 1) % PAGES}.html", "suivant",
-                            internal=True)],
-                text_blocks=[TextBlock("p", "Un pain au levain cuit au feu de bois.")])
-            fh.write(json.dumps(page.to_dict(), ensure_ascii=False) + "\n")
-    (run_dir / "crawl.json").write_text(json.dumps({
-        "status": "complete", "config": str(config), "finished_at": "2026-11-22T06:10:00+00:00",
-        "pages": PAGES, "seconds": 60}), encoding="utf-8")
-    assert main(["check", str(run_dir), "-q"]) == 0
+    _config, run_dir = _run_dir(tmp, PAGES)
     return run_dir, tmp / "out"
 
 
