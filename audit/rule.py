@@ -216,6 +216,10 @@ class Rule:
     category: ClassVar[Literal["seo", "sea", "smo"]] = "seo"
     title: ClassVar[Msg]  # what passing looks like: "Page has a title"
     description: ClassVar[Msg]  # one sentence: what it checks
+    # For the workbook's Issues sheet, in the client's words: why a finding of this rule
+    # costs rankings or visitors, and what to do about it (one or two sentences each).
+    why: ClassVar[Msg | None] = None
+    fix: ClassVar[Msg | None] = None
     weight: ClassVar[float] = 1.0  # share in the page and category scores
     codes: ClassVar[dict[str, Code]] = {}
     # PageData keys this rule fills -> column header in the Pages sheet.
