@@ -82,7 +82,7 @@ def test_run_then_check_and_report_again(bakery_site: SiteServer, tmp_path: Path
     rules_hit = {f["rule"] for f in report["findings"]}
     assert {"title", "h1", "image-alt", "status-code", "broken-link"} <= rules_hit
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "Règles"]  # no backlinks
+    assert wb.sheetnames == ["Synthèse", "Problèmes", "Pages", "Constats", "Règles"]  # no backlinks
 
     # Fail-under: exit 3 when the SEM score is lower, 0 otherwise.
     run_dir = next(p for p in (tmp_path / "out" / "runs").glob("*/*") if p.is_dir())
@@ -182,7 +182,7 @@ def test_demo_fires_every_rule(demo_run: tuple[Path, dict]) -> None:
     assert report["summary"]["rule_failures"] == 0
     assert 10 <= report["summary"]["html_pages"] <= 60  # issue 16 added technical pages
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Synthèse", "Pages", "Constats", "SEA", "SEA - pages",
+    assert wb.sheetnames == ["Synthèse", "Problèmes", "Pages", "Constats", "SEA", "SEA - pages",
                              "Backlinks", "Règles"]
     assert wb["SEA"].max_row == len(rows) + 1
     landing = {r["url"].split("/", 3)[-1]: r
@@ -247,3 +247,28 @@ def test_demo_summary_breaks_down_statuses_and_indexability(demo_run: tuple[Path
     assert rows["3xx (redirection)"] == statuses["3xx"]
     assert rows["noindex"] == reasons["noindex"]
     assert rows["Canonical vers une autre URL"] == reasons["canonicalised"]
+
+
+def test_demo_issues_sheet_lists_every_issue_and_links_to_its_findings(demo_run) -> None:
+    """The Issues sheet: one row per kind of issue, worst first, why and how to fix in
+    French, and a link to the first row of its findings on the Findings sheet."""
+    xlsx, _report = demo_run
+    wb = load_workbook(xlsx)
+    issues, findings = wb["Problèmes"], wb["Constats"]
+    header = [c.value for c in issues[1]]
+    assert header == ["N°", "Problème", "Catégorie", "Gravité", "Pages", "% des pages HTML",
+                      "Pourquoi c’est important", "Comment corriger", "Détail"]
+    rows = list(issues.iter_rows(min_row=2))
+    assert len(rows) >= 50
+    ranks = {"erreur": 0, "avertissement": 1, "remarque": 2}
+    assert [ranks[r[3].value] for r in rows] == sorted(ranks[r[3].value] for r in rows)
+    codes = {(c.value) for c in findings["C"][1:]}  # the Issue column of Findings
+    for r in rows:
+        link = r[8].hyperlink
+        assert link is not None and link.location.startswith("'Constats'!A")
+        target = int(link.location.rsplit("A", 1)[1])
+        assert findings.cell(target, 3).value == r[1].value  # the issue's first finding
+        assert r[1].value in codes
+    broken = next(r for r in rows if r[1].value == "Lien interne cassé")
+    assert broken[4].value == 3 and 0 < broken[5].value < 1
+    assert "lien" in (broken[6].value or "").lower() or broken[6].value is None

@@ -17,6 +17,7 @@ from audit.config import ClientConfig, RuleSettings, rule_settings
 from audit.report.fix_first import FixFirst
 from audit.report.model import (
     BacklinkSummary,
+    IssueRow,
     NetworkRow,
     PageRow,
     ReportData,
@@ -84,6 +85,7 @@ class FindingKey(NamedTuple):
     severity: Severity
     # The URLs a broken-link finding names (its targets); empty for other findings.
     related: tuple[str, ...] = ()
+    site: bool = False  # said of the whole site
 
 
 _SEVERITIES = {s.value: s for s in Severity}
@@ -97,7 +99,8 @@ def iter_finding_keys(path: Path) -> Iterator[FindingKey]:
                 rule = d["rule"]
                 yield FindingKey(rule, d.get("code", ""), d.get("url", ""),
                                  _SEVERITIES[d["severity"]],
-                                 tuple(d.get("related") or ()) if rule == BROKEN_LINK else ())
+                                 tuple(d.get("related") or ()) if rule == BROKEN_LINK else (),
+                                 bool(d.get("site")))
 
 
 # A URL that answers 404 (or 5xx, or not at all) and the internal links to it are one
@@ -266,7 +269,13 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     findings_path = run_dir / "findings.jsonl"
     fix = FixFirst()
     broken_targets: set[str] = set()  # URLs that broken-link findings lead to
+    rows_of: dict[tuple[int, float, str, str], int] = {}  # Findings-sheet sort key -> rows
+    site_wide: set[tuple[str, str]] = set()
     for f in iter_finding_keys(findings_path):
+        sort_key = (_SEVERITY_RANK[f.severity.value], -impact(f.rule), f.rule, f.code)
+        rows_of[sort_key] = rows_of.get(sort_key, 0) + 1
+        if f.site:
+            site_wide.add((f.rule, f.code))
         if f.code == RULE_FAILED:
             failures += 1
             continue
@@ -330,6 +339,8 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         if (t.severity, t.impact) != (last.severity, last.impact):
             break
         shown.append(t)
+
+    issues = _issues(rows_of, groups, site_wide, html_pages, registry)
 
     categories = board.category_scores()
     weights = {"seo": cfg.scoring.weights.seo, "sea": cfg.scoring.weights.sea,
@@ -444,7 +455,37 @@ def build_report(run_dir: Path, cfg: ClientConfig,
                       tables=read_tables(run_dir / "tables.jsonl", registry, checked_ids,
                                          cfg.report.language),
                       backlinks=(lambda: iter_table(run_dir / "tables.jsonl", "backlinks"))
-                      if summary.backlinks else None)
+                      if summary.backlinks else None,
+                      issues=issues)
+
+
+def _issues(rows_of: dict[tuple[int, float, str, str], int],
+            groups: dict[tuple[str, str], set[str]], site_wide: set[tuple[str, str]],
+            html_pages: int, registry: dict[str, type[Rule]]) -> list[IssueRow]:
+    """Every kind of issue, in the Findings sheet's order (worst first), each with the row
+    its findings start at there: the sheet is sorted by the same key, so they are
+    contiguous (a code met at two severities starts at its worst)."""
+    issues: list[IssueRow] = []
+    seen: set[tuple[str, str]] = set()
+    row = 2  # under the header
+    for (rank, _weight, rule, code), n in sorted(rows_of.items()):
+        first, row = row, row + n
+        if code == RULE_FAILED or (rule, code) in seen:
+            continue
+        seen.add((rule, code))
+        cls = registry.get(rule)
+        urls = groups.get((rule, code), set())
+        issues.append(IssueRow(
+            rule=rule, code=code,
+            label=cls.codes[code].label if cls and code in cls.codes else Msg(code, code),
+            category=cls.category if cls else "",
+            severity=(Severity.ERROR, Severity.WARNING, Severity.NOTICE)[min(rank, 2)],
+            pages=len(urls), findings=n,
+            share=len(urls) / html_pages if html_pages and (rule, code) not in site_wide
+            else None,
+            why=getattr(cls, "why", None), fix=getattr(cls, "fix", None),
+            first_row=first, site=(rule, code) in site_wide))
+    return issues
 
 
 def read_tables(path: Path, registry: dict[str, type[Rule]], checked_ids: list[str],

@@ -17,6 +17,7 @@ import re
 import types
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
@@ -64,6 +65,9 @@ def _escape(text: str) -> str:
     """Text content escaped as lxml escapes it (``\\r`` too, so that it survives)."""
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\r", "&#13;"))
+
+
+_QUOTE = {'"': "&quot;"}
 
 
 class _LinkRel:
@@ -222,6 +226,9 @@ class FastRowWriter(WorksheetWriter):
             return
         items = ["<hyperlinks>"]
         for ref, target in links:
+            if target.startswith("#"):  # inside the workbook: a location, no relationship
+                items.append(f'<hyperlink ref="{ref}" location="{escape(target[1:], _QUOTE)}"/>')
+                continue
             rel = _LinkRel(target, f"rId{len(self._rels) + 1}")
             self._rels.append(rel)
             items.append(f'<hyperlink xmlns:r="{REL_NS}" ref="{ref}" r:id="{rel.Id}"/>')

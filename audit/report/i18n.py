@@ -7,6 +7,12 @@ LABELS: dict[str, dict[str, str]] = {
     "sheet_summary": {"fr": "Synthèse", "en": "Summary"},
     "sheet_pages": {"fr": "Pages", "en": "Pages"},
     "sheet_findings": {"fr": "Constats", "en": "Findings"},
+    "sheet_issues": {"fr": "Problèmes", "en": "Issues"},
+    "share_html": {"fr": "% des pages HTML", "en": "% of HTML pages"},
+    "why": {"fr": "Pourquoi c’est important", "en": "Why it matters"},
+    "how_to_fix": {"fr": "Comment corriger", "en": "How to fix"},
+    "see_findings": {"fr": "Détail", "en": "Details"},
+    "findings_row": {"fr": "Constats, ligne {n}", "en": "Findings, row {n}"},
     "sheet_rules": {"fr": "Règles", "en": "Rules"},
     "sheet_backlinks": {"fr": "Backlinks", "en": "Backlinks"},
     # summary

@@ -62,6 +62,24 @@ class TopIssue:
 
 
 @dataclass
+class IssueRow:
+    """One kind of issue found (a rule and a finding code), for the Issues sheet."""
+
+    rule: str
+    code: str
+    label: Msg  # the code's name: "Title too long"
+    category: str  # seo | sea | smo
+    severity: Severity
+    pages: int  # distinct URLs affected
+    findings: int
+    share: float | None  # pages / HTML pages answering 2xx (None: no HTML page)
+    why: Msg | None  # the rule's Rule.why / Rule.fix (None: the rule has none)
+    fix: Msg | None
+    first_row: int  # its first row on the Findings sheet (rows are sorted: contiguous)
+    site: bool = False  # said of the whole site
+
+
+@dataclass
 class BacklinkSummary:
     """The figures of the backlinks table (rule ``backlinks``) for the Summary."""
 
@@ -157,3 +175,4 @@ class ReportData:
     # From the run history (audit/history.py), when the output folder has one:
     changes: Changes | None = None  # since the client's previous run
     trend: list[TrendPoint] = field(default_factory=list)  # scores of the last runs, oldest first
+    issues: list[IssueRow] = field(default_factory=list)  # every kind of issue, worst first

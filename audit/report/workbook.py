@@ -418,11 +418,12 @@ def _header(ws: WriteOnlyWorksheet, st: _Styles, titles: Iterable[str],
 
 def _fill(wb: Workbook, data: ReportData) -> None:
     lang = data.lang
-    summary_ws, pages_ws, findings_ws = (
+    summary_ws, issues_ws, pages_ws, findings_ws = (
         strict_rows(wb.create_sheet(label(key, lang)))
-        for key in ("sheet_summary", "sheet_pages", "sheet_findings"))
-    taken = {label(k, lang) for k in ("sheet_summary", "sheet_pages", "sheet_findings",
-                                      "sheet_rules", "sheet_backlinks", "sheet_changes")}
+        for key in ("sheet_summary", "sheet_issues", "sheet_pages", "sheet_findings"))
+    taken = {label(k, lang) for k in ("sheet_summary", "sheet_issues", "sheet_pages",
+                                      "sheet_findings", "sheet_rules", "sheet_backlinks",
+                                      "sheet_changes")}
     table_ws = []
     for t in data.tables:  # the rules' own sheets (SEA keywords...), before Rules
         name = t.table.title.get(lang)[:31]
@@ -443,6 +444,7 @@ def _fill(wb: Workbook, data: ReportData) -> None:
     wb.properties.title = label("title", lang, client=data.summary.client).rstrip(" —")
     wb.properties.creator = f"seo-audit {data.summary.tool_version}".strip()
 
+    _write_issues(issues_ws, data, st)
     links = [_write_pages(pages_ws, data, st), _write_findings(findings_ws, data, st)]
     links += [_write_table(ws, t, data.lang, st) for ws, t in table_ws]
     if backlinks_ws is not None:
@@ -452,6 +454,44 @@ def _fill(wb: Workbook, data: ReportData) -> None:
     n = f"{MAX_LINKS_PER_SHEET:,}".replace(",", "\u202f" if lang == "fr" else ",")
     notes = [label("links_capped", lang, sheet=lk.sheet, n=n) for lk in links if lk.refused]
     _write_summary(summary_ws, data, st, notes)
+
+
+def _write_issues(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> None:
+    """Every kind of issue found, worst first, as SEO tools' issue overviews do: its name,
+    category, severity, the pages affected and their share, why it matters, how to fix
+    it, and a link to its first row on the Findings sheet."""
+    lang = data.lang
+    titles = [label(k, lang) for k in ("rank", "issue", "category", "severity", "pages",
+                                       "share_html", "why", "how_to_fix", "see_findings")]
+    widths = [6, 36, 9, 14, 9, 11, 60, 60, 18]
+    _setup_table(ws, widths, 30)
+    _header(ws, st, titles)
+    findings_sheet = label("sheet_findings", lang).replace("'", "''")
+    sev_text = {sev: severity_label(sev, lang) for sev in Severity}
+    row_no = 1
+    for n, issue in enumerate(data.issues, 1):
+        why = issue.why.get(lang) if issue.why else ""
+        fix = issue.fix.get(lang) if issue.fix else ""
+        name = issue.label.get(lang)
+        lines = max(_lines(why, widths[6]), _lines(fix, widths[7]), _lines(name, widths[1]))
+        if lines > 1:
+            ws.row_dimensions[row_no + 1].height = LINE_HEIGHT * min(lines, MAX_ROW_LINES) + 2
+        see = text_cell(ws, label("findings_row", lang, n=issue.first_row), st.link_top)
+        see.link = f"#'{findings_sheet}'!A{issue.first_row}"
+        ws.append([
+            n,
+            text_cell(ws, name, st.wrap_top),
+            text_cell(ws, issue.category.upper(), st.top),
+            text_cell(ws, sev_text[issue.severity], st.centre_top),
+            text_cell(ws, label("whole_site", lang), st.top) if issue.site else issue.pages,
+            num_cell(ws, issue.share, st.table_pct) if issue.share is not None else None,
+            _text(ws, why, st.wrap_top),
+            _text(ws, fix, st.wrap_top),
+            see,
+        ])
+        row_no += 1
+    _finish_table(ws, len(titles), row_no)
+    _severity_formatting(ws, 4, row_no, lang)
 
 
 def _write_pages(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Links:

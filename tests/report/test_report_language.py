@@ -21,7 +21,7 @@ def test_a_run_is_written_again_in_english_beside_the_french_report(tmp_path: Pa
     assert en_xlsx.name == fr_xlsx.stem + "-en.xlsx"
     assert openpyxl.load_workbook(fr_xlsx).sheetnames[0] == "Synthèse"  # left as it was
     english = openpyxl.load_workbook(en_xlsx)
-    assert english.sheetnames[:3] == ["Summary", "Pages", "Findings"]
+    assert english.sheetnames[:4] == ["Summary", "Issues", "Pages", "Findings"]
     findings = [c.value for c in english["Findings"]["D"][1:]]
     assert findings and set(findings) <= {"error", "warning", "notice"}
     (en_json,) = out.glob("boulangerie-martin-*-en.json")

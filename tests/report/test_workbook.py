@@ -147,8 +147,8 @@ def _rgb(cell) -> str:
 def test_sheet_names_follow_the_language(tmp_path: Path) -> None:
     fr = openpyxl.load_workbook(write_workbook(make_data("fr"), tmp_path / "fr.xlsx"))
     en = openpyxl.load_workbook(write_workbook(make_data("en"), tmp_path / "en.xlsx"))
-    assert fr.sheetnames == ["Synthèse", "Pages", "Constats", "Règles"]
-    assert en.sheetnames == ["Summary", "Pages", "Findings", "Rules"]
+    assert fr.sheetnames == ["Synthèse", "Problèmes", "Pages", "Constats", "Règles"]
+    assert en.sheetnames == ["Summary", "Issues", "Pages", "Findings", "Rules"]
     assert en["Findings"]["D1"].value == "Severity"
     assert {en["Findings"].cell(r, 4).value for r in range(2, 11)} == {"error", "warning",
                                                                        "notice"}
@@ -452,7 +452,7 @@ def _with_backlinks_and_smo(lang: str) -> ReportData:
 def test_backlinks_sheet_and_summary_blocks(tmp_path: Path) -> None:
     en = openpyxl.load_workbook(write_workbook(_with_backlinks_and_smo("en"),
                                                tmp_path / "en.xlsx"))
-    assert en.sheetnames == ["Summary", "Pages", "Findings", "Backlinks", "Rules"]
+    assert en.sheetnames == ["Summary", "Issues", "Pages", "Findings", "Backlinks", "Rules"]
     ws = en["Backlinks"]
     assert [c.value for c in ws[1]][:7] == ["Referring page", "Domain", "Expected target",
                                            "Link found to", "Anchor", "Expected anchor",
