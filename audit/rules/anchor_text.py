@@ -92,6 +92,20 @@ class AnchorText(SiteRule):
         "« en savoir plus ») et les ancres identiques vers des pages différentes.",
         "Finds link anchors that say nothing of their target ('click here', 'read more') "
         "and identical anchors leading to different pages.")
+    why = Msg(
+        "Les moteurs lisent le texte d’un lien comme la description de la page visée : « "
+        "cliquez ici » ou « en savoir plus » ne leur apprend rien, pas plus qu’aux "
+        "utilisateurs de lecteurs d’écran. Une même ancre vers plusieurs pages met ces pages "
+        "en concurrence sur ses mots.",
+        "Engines read a link's text as a description of the page it leads to: 'click here' or "
+        "'read more' tells them nothing, nor screen-reader users. One anchor used for several "
+        "pages makes those pages compete for its words.")
+    fix = Msg(
+        "Écrivez dans le lien le sujet de la page visée (« nos tarifs de référencement » "
+        "plutôt que « cliquez ici ») et réservez chaque texte d’ancre à une seule page "
+        "interne.",
+        "Put the target page's subject in the link text ('our SEO prices' rather than 'click "
+        "here') and keep each anchor text for one internal page.")
     codes = {
         "generic-anchor": Code(Severity.NOTICE, Msg("Ancre de lien non descriptive",
                                                     "Non-descriptive anchor text")),

@@ -54,6 +54,20 @@ class Backlinks(SiteRule):
         "visible, suivi (sans nofollow), avec l’ancre prévue et vers une page qui répond.",
         "Checks on each referring page that the link to the site is still there, visible, "
         "followed (no nofollow), with the agreed anchor and to a page that answers.")
+    why = Msg(
+        "Les liens venus d’autres sites restent l’un des signaux de classement les plus forts. "
+        "Un lien supprimé, passé en nofollow, masqué ou pointant vers une page disparue ne "
+        "transmet plus rien au site, sans que personne ne s’en aperçoive.",
+        "Links from other sites remain one of the strongest ranking signals. A link removed, "
+        "set to nofollow, hidden or pointing to a page that is gone passes nothing to the site "
+        "any more, and nobody notices.")
+    fix = Msg(
+        "Demandez au site référent de rétablir le lien, visible, sans attribut nofollow et "
+        "avec l’ancre convenue ; si la page visée a changé d’adresse, redirigez l’ancienne "
+        "(301) vers la bonne page ou faites corriger le lien.",
+        "Ask the referring site to restore the link, visible, without nofollow and with the "
+        "agreed anchor; if the target page moved, redirect the old address (301) to the right "
+        "page or have the link corrected.")
     codes = {
         "lost": Code(Severity.ERROR, Msg("Backlink disparu", "Backlink lost")),
         "page-gone": Code(Severity.ERROR, Msg("Page référente inaccessible",

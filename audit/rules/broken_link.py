@@ -38,6 +38,18 @@ class BrokenLink(SiteRule):
         "boucle de redirections).",
         "Checks that internal links lead to a page that answers (no 4xx, 5xx or redirect "
         "loop).")
+    why = Msg(
+        "Un lien cassé fait perdre au visiteur son clic et à la page visée l’autorité que le "
+        "lien lui transmettrait ; un moteur qui rencontre souvent des impasses explore moins "
+        "le site.",
+        "A broken link wastes the visitor's click and the authority the link would pass; "
+        "engines that keep meeting dead ends crawl the site less.")
+    fix = Msg(
+        "Corrigez chaque lien signalé pour qu’il vise directement l’adresse actuelle de la "
+        "page (qui répond 200), ou supprimez-le si la page n’existe plus ; cassez les boucles "
+        "de redirections.",
+        "Point each reported link straight at the page's current address (answering 200), or "
+        "remove it if the page is gone; break redirect loops.")
     codes = {
         "broken": Code(Severity.ERROR, Msg("Lien interne cassé", "Broken internal link")),
         "redirect-loop": Code(Severity.ERROR, Msg("Lien vers une boucle de redirections",

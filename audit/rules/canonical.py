@@ -65,6 +65,21 @@ class Canonical(SiteRule):
         "une page indexable (200, sans redirection ni noindex) du site.",
         "Checks each page's canonical: present, absolute, single, and naming an indexable "
         "page (200, no redirect nor noindex) of the site.")
+    why = Msg(
+        "La balise canonical indique aux moteurs quelle adresse indexer quand une page est "
+        "accessible sous plusieurs. Si elle vise une page en erreur, redirigée, en noindex ou "
+        "un autre site, ou si plusieurs se contredisent, les moteurs l’ignorent ou écartent "
+        "les pages.",
+        "The canonical tag tells engines which address to index when a page can be reached "
+        "under several. If it names a broken, redirected or noindex page or another site, or "
+        "several disagree, engines ignore it or drop the pages.")
+    fix = Msg(
+        "Mettez dans le <head> de chaque page une seule balise <link rel=\"canonical\"> en URL "
+        "absolue (https://…), qui vise la page elle-même ou sa version principale sur ce site, "
+        "répondant 200 et indexable.",
+        "Put one <link rel=\"canonical\"> in each page's <head>, as an absolute URL "
+        "(https://…), naming the page itself or its main version on this site, answering 200 "
+        "and indexable.")
     codes = {
         "missing": Code(Severity.NOTICE, Msg("Pas de balise canonical",
                                              "No canonical tag")),

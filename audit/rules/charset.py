@@ -39,6 +39,20 @@ class Charset(PageRule):
         "cette déclaration correspond à ses octets.",
         "Checks that the page declares its encoding (HTTP header or <meta charset>) and "
         "that the declaration matches its bytes.")
+    why = Msg(
+        "Si l’encodage déclaré est faux, les accents s’affichent en « Ã© » ou « � », dans le "
+        "navigateur comme dans le titre et l’extrait des résultats de recherche, ce qui coûte "
+        "des clics et la confiance ; sans déclaration, chaque navigateur devine.",
+        "When the declared encoding is wrong, accents show as 'Ã©' or '�', in the browser and "
+        "in the search result's title and snippet, which costs clicks and trust; with no "
+        "declaration, each browser guesses.")
+    fix = Msg(
+        "Enregistrez les pages en UTF-8, placez <meta charset=\"utf-8\"> en premier dans le "
+        "<head> et faites envoyer le même encodage par le serveur (AddDefaultCharset UTF-8 "
+        "sous Apache, charset utf-8; sous nginx).",
+        "Save the pages in UTF-8, put <meta charset=\"utf-8\"> first in the <head> and have "
+        "the server send the same encoding (AddDefaultCharset UTF-8 in Apache, charset utf-8; "
+        "in nginx).")
     codes = {
         "contradicted": Code(Severity.ERROR, Msg(
             "Encodage déclaré faux : accents illisibles",

@@ -47,6 +47,20 @@ class Cloaking(PageRule):
         "le texte visible avec celui que voient les visiteurs (cloaking).",
         "Fetches each page a second time as Googlebot and compares its visible text with "
         "what visitors see (cloaking).")
+    why = Msg(
+        "Montrer aux moteurs une autre page qu’aux visiteurs (cloaking) est interdit par les "
+        "règles anti-spam de Google : la page ou tout le site peut être déclassé ou retiré par "
+        "une action manuelle. C’est aussi la signature d’un site piraté.",
+        "Showing engines another page than visitors see (cloaking) is against Google's spam "
+        "policies: the page or the whole site can be demoted or removed by a manual action. It "
+        "is also the mark of a hacked site.")
+    fix = Msg(
+        "Servez la même page à tous : retirez du serveur ou du CMS toute règle qui change le "
+        "contenu, le code de réponse ou la redirection selon le navigateur ou le robot qui la "
+        "demande (user agent) ; si personne ne l’a voulu, cherchez un piratage.",
+        "Serve the same page to everybody: remove any server or CMS rule that changes the "
+        "content, the status or the redirect by user agent; if nobody meant it, look for a "
+        "hack.")
     codes = {
         "cloaking": Code(Severity.ERROR, Msg("Contenu différent pour Googlebot (cloaking)",
                                              "Different content for Googlebot (cloaking)")),

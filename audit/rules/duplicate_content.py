@@ -50,6 +50,20 @@ class DuplicateContent(SiteRule):
     description = Msg(
         "Repère les pages du site au contenu principal identique ou quasi identique.",
         "Finds pages of the site whose main content is identical or nearly identical.")
+    why = Msg(
+        "Quand plusieurs adresses portent le même texte, le moteur n’en montre qu’une, pas "
+        "forcément la bonne, et liens et clics se partagent entre les copies ; des pages quasi "
+        "identiques (une par ville) passent pour des pages satellites de faible valeur.",
+        "When several addresses carry the same text, the engine shows only one, not always the "
+        "right one, and links and clicks are split between copies; near-identical pages (one "
+        "per town) pass for low-value doorway pages.")
+    fix = Msg(
+        "Gardez une seule adresse par texte : redirigez (301) les copies vers elle ou "
+        "désignez-la par une balise canonical ; réécrivez les pages voisines (par ville, par "
+        "produit) pour que chacune dise quelque chose de propre.",
+        "Keep one address per text: redirect (301) the copies to it or name it with a "
+        "canonical tag; rewrite sibling pages (per town, per product) so that each says "
+        "something of its own.")
     codes = {
         "exact-duplicate": Code(Severity.ERROR, Msg("Contenu dupliqué à l’identique",
                                                     "Exact duplicate content")),

@@ -36,6 +36,18 @@ class DuplicateMetaDescription(SharedLabelRule):
     description = Msg(
         "Repère les pages indexables qui portent la même meta description.",
         "Finds indexable pages that carry the same meta description.")
+    why = Msg(
+        "Une même description copiée sur plusieurs pages ne dit rien de précis sur aucune : "
+        "les moteurs l’ignorent souvent et composent eux-mêmes l’extrait, et les résultats du "
+        "site se ressemblent tous.",
+        "One description copied on several pages says nothing specific about any of them: "
+        "engines often ignore it and build the snippet themselves, and the site's results all "
+        "look alike.")
+    fix = Msg(
+        "Rédigez pour chaque page indexable sa propre meta description de 70 à 160 caractères, "
+        "qui résume ce qu’elle seule propose (ses tarifs, son conseil…).",
+        "Write each indexable page its own meta description of 70 to 160 characters, summing "
+        "up what only that page offers (its prices, its advice…).")
     not_checked = Msg("Meta descriptions en double non vérifiées",
                       "Duplicate meta descriptions not checked")
     codes = {

@@ -36,6 +36,18 @@ class DuplicateTitle(SharedLabelRule):
     description = Msg(
         "Repère les pages indexables qui portent le même titre (<title>).",
         "Finds indexable pages that carry the same title (<title>).")
+    why = Msg(
+        "Le titre est le lien bleu du résultat de recherche. Des pages au même titre semblent "
+        "interchangeables : le moteur peut montrer la mauvaise, réécrire le titre ou les "
+        "traiter comme des doublons, et l’internaute ne sait pas laquelle choisir.",
+        "The title is the blue link of the search result. Pages sharing a title look "
+        "interchangeable: the engine may show the wrong one, rewrite the title or treat them "
+        "as duplicates, and searchers cannot tell them apart.")
+    fix = Msg(
+        "Donnez à chaque page indexable un <title> qui dit ce qu’elle seule propose, le sujet "
+        "d’abord et la marque ensuite (« Tarifs du référencement | Votre marque »).",
+        "Give each indexable page a <title> saying what only it offers, subject first and "
+        "brand after ('SEO prices | Your brand').")
     not_checked = Msg("Titres en double non vérifiés", "Duplicate titles not checked")
     codes = {
         "duplicate": Code(Severity.WARNING, Msg("Titre partagé par plusieurs pages",

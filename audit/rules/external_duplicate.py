@@ -45,6 +45,21 @@ class ExternalDuplicate(SiteRule):
         "partenaires).",
         "Compares the pages' content with the external pages named in the config "
         "(competitors, partners).")
+    why = Msg(
+        "Quand un même texte existe sur deux sites, les moteurs n’en montrent qu’un, pas "
+        "toujours l’original : une page copiée d’un concurrent ou d’un fournisseur n’apporte "
+        "rien et peut être filtrée, une page recopiée ailleurs peut être devancée par la "
+        "copie.",
+        "When one text lives on two sites, engines show one of them, not always the original: "
+        "a page copied from a competitor or supplier brings nothing and may be filtered out; a "
+        "page copied elsewhere can be outranked by the copy.")
+    fix = Msg(
+        "Réécrivez pour le site les textes repris d’ailleurs ; si un partenaire republie vos "
+        "textes, demandez-lui une balise canonical vers l’original, ou seulement un résumé "
+        "avec un lien.",
+        "Rewrite for the site the texts taken from elsewhere; if a partner republishes your "
+        "texts, ask for a canonical tag pointing to the original, or only a summary with a "
+        "link.")
     codes = {
         "exact-copy": Code(Severity.ERROR, Msg("Contenu identique sur un autre site",
                                                "Identical content on another site")),

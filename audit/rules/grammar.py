@@ -131,6 +131,19 @@ class Grammar(PageRule):
         "avec Grammalecte hors ligne pour le français, ou le LanguageTool du consultant.",
         "Checks the grammar of each page's text (agreement, conjugation, elision…) "
         "with Grammalecte offline for French, or the consultant's LanguageTool.")
+    why = Msg(
+        "Les fautes de grammaire coûtent la confiance comme les fautes d’orthographe : les "
+        "consignes des évaluateurs de qualité les comptent parmi les signes d’un contenu "
+        "négligé, et le visiteur qui bute sur « les offres que nous avons proposé » doute du "
+        "reste, offre comprise.",
+        "Grammar mistakes cost trust the way spelling mistakes do: quality raters' guidelines "
+        "count them among the signs of careless content, and a visitor who stumbles on one "
+        "doubts the rest of the page, the offer included.")
+    fix = Msg(
+        "Corrigez dans le CMS les phrases signalées (accords, conjugaisons, élisions), en "
+        "relisant chaque suggestion : un correcteur automatique peut se tromper.",
+        "Correct the reported sentences (agreement, conjugation, elision) in the CMS, "
+        "reviewing each suggestion: an automatic checker can be wrong.")
     codes = {
         "grammar-error": Code(Severity.WARNING, Msg("Fautes de grammaire",
                                                     "Grammar mistakes")),

@@ -27,6 +27,18 @@ class H1(PageRule):
     title = Msg("Un seul titre h1", "Exactly one h1 heading")
     description = Msg("Vérifie que chaque page a un et un seul titre <h1>, non vide.",
                       "Checks that each page has one and only one non-empty <h1>.")
+    why = Msg(
+        "Le titre <h1> dit aux visiteurs et aux moteurs de quoi parle la page et accueille "
+        "naturellement son mot-clé. Sans h1, le sujet est laissé à deviner ; avec plusieurs, "
+        "on ne sait plus lequel est le principal.",
+        "The <h1> heading tells visitors and engines what the page is about and is the natural "
+        "place for its keyword. Without one the topic is left to guesswork; with several, the "
+        "main one is unclear.")
+    fix = Msg(
+        "Balisez le grand titre visible de chaque page en un seul <h1> non vide qui annonce "
+        "son sujet, et passez les autres titres (logo, sections) en <h2> ou en texte simple.",
+        "Mark the visible main heading of each page as one non-empty <h1> stating its subject, "
+        "and turn the other headings (logo, sections) into <h2> or plain text.")
     codes = {
         "missing": Code(Severity.WARNING, Msg("Titre h1 absent", "Missing h1")),
         "empty": Code(Severity.WARNING, Msg("Titre h1 vide", "Empty h1")),

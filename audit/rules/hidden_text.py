@@ -127,6 +127,21 @@ class HiddenText(PageRule):
         "Detects text and links visitors cannot see (display:none, same colour as the "
         "background, off-screen, zero font size…) and judges whether it is spam or an honest "
         "use (menus, tabs, screen-reader text…).")
+    why = Msg(
+        "Les règles anti-spam de Google visent le texte et les liens cachés (blanc sur blanc, "
+        "hors écran, police nulle) : une page qui en contient est déclassée ou retirée, "
+        "souvent avec la confiance de tout le site. C’est en général l’héritage d’un ancien "
+        "prestataire ou un piratage.",
+        "Google's spam policies name hidden text and links (white on white, off-screen, zero "
+        "font size): a page caught with them is demoted or dropped, often with the whole "
+        "site's trust. It is usually an old provider's legacy or a hack.")
+    fix = Msg(
+        "Supprimez le texte et les liens cachés signalés (ou affichez-les s’ils servent les "
+        "visiteurs) et la règle CSS qui les masque ; des liens cachés vers d’autres sites que "
+        "vous n’avez pas posés sont le signe d’un piratage à nettoyer.",
+        "Remove the reported hidden text and links (or show them if they serve visitors) and "
+        "the CSS rule hiding them; hidden links to other sites you never placed are the sign "
+        "of a hack to clean up.")
     codes = {
         "hidden-spam": Code(Severity.ERROR, Msg("Texte caché bourré de mots-clés",
                                                 "Hidden keyword-stuffed text")),

@@ -83,6 +83,21 @@ class Hreflang(SiteRule):
         "Checks hreflang annotations (tags, HTTP header, sitemap): language and region "
         "codes, return links, self-reference, x-default, versions answering 200, indexable "
         "and canonical.")
+    why = Msg(
+        "Les annotations hreflang indiquent à Google quelle version linguistique montrer à "
+        "chaque internaute. Google ignore un code invalide ou une paire de pages qui ne se "
+        "citent pas l’une l’autre, et ne peut pas montrer une version en erreur, redirigée ou "
+        "non indexable.",
+        "hreflang annotations tell Google which language version to show each searcher. Google "
+        "ignores an invalid code or a pair of pages that do not point to each other, and "
+        "cannot show a version that is broken, redirected or not indexable.")
+    fix = Msg(
+        "Sur chaque version, listez toutes les versions, elle-même comprise, avec des codes "
+        "valides (fr, en-GB, pas fr_FR) et un x-default ; chaque URL citée doit répondre 200, "
+        "être indexable et être sa propre canonical.",
+        "On every version, list all versions, itself included, with valid codes (fr, en-GB, "
+        "not fr_FR) and an x-default; every URL named must answer 200, be indexable and be its "
+        "own canonical.")
     codes = {
         "invalid-code": Code(Severity.WARNING, Msg("Code hreflang invalide",
                                                    "Invalid hreflang code")),

@@ -93,6 +93,20 @@ class HtmlLang(SiteRule):
         "du texte de la page.",
         "Checks the lang attribute of <html>: present, valid (BCP 47) and matching the "
         "language of the page's text.")
+    why = Msg(
+        "La langue déclarée dans <html lang> guide Bing, la traduction proposée par Chrome, la "
+        "voix des lecteurs d’écran et la césure : fausse, elle fait proposer de traduire une "
+        "page française en français. Google lit la langue dans le texte : l’enjeu est surtout "
+        "pour les visiteurs.",
+        "The language declared in <html lang> guides Bing, Chrome's translation offer, screen "
+        "readers' voice and hyphenation: wrong, it makes Chrome offer to translate a French "
+        "page into French. Google reads the language from the text: visitors pay most.")
+    fix = Msg(
+        "Dans le modèle (thème) du site, déclarez la vraie langue de chaque page : <html "
+        "lang=\"fr\"> (ou fr-FR, avec un tiret, pas fr_FR), et lang=\"en\" sur les pages en "
+        "anglais.",
+        "In the site's template (theme), declare each page's real language: <html lang=\"fr\"> "
+        "(or fr-FR, with a hyphen, not fr_FR), and lang=\"en\" on the English pages.")
     codes = {
         "missing": Code(Severity.WARNING, Msg("Langue non déclarée (html lang)",
                                               "Language not declared (html lang)")),

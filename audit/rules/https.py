@@ -101,6 +101,21 @@ class Https(SiteRule):
         "internes).",
         "Checks the site is served over HTTPS and its HTTPS pages load nothing over "
         "http:// (scripts, styles, iframes, fonts, images, media, forms, internal links).")
+    why = Msg(
+        "Chrome affiche « Non sécurisé » à côté de toute page en http://, et Google utilise le "
+        "HTTPS comme signal de classement. Sur une page HTTPS, un script, un style ou une "
+        "police chargé en http:// est bloqué : la page s’affiche cassée et le suivi peut ne "
+        "pas fonctionner.",
+        "Chrome marks every http:// page 'Not secure', and Google uses HTTPS as a ranking "
+        "signal. On an HTTPS page, a script, stylesheet or font loaded over http:// is "
+        "blocked: the page shows broken and tracking may not run.")
+    fix = Msg(
+        "Servez le site en HTTPS et redirigez (301) tout http:// vers https:// ; dans les "
+        "pages, écrivez les adresses des scripts, styles, images, formulaires et liens "
+        "internes en https:// ou en relatif (/js/menu.js).",
+        "Serve the site over HTTPS and redirect (301) all http:// to https://; in the pages, "
+        "write the addresses of scripts, styles, images, forms and internal links as https:// "
+        "or relative (/js/menu.js).")
     codes = {
         "mixed-active": Code(Severity.ERROR, Msg(
             "Contenu mixte bloqué (script, style, iframe, police en http://)",

@@ -34,6 +34,19 @@ class ImageAlt(PageRule):
     description = Msg(
         "Vérifie que chaque image a un attribut alt (vide seulement si elle est décorative).",
         "Checks that every image has an alt attribute (empty only when decorative).")
+    why = Msg(
+        "La recherche d’images et la compréhension de la page par les moteurs s’appuient sur "
+        "le texte alternatif (attribut alt), que lisent aussi les lecteurs d’écran ; pour une "
+        "image seule dans un lien, c’est l’alt qui sert de texte au lien.",
+        "Image search and the engines' understanding of the page rely on the alt text, which "
+        "screen readers also read out; for an image alone in a link, the alt is the link's "
+        "text.")
+    fix = Msg(
+        "Donnez à chaque image utile un alt court qui la décrit (« L’équipe de l’agence dans "
+        "ses bureaux de Lyon »), mettez alt=\"\" aux images purement décoratives, et jamais un "
+        "alt vide dans un lien.",
+        "Give each meaningful image a short alt describing it ('The agency's team in its Lyon "
+        "office'), alt=\"\" to purely decorative ones, and never an empty alt in a link.")
     codes = {
         "missing": Code(Severity.WARNING, Msg("Images sans attribut alt",
                                               "Images without an alt attribute")),

@@ -65,6 +65,21 @@ class IndexabilityRule(SiteRule):
         "Says for each URL whether it is indexable and if not why (status, redirect, "
         "noindex, robots.txt, canonical); finds pages linked only from non-indexable pages "
         "and internal nofollow links.")
+    why = Msg(
+        "Une page que les moteurs ne peuvent pas indexer n’apporte aucune visite. Une page "
+        "reliée seulement depuis des pages hors de l’index, ou par des liens nofollow, reçoit "
+        "peu d’autorité du site et est rarement explorée ; un nofollow vers sa propre page "
+        "gaspille cette autorité.",
+        "A page engines cannot index brings no visit. One linked only from pages out of the "
+        "index, or through nofollow links, gets little of the site's authority and is crawled "
+        "rarely; nofollow on a link to one's own page wastes that authority.")
+    fix = Msg(
+        "Reliez chaque page à indexer depuis des pages indexables, par des liens simples "
+        "(retirez rel=\"nofollow\" des liens internes), et vérifiez que les pages en noindex "
+        "ou nofollow très reliées doivent bien l’être.",
+        "Link every page meant for the index from indexable pages with plain links (remove "
+        "rel=\"nofollow\" from internal links), and check that heavily linked noindex or "
+        "nofollow pages are meant to be.")
     codes = {
         "linked-from-non-indexable": Code(Severity.WARNING, Msg(
             "Page indexable reliée seulement par des pages non indexables",

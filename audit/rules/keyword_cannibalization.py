@@ -71,6 +71,20 @@ class KeywordCannibalization(SiteRule):
     description = Msg(
         "Repère les pages qui visent le même mot-clé et se font concurrence.",
         "Finds pages that target the same keyword and compete with each other.")
+    why = Msg(
+        "Quand plusieurs pages visent la même requête, le moteur doit choisir entre elles : "
+        "les positions alternent, liens et contenus se dispersent, et souvent aucune ne se "
+        "classe aussi bien qu’une seule page forte.",
+        "When several pages target one query, the engine has to choose between them: rankings "
+        "alternate, links and content are split, and often none ranks as well as one strong "
+        "page would.")
+    fix = Msg(
+        "Réservez chaque mot-clé à une seule page (titre, h1, mot-clé visé) et donnez aux "
+        "autres une intention différente, avec un lien vers elle ; ou fusionnez les pages et "
+        "redirigez (301) celle qui disparaît.",
+        "Keep each keyword for one page (title, h1, target keyword) and give the others a "
+        "different intent, linking to it; or merge the pages and redirect (301) the one that "
+        "goes.")
     codes = {
         "same-keyword": Code(Severity.WARNING, Msg("Pages en concurrence sur un mot-clé",
                                                    "Pages competing for a keyword")),

@@ -58,6 +58,20 @@ class KeywordFocus(SiteRule):
         "l’introduction, et sa densité ; détecte le sujet des pages sans mot-clé configuré.",
         "Checks the target keyword in the title, h1, description, URL, introduction and its "
         "density; detects the topic of pages without a configured keyword.")
+    why = Msg(
+        "Un mot-clé absent des endroits visibles (titre, h1, description, URL, premier "
+        "paragraphe) a peu de chances de se classer ; répété à chaque phrase, c’est du "
+        "bourrage de mots-clés, que les règles anti-spam de Google déclassent.",
+        "A keyword missing from the visible places (title, h1, description, URL, first "
+        "paragraph) is unlikely to rank; repeated in every sentence it is keyword stuffing, "
+        "which Google's spam policies demote.")
+    fix = Msg(
+        "Choisissez un mot-clé par page et placez-le au début du <title>, dans le h1, la meta "
+        "description, l’URL et le premier paragraphe, puis naturellement dans le texte (0,5 à "
+        "3 % des mots).",
+        "Choose one keyword per page and put it at the start of the <title>, in the h1, the "
+        "meta description, the URL and the first paragraph, then naturally in the text (0.5 to "
+        "3 % of the words).")
     codes = {
         "not-in-title": Code(Severity.WARNING, Msg("Mot-clé absent du titre",
                                                    "Keyword missing from the title")),

@@ -32,6 +32,19 @@ class MetaDescription(PageRule):
     description = Msg(
         "Vérifie que chaque page a une seule meta description, de 70 à 160 caractères.",
         "Checks that each page has exactly one meta description of 70 to 160 characters.")
+    why = Msg(
+        "La meta description ne compte pas pour le classement, mais c’est souvent l’extrait "
+        "affiché sous le titre dans les résultats : bien écrite, elle fait cliquer. Absente, "
+        "le moteur prend une phrase au hasard ; au-delà d’environ 160 caractères, elle est "
+        "coupée.",
+        "The meta description does not count for ranking, but it is often the snippet under "
+        "the title in the results: well written, it earns clicks. Missing, the engine picks a "
+        "random sentence; past about 160 characters it is cut off.")
+    fix = Msg(
+        "Mettez dans le <head> de chaque page une seule balise <meta name=\"description\"> de "
+        "70 à 160 caractères, qui dit la promesse de la page et contient son mot-clé.",
+        "Put one <meta name=\"description\"> of 70 to 160 characters in each page's <head>, "
+        "stating the page's promise and carrying its keyword.")
     codes = {
         "missing": Code(Severity.WARNING, Msg("Meta description absente",
                                               "Missing meta description")),

@@ -50,6 +50,20 @@ class OpenGraph(SiteRule):
         "(cohérente avec l’URL canonique) et twitter:card.",
         "Checks og:title, og:description, og:image (absolute URL that loads), og:url "
         "(consistent with the canonical URL) and twitter:card.")
+    why = Msg(
+        "Quand une page est partagée (Facebook, LinkedIn, X, messageries), l’aperçu est "
+        "construit à partir des balises og: ; sans elles, le réseau devine (une image au "
+        "hasard ou aucune, le texte du menu) et la publication passe inaperçue.",
+        "When a page is shared (Facebook, LinkedIn, X, chats), the preview is built from the "
+        "og: tags; without them the network guesses (a random image or none, the menu's text) "
+        "and the post goes unnoticed.")
+    fix = Msg(
+        "Ajoutez dans le <head> og:title, og:description, og:image (URL absolue en https, "
+        "1200×630, qui se charge), og:url égale à l’URL canonique, et twitter:card à "
+        "summary_large_image.",
+        "In the <head>, add og:title, og:description, og:image (an absolute https URL, "
+        "1200×630, that loads), og:url equal to the canonical URL, and twitter:card set to "
+        "summary_large_image.")
     codes = {
         "no-open-graph": Code(Severity.WARNING, Msg("Aucune balise Open Graph",
                                                     "No Open Graph tags")),

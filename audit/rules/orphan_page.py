@@ -36,6 +36,18 @@ class OrphanPage(SiteRule):
         "Repère les pages présentes dans le sitemap XML vers lesquelles aucune page du site "
         "ne fait de lien.",
         "Finds pages listed in the XML sitemap that no page of the site links to.")
+    why = Msg(
+        "Les moteurs découvrent et pèsent les pages par les liens. Une page que seul le "
+        "sitemap connaît (orpheline) est rarement explorée, ne reçoit ni autorité interne ni "
+        "ancre qui dise son sujet, et les visiteurs ne la trouvent jamais.",
+        "Engines find and weigh pages through links. A page only the sitemap knows (an orphan) "
+        "is crawled rarely, gets no internal authority nor anchor text saying what it is "
+        "about, and visitors never reach it.")
+    fix = Msg(
+        "Reliez chaque page orpheline depuis le menu, une page de catégorie ou des articles "
+        "proches ; si elle ne doit plus exister, retirez-la du sitemap et redirigez-la (301).",
+        "Link each orphan page from the menu, a category page or related articles; if it "
+        "should no longer exist, remove it from the sitemap and redirect it (301).")
     codes = {
         "orphan": Code(Severity.WARNING, Msg("Page orpheline (seulement dans le sitemap)",
                                              "Orphan page (sitemap only)")),

@@ -96,6 +96,21 @@ class PageExperience(PageRule):
         "octet) et le poids du HTML.",
         "Checks the viewport tag (mobile, zoom), the server's response time (first byte) "
         "and the HTML's weight.")
+    why = Msg(
+        "Google indexe la version mobile des sites et tient compte de l’expérience de page. "
+        "Sans balise viewport, un téléphone affiche la page en miniature ; un serveur lent "
+        "retarde l’affichage et l’exploration, et Googlebot n’indexe que les 2 premiers Mo du "
+        "HTML.",
+        "Google indexes the mobile version of sites and ranks with page experience signals. "
+        "Without a viewport tag a phone shows the page shrunk; a slow server delays display "
+        "and crawling, and Googlebot indexes only the first 2 MB of HTML.")
+    fix = Msg(
+        "Ajoutez <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"> sans "
+        "bloquer le zoom ; visez un premier octet en moins de 0,8 s (cache de pages, CDN) et "
+        "un HTML de moins de 100 Ko, sans grosses données intégrées.",
+        "Add <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"> without "
+        "blocking zoom; aim for a first byte in under 0.8 s (page cache, CDN) and under 100 KB "
+        "of HTML, with no large inlined data.")
     codes = {
         "no-viewport": Code(Severity.ERROR, Msg(
             "Pas de balise meta viewport (page non adaptée au mobile)",

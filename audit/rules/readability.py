@@ -47,6 +47,18 @@ class Readability(PageRule):
         "Moles) : phrases courtes, mots simples.",
         "Measures how easy the content is to read (Flesch reading ease): short sentences, "
         "plain words.")
+    why = Msg(
+        "Les lecteurs quittent les pages difficiles à lire, et les moteurs le mesurent ; des "
+        "phrases simples répondent aussi plus directement aux questions des internautes, ce "
+        "que citent les extraits optimisés de Google.",
+        "Readers leave pages that are hard to read, and engines measure that; plain sentences "
+        "also answer searchers' questions more directly, which is what featured snippets "
+        "quote.")
+    fix = Msg(
+        "Coupez les phrases longues (une idée par phrase, moins de 25 mots en moyenne) et "
+        "préférez les mots courants et concrets aux tournures longues et abstraites.",
+        "Split long sentences (one idea per sentence, under 25 words on average) and prefer "
+        "common, concrete words to long, abstract phrasing.")
     codes = {
         "difficult": Code(Severity.WARNING, Msg("Texte difficile à lire", "Text hard to read")),
         "long-sentences": Code(Severity.NOTICE, Msg("Phrases trop longues",

@@ -102,6 +102,21 @@ class Redirects(SiteRule):
         "Finds redirect chains and loops, temporary (302/307) redirects of moved pages, "
         "meta refresh and JavaScript redirects, http:// not redirected to https://, and "
         "internal links to redirects.")
+    why = Msg(
+        "Chaque redirection coûte une requête aux moteurs et un délai aux visiteurs ; les "
+        "chaînes diluent ce que transmettent les liens, une boucle rend la page inaccessible, "
+        "et une redirection temporaire (302/307), par meta refresh ou JavaScript transmet "
+        "moins bien les signaux qu’une 301.",
+        "Every redirect costs engines a fetch and visitors a delay; chains dilute what links "
+        "pass, a loop makes the page unreachable, and a temporary (302/307), meta refresh or "
+        "JavaScript redirect passes signals less well than a 301.")
+    fix = Msg(
+        "Faites rediriger par le serveur, en 301, directement vers l’adresse finale (http:// "
+        "vers https:// compris), sans étape ni boucle, et corrigez les liens internes pour "
+        "qu’ils visent cette adresse finale.",
+        "Have the server redirect with a 301 straight to the final address (http:// to "
+        "https:// included), with no hop or loop, and update internal links to point at that "
+        "final address.")
     codes = {
         "loop": Code(Severity.ERROR, Msg("Boucle de redirections", "Redirect loop")),
         "chain": Code(Severity.WARNING, Msg("Chaîne de redirections", "Redirect chain")),

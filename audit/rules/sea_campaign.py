@@ -106,6 +106,22 @@ class SeaCampaign(SiteRule):
         "conversions, mots-clés sans impression ou sans conversion, payant contre naturel.",
         "Analyses Google Ads / Microsoft Ads keyword reports: CTR, CPC, CPM, conversions, "
         "keywords with no impression or no conversion, paid against organic.")
+    why = Msg(
+        "Chaque euro dépensé sur un mot-clé sur lequel personne ne clique ou qui ne convertit "
+        "jamais est perdu, comme les clics envoyés vers une page en erreur ; acheter un mot-clé "
+        "qu’une page vise déjà en référencement naturel peut faire payer deux fois le même "
+        "visiteur.",
+        "Every euro spent on a keyword nobody clicks or that never converts is lost, as are "
+        "clicks sent to a broken page; buying a keyword a page already targets organically may "
+        "pay twice for the same visitor.")
+    fix = Msg(
+        "Dans le compte Google Ads ou Microsoft Ads, mettez en pause ou retravaillez les "
+        "mots-clés sans impression, à faible taux de clic (CTR) ou sans conversion, corrigez "
+        "les pages de destination en erreur et donnez une page dédiée aux mots-clés qui "
+        "convertissent.",
+        "In the Google Ads or Microsoft Ads account, pause or rework keywords with no "
+        "impression, a low click-through rate (CTR) or no conversion, fix broken landing "
+        "pages, and give the converting keywords a page of their own.")
     codes = {
         "no-impressions": Code(Severity.WARNING, Msg("Mots-clés sans impression",
                                                      "Keywords with no impression")),

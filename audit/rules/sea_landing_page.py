@@ -88,6 +88,23 @@ class SeaLandingPage(SiteRule):
         "une action et reprend les mots-clés de l’annonce.",
         "Every ad landing page answers, measures conversions, offers an action and "
         "carries the ad's keywords.")
+    why = Msg(
+        "Chaque clic payant coûte dès qu’il arrive : une page en erreur ou redirigée le "
+        "gaspille, sans suivi des conversions la campagne s’optimise à l’aveugle, sans appel à "
+        "l’action le visiteur repart, et une page qui ne reprend pas l’annonce baisse le "
+        "Quality Score, donc renchérit le clic.",
+        "Every paid click costs money on arrival: a broken or redirected page wastes it, "
+        "without conversion tracking the campaign optimises blind, without a call to action "
+        "the visitor leaves, and a page not echoing the ad lowers the Quality Score, so each "
+        "click costs more.")
+    fix = Msg(
+        "Envoyez les annonces vers une page qui répond 200 sans redirection, reprend leurs "
+        "mots-clés dans son titre et porte la balise Google Ads (avec gestion du "
+        "consentement), un bouton d’appel ou de devis et un téléphone, un e-mail ou un "
+        "formulaire.",
+        "Send the ads to a page answering 200 without redirect, with their keywords in its "
+        "title, the Google Ads tag (with consent management), a call or quote button, and a "
+        "phone number, e-mail address or form.")
     codes = {
         "broken": Code(Severity.ERROR, Msg("Page de destination en erreur",
                                            "Landing page broken")),

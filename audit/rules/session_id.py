@@ -42,6 +42,20 @@ class SessionId(PageRule):
         "Repère les liens internes dont l’URL porte un identifiant de session "
         "(PHPSESSID, jsessionid…).",
         "Finds internal links whose URL carries a session id (PHPSESSID, jsessionid…).")
+    why = Msg(
+        "Un identifiant de session dans un lien (?PHPSESSID=…) donne à chaque visite, et à "
+        "chaque robot, de nouvelles adresses pour les mêmes pages : les moteurs gaspillent "
+        "leur exploration sur des copies, indexent des doublons et dispersent les liens reçus.",
+        "A session id in a link (?PHPSESSID=…) gives every visit, and every crawler, new "
+        "addresses for the same pages: engines waste their crawl on copies, index duplicates "
+        "and split the links a page earns.")
+    fix = Msg(
+        "Gardez la session dans un cookie et non dans l’URL : en PHP session.use_trans_sid = 0 "
+        "et session.use_only_cookies = 1, en Java <tracking-mode>COOKIE</tracking-mode> ; les "
+        "liens redeviennent /contact.html, sans paramètre.",
+        "Keep the session in a cookie, not in the URL: in PHP session.use_trans_sid = 0 and "
+        "session.use_only_cookies = 1, in Java <tracking-mode>COOKIE</tracking-mode>; links "
+        "become plain /contact.html again.")
     codes = {
         "session-link": Code(Severity.WARNING, Msg(
             "Liens internes avec identifiant de session",

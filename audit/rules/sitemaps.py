@@ -113,6 +113,21 @@ class Sitemaps(SiteRule):
         "Checks that the XML sitemap lists the indexable pages and only them (200, no "
         "redirect, noindex nor canonical elsewhere), with credible lastmod dates, and that "
         "robots.txt declares it.")
+    why = Msg(
+        "Le sitemap est la liste des pages que le site demande d’indexer : une URL redirigée, "
+        "en erreur, en noindex ou canonicalisée ailleurs gaspille l’exploration et fait perdre "
+        "confiance dans tout le fichier ; une page indexable absente est trouvée plus tard, ou "
+        "jamais.",
+        "The sitemap is the list of pages the site asks engines to index: a URL that "
+        "redirects, fails, is noindex or canonicalised elsewhere wastes crawling and makes the "
+        "whole file less trusted; an indexable page missing from it is found later, or never.")
+    fix = Msg(
+        "Listez dans sitemap.xml chaque page indexable une fois, sous son URL canonique "
+        "absolue répondant 200, avec la vraie date de sa dernière modification (lastmod), et "
+        "déclarez-le dans robots.txt (Sitemap: https://…/sitemap.xml).",
+        "List each indexable page once in sitemap.xml, under its absolute canonical URL "
+        "answering 200, with the real date it last changed (lastmod), and declare it in "
+        "robots.txt (Sitemap: https://…/sitemap.xml).")
     codes = {
         "redirect": Code(Severity.WARNING, Msg("URL du sitemap redirigée",
                                                "Redirected URL in the sitemap")),

@@ -45,6 +45,20 @@ class SocialActivity(SiteRule):
         "90 jours) à partir de son export de statistiques.",
         "Measures each social profile's activity (last post date, posts per month over 90 "
         "days) from its analytics export.")
+    why = Msg(
+        "Un profil dont le dernier post date de plusieurs mois laisse penser que l’entreprise "
+        "a peut-être fermé, et les réseaux ne montrent les comptes inactifs à personne. Le "
+        "conseil habituel : au moins deux réseaux, chacun avec des publications régulières.",
+        "A profile whose last post is months old suggests the company may have closed, and "
+        "networks show inactive accounts to nobody. The usual advice: at least two networks, "
+        "each with regular posts.")
+    fix = Msg(
+        "Publiez régulièrement (toutes les une à deux semaines) sur au moins deux réseaux où "
+        "sont vos clients ; transmettez à votre consultant l’export de statistiques ou le flux "
+        "RSS de chaque profil pour que son activité soit mesurée.",
+        "Post regularly (every week or two) on at least two networks your clients use; give "
+        "your consultant each profile's analytics export or feed so that its activity can be "
+        "measured.")
     codes = {
         "inactive": Code(Severity.WARNING, Msg("Profil social inactif", "Inactive social profile")),
         "too-few-active": Code(Severity.WARNING, Msg("Trop peu de réseaux actifs",

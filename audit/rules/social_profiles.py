@@ -38,6 +38,21 @@ class SocialProfiles(SiteRule):
         "aux profils déclarés ; au moins deux réseaux attendus.",
         "Finds links to social profiles (and schema.org sameAs) and compares them with the "
         "declared profiles; at least two networks expected.")
+    why = Msg(
+        "Être présent et trouvable sur les réseaux sociaux apporte visites, confiance et liens "
+        "; visiteurs et moteurs relient un site à ses profils par des liens et par les données "
+        "structurées (sameAs de schema.org) : un profil qu’on ne peut pas atteindre depuis le "
+        "site ne lui sert guère.",
+        "Being present and findable on social networks brings visits, trust and links; "
+        "visitors and engines connect a site to its profiles through links and schema.org "
+        "sameAs: a profile nobody can reach from the site does little for it.")
+    fix = Msg(
+        "Mettez dans le pied de page un lien vers chacun de vos profils (au moins deux réseaux "
+        "; rel=\"me\" pour Mastodon) et listez-les dans la propriété sameAs d’un bloc JSON-LD "
+        "Organization ; vérifiez que ce sont bien vos comptes.",
+        "Link each of your profiles from the footer (at least two networks; rel=\"me\" for "
+        "Mastodon) and list them in the sameAs property of an Organization JSON-LD block; "
+        "check they are your own accounts.")
     codes = {
         "too-few-networks": Code(Severity.WARNING, Msg("Trop peu de réseaux sociaux",
                                                        "Too few social networks")),

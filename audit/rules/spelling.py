@@ -97,6 +97,21 @@ class Spelling(SiteRule):
         "(Hunspell, français et anglais, paragraphe par paragraphe).",
         "Checks the spelling of each page's title, description and text "
         "(Hunspell, French and English, paragraph by paragraph).")
+    why = Msg(
+        "Les fautes d’orthographe coûtent la confiance : les visiteurs partent, et les "
+        "questions que Google propose pour juger la qualité d’un contenu demandent s’il "
+        "contient des fautes. Un mot mal écrit (« référencment ») est aussi un mot-clé pour "
+        "lequel la page ne se classe plus.",
+        "Spelling mistakes cost trust: visitors leave, and Google's own questions for judging "
+        "content quality ask whether it has spelling issues. A misspelt word ('référencment') "
+        "is also a keyword the page no longer ranks for.")
+    fix = Msg(
+        "Corrigez dans le CMS les fautes signalées (titre, description, texte) ; confirmez à "
+        "votre consultant les mots inconnus qui sont justes (noms de produits, termes du "
+        "métier) pour qu’ils rejoignent la liste des mots admis.",
+        "Correct the reported mistakes in the CMS (title, description, text); confirm to your "
+        "consultant the unknown words that are right (product names, trade terms) so that they "
+        "join the list of accepted words.")
     codes = {
         "misspelling": Code(Severity.WARNING, Msg("Fautes d’orthographe",
                                                   "Spelling mistakes")),

@@ -32,6 +32,20 @@ class StatusCode(PageRule):
     description = Msg(
         "Vérifie que chaque URL du site répond 200 et se télécharge en entier.",
         "Checks that every URL of the site answers 200 and downloads in full.")
+    why = Msg(
+        "Une page qui répond 404 ou 500 sort de l’index et gaspille les liens qui pointent "
+        "vers elle ; des erreurs serveur répétées ralentissent l’exploration de tout le site, "
+        "et une page trop lourde n’est pas lue en entier.",
+        "A page answering 404 or 500 drops out of the index and wastes the links pointing to "
+        "it; repeated server errors slow down crawling of the whole site, and a page too large "
+        "is not read in full.")
+    fix = Msg(
+        "Rétablissez les pages en erreur ou redirigez-les (301) vers leur remplaçante la plus "
+        "proche (une page retirée exprès peut répondre 410 et ne plus être liée) ; faites "
+        "corriger les erreurs 5xx et l’instabilité par l’hébergeur ou le développeur.",
+        "Restore broken pages or redirect them (301) to their closest replacement (a page "
+        "removed on purpose may answer 410 and no longer be linked); have the host or "
+        "developer fix 5xx errors and instability.")
     codes = {
         "client-error": Code(Severity.ERROR, Msg("Page introuvable (4xx)",
                                                  "Page not found (4xx)")),

@@ -133,6 +133,22 @@ class StructuredData(PageRule):
         "HowTo).",
         "Reads JSON-LD, microdata and RDFa: syntax errors, required and recommended "
         "properties of Google's rich results, retired types (FAQ, HowTo).")
+    why = Msg(
+        "Les données structurées schema.org donnent à Google les faits des résultats enrichis "
+        "(adresse et horaires, prix et étoiles, date d’un événement, fil d’Ariane). Un bloc "
+        "JSON-LD mal formé est ignoré en entier, un élément sans propriété requise n’a pas "
+        "droit à son résultat enrichi.",
+        "schema.org structured data gives Google the facts behind rich results (address and "
+        "hours, price and stars, an event's date, breadcrumbs). A malformed JSON-LD block is "
+        "ignored whole; an item without a required property is not eligible for its rich "
+        "result.")
+    fix = Msg(
+        "Corrigez la syntaxe des blocs JSON-LD (virgules, guillemets), ouvrez-les par "
+        "\"@context\": \"https://schema.org\" et ajoutez les propriétés requises puis "
+        "recommandées de chaque type (address pour un LocalBusiness, offers pour un Product…).",
+        "Fix the JSON-LD syntax (commas, quotes), open each block with \"@context\": "
+        "\"https://schema.org\" and add each type's required, then recommended properties "
+        "(address for a LocalBusiness, offers for a Product…).")
     codes = {
         "json-ld-syntax": Code(Severity.WARNING, Msg("Bloc JSON-LD illisible (syntaxe)",
                                                      "Unreadable JSON-LD block (syntax)")),

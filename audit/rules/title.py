@@ -55,6 +55,19 @@ class Title(PageRule):
     description = Msg(
         "Vérifie que chaque page a une seule balise <title>, de 30 à 60 caractères.",
         "Checks that each page has exactly one <title> of 30 to 60 characters.")
+    why = Msg(
+        "Le titre est le lien bleu du résultat de recherche et l’un des indices les plus forts "
+        "du sujet de la page pour les moteurs. Absent, le moteur en invente un ; trop long "
+        "(plus de 60 caractères environ), il est coupé ; trop court, il gaspille la place du "
+        "mot-clé.",
+        "The title is the blue link of the search result and one of the strongest signals of "
+        "what the page is about. Missing, the engine makes one up; too long (over about 60 "
+        "characters) it is cut; too short, it wastes the room for the keyword.")
+    fix = Msg(
+        "Donnez à chaque page une seule balise <title> de 30 à 60 caractères qui commence par "
+        "le sujet de la page, puis la marque ; jamais un nom de fichier ni « Sans titre ».",
+        "Give each page one <title> of 30 to 60 characters starting with the page's subject, "
+        "then the brand; never a file name nor 'Untitled'.")
     codes = {
         "missing": Code(Severity.ERROR, Msg("Balise title absente", "Missing title")),
         "empty": Code(Severity.ERROR, Msg("Balise title vide", "Empty title")),

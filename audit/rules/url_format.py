@@ -77,6 +77,21 @@ class UrlFormat(SiteRule):
         "caractères ou de nombreux paramètres.",
         "Finds URLs with capitals, underscores, spaces, accents, over 115 characters or "
         "many parameters.")
+    why = Msg(
+        "L’URL s’affiche dans les résultats et dans chaque lien partagé. Google ne sépare pas "
+        "les mots liés par un tiret bas, accents et espaces deviennent des %C3%A9 illisibles, "
+        "les majuscules créent doublons ou liens cassés et les paramètres multiplient les "
+        "adresses à explorer.",
+        "The URL shows in search results and in every shared link. Google does not split words "
+        "joined by underscores, accents and spaces turn into unreadable %C3%A9, capitals "
+        "create duplicates or broken links, and parameters multiply the addresses to crawl.")
+    fix = Msg(
+        "Pour les nouvelles pages, écrivez des URL courtes en minuscules, mots séparés par des "
+        "tirets, sans accent ni espace (/services/audit-seo.html) ; changer les URL existantes "
+        "impose une redirection 301 chacune : à prévoir lors d’une refonte.",
+        "For new pages, write short lower-case URLs, words joined by hyphens, with no accent "
+        "or space (/services/audit-seo.html); changing existing URLs needs a 301 redirect "
+        "each: plan it for a redesign.")
     codes = {
         "uppercase": Code(Severity.NOTICE, Msg("URL avec majuscules", "URL with capitals")),
         "underscore": Code(Severity.NOTICE, Msg("URL avec tirets bas (_)",
