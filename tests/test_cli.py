@@ -271,4 +271,5 @@ def test_demo_issues_sheet_lists_every_issue_and_links_to_its_findings(demo_run)
         assert r[1].value in codes
     broken = next(r for r in rows if r[1].value == "Lien interne cassé")
     assert broken[4].value == 3 and 0 < broken[5].value < 1
-    assert "lien" in (broken[6].value or "").lower() or broken[6].value is None
+    assert all(r[6].value and r[7].value for r in rows)  # why and how to fix, always
+    assert "lien" in broken[7].value.lower()

@@ -61,3 +61,15 @@ def test_every_rule_is_in_the_readme_and_the_scoring_tables() -> None:
                 if not re.search(rf"^\| {re.escape(r)}( \(\w+\))? \| {cls.weight:g} \|", scoring,
                                  re.M)]
     assert not missing, missing
+
+
+def test_every_rule_says_why_it_matters_and_how_to_fix_in_both_languages() -> None:
+    """The Issues sheet's texts (Rule.why, Rule.fix): French and English, short enough to
+    read in a cell, never the same text twice."""
+    for rule_id, cls in all_rules().items():
+        for name in ("why", "fix"):
+            msg = getattr(cls, name)
+            assert isinstance(msg, Msg), f"{rule_id}.{name} missing"
+            assert msg.fr and msg.en and msg.fr != msg.en, f"{rule_id}.{name}"
+            assert len(msg.fr) <= 400 and len(msg.en) <= 400, f"{rule_id}.{name} too long"
+        assert cls.why.fr != cls.fix.fr, rule_id
