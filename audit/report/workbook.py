@@ -254,9 +254,9 @@ class _Styles:
                                                                 vertical="top")),
             table_number=s(border=row_line, alignment=top, number_format="#,##0"),
             table_dec1=s(border=row_line, alignment=top, number_format="0.0"),
+            table_pct=s(border=row_line, alignment=top, number_format="0%"),
             # Explicit font colours: the number format's [Color10] is green in Excel but
             # near-white in LibreOffice's palette.
-            table_pct=s(border=row_line, alignment=top, number_format="0%"),
             table_delta=s(border=row_line, alignment=top, font=_font(bold=True),
                           number_format='"+"0.0;"−"0.0;0.0'),
             table_delta_up=s(border=row_line, alignment=top,
@@ -463,7 +463,7 @@ def _write_issues(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> None
     lang = data.lang
     titles = [label(k, lang) for k in ("rank", "issue", "category", "severity", "pages",
                                        "share_html", "why", "how_to_fix", "see_findings")]
-    widths = [6, 36, 9, 14, 9, 11, 60, 60, 18]
+    widths = [6, 36, 10, 14, 9, 13, 60, 60, 18]
     _setup_table(ws, widths, 30)
     _header(ws, st, titles)
     findings_sheet = label("sheet_findings", lang).replace("'", "''")
@@ -479,19 +479,20 @@ def _write_issues(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> None
         see = text_cell(ws, label("findings_row", lang, n=issue.first_row), st.link_top)
         see.link = f"#'{findings_sheet}'!A{issue.first_row}"
         ws.append([
-            n,
-            text_cell(ws, name, st.wrap_top),
-            text_cell(ws, issue.category.upper(), st.top),
-            text_cell(ws, sev_text[issue.severity], st.centre_top),
-            text_cell(ws, label("whole_site", lang), st.top) if issue.site else issue.pages,
-            num_cell(ws, issue.share, st.table_pct) if issue.share is not None else None,
-            _text(ws, why, st.wrap_top),
-            _text(ws, fix, st.wrap_top),
+            num_cell(ws, n, st.table_number),
+            text_cell(ws, name, st.table_wrap),
+            text_cell(ws, issue.category.upper(), st.table_centre),
+            text_cell(ws, sev_text[issue.severity], st.table_severity[issue.severity]),
+            text_cell(ws, label("whole_site", lang), st.table_cell) if issue.site
+            else num_cell(ws, issue.pages, st.table_number),
+            num_cell(ws, issue.share, st.table_pct) if issue.share is not None
+            else text_cell(ws, "", st.table_cell),
+            text_cell(ws, why, st.table_wrap),
+            text_cell(ws, fix, st.table_wrap),
             see,
         ])
         row_no += 1
     _finish_table(ws, len(titles), row_no)
-    _severity_formatting(ws, 4, row_no, lang)
 
 
 def _write_pages(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> _Links:
