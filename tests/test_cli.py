@@ -273,3 +273,18 @@ def test_demo_issues_sheet_lists_every_issue_and_links_to_its_findings(demo_run)
     assert broken[4].value == 3 and 0 < broken[5].value < 1
     assert all(r[6].value and r[7].value for r in rows)  # why and how to fix, always
     assert "lien" in broken[7].value.lower()
+
+
+def test_demo_summary_click_depth_and_links_to_the_sheets(demo_run) -> None:
+    xlsx, report = demo_run
+    depths = report["summary"]["depths"]
+    assert sum(depths.values()) == report["summary"]["html_pages"]
+    assert depths["0"] == 1 and depths["1"] >= 5  # the home page, then its menu
+    ws = load_workbook(xlsx)["Synthèse"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Profondeur de clic (pages HTML)" in texts and "0 — page de départ" in texts
+    links = {c.value: c.hyperlink.location for row in ws.iter_rows() for c in row
+             if c.hyperlink is not None and c.hyperlink.location}
+    assert links["→ Problèmes"] == "'Problèmes'!A1"
+    assert links["→ Constats"] == "'Constats'!A1"
+    assert links["→ Backlinks"] == "'Backlinks'!A1"

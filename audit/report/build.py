@@ -33,6 +33,8 @@ from audit.runner import RunDirError
 from audit.scoring import ScoreBoard, page_score, round_score, sem_score
 
 TOP_ISSUES = 10
+MAX_DEPTH_SHOWN = 5  # click depths from 5 up are one row of the Summary ("5+")
+DEPTH_ORDER = ("0", "1", "2", "3", "4", "5+", "none")
 MAX_TIED = 5  # issues tied with the 10th shown beyond it
 
 
@@ -301,6 +303,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     fix_scores: dict[str, dict[str, float]] = {}
     with_titles = True  # page_results.jsonl carries what the Pages sheet shows
     statuses = {key: 0 for key in STATUS_CLASSES}
+    depths: dict[str, int] = {}
     for row in _result_rows(results_path):
         if "site" in row:
             board.site_scores.update(row["site"])
@@ -310,6 +313,10 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         pages_count += 1
         statuses[status_class(row.get("status"), row.get("error") or "")] += 1
         html_pages += bool(row.get("ok"))
+        if row.get("ok"):
+            depth = row.get("depth")
+            key = "none" if depth is None else "5+" if depth >= MAX_DEPTH_SHOWN else str(depth)
+            depths[key] = depths.get(key, 0) + 1
         with_titles = with_titles and "title" in row
         if "open-graph" in row["scores"]:
             og_pages.append(url)
@@ -442,6 +449,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         smo=smo_summary(iter_table(run_dir / "tables.jsonl", "social"), og_pages,
                         og_incomplete),
         statuses={k: n for k, n in statuses.items() if n},
+        depths=dict(sorted(depths.items(), key=lambda kv: DEPTH_ORDER.index(kv[0]))),
         indexability=indexability_counts(iter_table(run_dir / "tables.jsonl", "indexability")),
     )
     data_columns = [(key, header) for r in checked_ids

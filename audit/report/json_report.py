@@ -42,6 +42,7 @@ def summary_dict(data: ReportData) -> dict[str, Any]:
                     "detail": lim.get("detail", ""), "examples": lim.get("examples", [])}
                    for lim in s.limits],
         "statuses": s.statuses,
+        "depths": s.depths,
         "indexability": s.indexability,
         "backlinks": asdict(s.backlinks) if s.backlinks else None,
         "smo": {**asdict(s.smo), "og_share": s.smo.og_share} if s.smo else None,

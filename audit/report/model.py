@@ -142,6 +142,9 @@ class Summary:
     # URLs per answer class: 2xx, 3xx, 4xx, 5xx, none (no answer), robots (robots.txt
     # kept the crawler out); only the classes met, in that order.
     statuses: dict[str, int] = field(default_factory=dict)
+    # HTML pages answering 2xx per click depth from the start URL: "0" … "4", "5+", and
+    # "none" (reached only through a sitemap or a redirect, no link).
+    depths: dict[str, int] = field(default_factory=dict)
     # URLs per indexability reason (audit.indexability.REASONS, the indexability rule's
     # count); empty when the rule did not run.
     indexability: dict[str, int] = field(default_factory=dict)

@@ -152,6 +152,7 @@ class _Styles:
     # summary
     title: StyleArray
     section: StyleArray
+    section_link: StyleArray
     info_label: StyleArray
     info_label_mid: StyleArray
     info_value: StyleArray
@@ -224,6 +225,9 @@ class _Styles:
             title=s(font=_font(bold=True, size=18, color=NAVY)),
             section=s(font=_font(bold=True, size=13, color=NAVY),
                       border=Border(bottom=Side(style="medium", color=NAVY))),
+            section_link=s(font=_font(color=LINK_BLUE, underline="single"),
+                           alignment=Alignment(horizontal="right", vertical="bottom"),
+                           border=Border(bottom=Side(style="medium", color=NAVY))),
             info_label=s(font=_font(bold=True, color="404040")),
             info_label_mid=s(font=_font(bold=True, color="404040"),
                              alignment=Alignment(vertical="center")),
@@ -891,9 +895,20 @@ def _write_summary(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles,
     g.line(text_cell(ws, title, st.title), height=32)
     g.skip()
 
+    # Each block links to the sheet that details it (the last cell of its title row).
+    sheets = {"sec_findings": "sheet_findings", "sec_top": "sheet_issues",
+              "sec_fix_first": "sheet_issues", "sec_index": "sheet_pages"}
+    if data.backlinks is not None:
+        sheets["sec_backlinks"] = "sheet_backlinks"
+
     def section(key: str) -> None:
-        g.line(text_cell(ws, label(key, lang), st.section),
-               *(text_cell(ws, "", st.section) for _ in range(5)), height=22)
+        cells = [text_cell(ws, label(key, lang), st.section),
+                 *(text_cell(ws, "", st.section) for _ in range(5))]
+        if key in sheets:
+            name = label(sheets[key], lang)
+            cells[-1] = text_cell(ws, f"→ {name}", st.section_link)
+            cells[-1].link = "#'{}'!A1".format(name.replace("'", "''"))
+        g.line(*cells, height=22)
 
     section("sec_overview")
     info_top = g.row
@@ -1092,6 +1107,10 @@ def _summary_index(g: _Grid, sm: Summary, st: _Styles, lang: str, section: Any) 
                    num_cell(ws, round(n / total, 3), st.table_pct), col=2)
 
     block("idx_statuses", [(label(f"st_{k}", lang), n) for k, n in sm.statuses.items()])
+    if sm.depths:  # how far from the home page the HTML pages are, in clicks
+        g.skip()
+        block("idx_depths", [(label(f"depth_{k}" if k in ("0", "5+", "none") else "depth_n",
+                                    lang, n=k), n) for k, n in sm.depths.items()])
     if sm.indexability:
         g.skip()
         block("idx_reasons", [(REASONS[k].get(lang) if k in REASONS else k, n)
