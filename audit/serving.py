@@ -1,5 +1,5 @@
-"""How a page is served: the speed and weight thresholds two rules share, and whether the
-audited origin is a local copy.
+"""How a page is served: the speed and weight thresholds two rules share (whether the
+audited origin is a local copy is :func:`audit.site_hosts.is_local`).
 
 ``page-experience`` (every page) and ``sea-landing-page`` (the pages ads lead to) judge
 the same measures against the same defaults, so that a page is never "slow" for one and
@@ -17,9 +17,6 @@ the same measures against the same defaults, so that a page is never "slow" for 
 
 from __future__ import annotations
 
-import ipaddress
-from urllib.parse import urlsplit
-
 from spiders.items import PageItem
 
 SLOW_TTFB_MS = 800  # web.dev: "good" up to 0.8 s
@@ -27,27 +24,9 @@ VERY_SLOW_TTFB_MS = 1800  # web.dev: "poor" over 1.8 s
 HEAVY_HTML_KB = 500
 GOOGLEBOT_HTML_KB = 2048  # Googlebot (Search) reads the first 2 MB of an HTML file
 
-# Names that never reach the public Internet (RFC 6761, RFC 6762, RFC 8375).
-_LOCAL_SUFFIXES = (".localhost", ".local", ".test", ".internal", ".home.arpa")
-
 
 def ttfb_ms(page: PageItem) -> float | None:
     """The page's time to first byte in milliseconds; None when not measured."""
     if page.response_time is None or page.response_time <= 0:
         return None
     return page.response_time * 1000
-
-
-def is_local(url: str) -> bool:
-    """The URL's host is this machine or a private network (127.0.0.1, localhost,
-    192.168.x.x, *.local…): a copy of the site, not the public one."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    if not host:
-        return False
-    if host == "localhost" or host.endswith(_LOCAL_SUFFIXES):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_private or address.is_link_local

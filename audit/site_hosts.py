@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from ipaddress import ip_address
+from urllib.parse import urlsplit
 
 from audit.config import ClientConfig
 from audit.context import Context
@@ -55,6 +56,25 @@ def is_loopback(host: str) -> bool:
         return ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+# Names that never reach the public Internet (RFC 6761, RFC 6762, RFC 8375).
+_LOCAL_SUFFIXES = (".local", ".test", ".internal", ".home.arpa")
+
+
+def is_local(url: str) -> bool:
+    """The URL's host is this machine (:func:`is_loopback`) or a private network
+    (192.168.x.x, 10.x, *.local…): a copy of the site, not the public one."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if not host:
+        return False
+    if is_loopback(host) or host.endswith(_LOCAL_SUFFIXES):
+        return True
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_link_local
 
 
 def _share(part: int, whole: int) -> str:

@@ -366,7 +366,6 @@ def _in_noscript(el: etree._Element) -> bool:
 
 
 _LINK_VALUE = re.compile(r"<([^>]*)>([^<]*)")
-_REL = re.compile(r"""(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))""", re.IGNORECASE)
 
 
 def link_header_canonical(values: Iterable[str], base: str,
@@ -374,14 +373,11 @@ def link_header_canonical(values: Iterable[str], base: str,
     """The URL of the first ``rel="canonical"`` in HTTP ``Link:`` header values
     (``<https://x.fr/a>; rel="canonical"``, several links per value allowed), resolved
     against ``base`` and normalised like a tag's; "" when there is none."""
-    for value in values:
-        for target, params in _LINK_VALUE.findall(value):
-            rel = _REL.search(params)
-            rels = (rel.group(1) or rel.group(2) or "").lower().split() if rel else []
-            if "canonical" in rels:
-                url = _absolute(base, target)
-                if url:
-                    return (on_site or _same)(url)
+    for target, params in link_header(values):
+        if "canonical" in params.get("rel", "").lower().split():
+            url = _absolute(base, target)
+            if url:
+                return (on_site or _same)(url)
     return ""
 
 

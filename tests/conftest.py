@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from audit import pipeline
+from audit.config import load
 from audit.demo.server import SiteServer
+from audit.rule import Finding
+from audit.runner import build_rules, read_pages, run_checks
+from spiders.items import PageItem
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +44,26 @@ def write_config(path: Path, start_url: str, extra: str = "") -> Path:
         f'client: "Boulangerie Martin"\nsite:\n  start_urls: ["{start_url}"]\n'
         f"  concurrency: 4\n{extra}output: {{dir: out}}\n", encoding="utf-8")
     return path
+
+
+@dataclass
+class Audited:
+    """A real crawl of a fixture site, checked by some rules."""
+
+    run_dir: Path
+    pages: dict[str, PageItem]  # by URL
+    findings: list[Finding]
+
+
+def crawl_and_check(config: Path, rules: Collection[str]) -> Audited:
+    """Crawl with the real spider (its child process), then run only ``rules``."""
+    cfg = load(config)
+    run_dir = pipeline.new_run_dir(cfg)
+    pipeline.crawl(config, cfg, run_dir)
+    run_checks(run_dir, cfg, [r for r in build_rules(cfg) if r.id in rules])
+    findings = [Finding.from_dict(json.loads(line)) for line in
+                (run_dir / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    return Audited(run_dir, {p.url: p for p in read_pages(run_dir / "pages.jsonl")}, findings)
 
 
 def _free_port() -> int:

@@ -3,20 +3,16 @@ tests/fixtures/technique (and tests/fixtures/accents) on 127.0.0.1, then the rea
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from audit import pipeline
-from audit.config import load
 from audit.demo.server import SiteServer
 from audit.indexability import indexability
-from audit.rule import Finding
-from audit.runner import build_rules, read_pages, read_sitemap_entries, run_checks
-from tests.conftest import FIXTURES, write_config
+from audit.runner import read_sitemap_entries
+from tests.conftest import FIXTURES, crawl_and_check, write_config
 
 pytestmark = pytest.mark.crawl
 
@@ -24,16 +20,10 @@ RULES = {"indexability", "canonical", "sitemaps"}
 
 
 def _audit(tmp: Path, start_url: str, extra: str = "") -> dict[str, Any]:
-    config = write_config(tmp / "client.yaml", start_url, extra)
-    cfg = load(config)
-    run_dir = pipeline.new_run_dir(cfg)
-    pipeline.crawl(config, cfg, run_dir)
-    run_checks(run_dir, cfg, [r for r in build_rules(cfg) if r.id in RULES])
-    findings = [Finding.from_dict(json.loads(line)) for line in
-                (run_dir / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
-    return {"findings": {(f.rule, f.code, f.url.rsplit("/", 1)[-1]) for f in findings},
-            "pages": {p.url: p for p in read_pages(run_dir / "pages.jsonl")},
-            "entries": list(read_sitemap_entries(run_dir / "sitemaps.jsonl"))}
+    done = crawl_and_check(write_config(tmp / "client.yaml", start_url, extra), RULES)
+    return {"findings": {(f.rule, f.code, f.url.rsplit("/", 1)[-1]) for f in done.findings},
+            "pages": done.pages,
+            "entries": list(read_sitemap_entries(done.run_dir / "sitemaps.jsonl"))}
 
 
 @pytest.fixture(scope="module")

@@ -15,12 +15,8 @@ from typing import Any
 
 import pytest
 
-from audit import pipeline
-from audit.config import load
 from audit.demo.server import SiteServer
-from audit.rule import Finding
-from audit.runner import build_rules, read_pages, run_checks
-from tests.conftest import FIXTURES, write_config
+from tests.conftest import FIXTURES, crawl_and_check, write_config
 
 pytestmark = pytest.mark.crawl
 
@@ -31,17 +27,12 @@ RULES = {"hreflang", "html-lang", "structured-data", "social-profiles"}
 def intl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
     with SiteServer(FIXTURES / "intl") as site:
         tmp = tmp_path_factory.mktemp("intl")
-        config = write_config(tmp / "client.yaml", site.origin + "/")
-        cfg = load(config)
-        run_dir = pipeline.new_run_dir(cfg)
-        pipeline.crawl(config, cfg, run_dir)
-        run_checks(run_dir, cfg, [r for r in build_rules(cfg) if r.id in RULES])
-        findings = [Finding.from_dict(json.loads(line)) for line in
-                    (run_dir / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+        done = crawl_and_check(write_config(tmp / "client.yaml", site.origin + "/"), RULES)
+        run_dir, findings = done.run_dir, done.findings
         results = [json.loads(line) for line in
                    (run_dir / "page_results.jsonl").read_text(encoding="utf-8").splitlines()]
         yield site.origin, {
-            "pages": {p.url: p for p in read_pages(run_dir / "pages.jsonl")},
+            "pages": done.pages,
             "sitemap": [json.loads(line) for line in
                         (run_dir / "sitemaps.jsonl").read_text(encoding="utf-8").splitlines()],
             "findings": findings,

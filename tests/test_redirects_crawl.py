@@ -9,19 +9,14 @@ links to /offres.html), /ancien-guide.html is a 302 to /guide.html, /boucle-a.ht
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from audit import pipeline
-from audit.config import load
 from audit.demo.server import SiteServer
-from audit.rule import Finding
-from audit.runner import build_rules, read_pages, run_checks
-from tests.conftest import FIXTURES, write_config
+from tests.conftest import FIXTURES, crawl_and_check, write_config
 
 pytestmark = pytest.mark.crawl
 
@@ -32,16 +27,9 @@ RULES = {"redirects", "broken-link", "anchor-text", "url-format"}
 def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
     with SiteServer(FIXTURES / "redirects") as site:
         tmp = tmp_path_factory.mktemp("redirects")
-        config = write_config(tmp / "client.yaml", site.origin + "/")
-        cfg = load(config)
-        run_dir = pipeline.new_run_dir(cfg)
-        pipeline.crawl(config, cfg, run_dir)
-        run_checks(run_dir, cfg, [r for r in build_rules(cfg) if r.id in RULES])
-        findings = [Finding.from_dict(json.loads(line)) for line in
-                    (run_dir / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
-        pages = {p.url.removeprefix(site.origin): p
-                 for p in read_pages(Path(run_dir) / "pages.jsonl")}
-        yield site.origin, {"pages": pages, "findings": findings}
+        done = crawl_and_check(write_config(tmp / "client.yaml", site.origin + "/"), RULES)
+        pages = {url.removeprefix(site.origin): p for url, p in done.pages.items()}
+        yield site.origin, {"pages": pages, "findings": done.findings}
 
 
 def _found(run: dict[str, Any], origin: str) -> set[tuple[str, str, str]]:
@@ -100,16 +88,10 @@ def test_the_http_address_of_an_https_site_is_asked_once(tmp_path: Path) -> None
     plain HTTP only: the https start fails, the http:// home answers 200.)"""
     with SiteServer(FIXTURES / "redirects") as site:
         https = site.origin.replace("http://", "https://") + "/"
-        config = write_config(tmp_path / "client.yaml", https)
-        cfg = load(config)
-        run_dir = pipeline.new_run_dir(cfg)
-        pipeline.crawl(config, cfg, run_dir)
-        pages = {p.url: p for p in read_pages(Path(run_dir) / "pages.jsonl")}
+        done = crawl_and_check(write_config(tmp_path / "client.yaml", https), {"redirects"})
+        pages = done.pages
         assert pages[site.origin + "/"].status == 200
         assert set(pages) == {site.origin + "/", https}  # its refresh target not followed
         assert site.requests.count("/") == 1
-        run_checks(run_dir, cfg, [r for r in build_rules(cfg) if r.id == "redirects"])
-        findings = [Finding.from_dict(json.loads(line)) for line in
-                    (run_dir / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
-        assert [(f.code, f.url) for f in findings if f.code == "http-not-redirected"] == [
+        assert [(f.code, f.url) for f in done.findings if f.code == "http-not-redirected"] == [
             ("http-not-redirected", site.origin + "/")]

@@ -47,35 +47,60 @@ def _read_json(path: Path) -> dict[str, Any]:
         raise RunDirError(f"{path}: unreadable ({exc})") from None
 
 
-def iter_findings(path: Path) -> Iterator[Finding]:
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield Finding.from_dict(json.loads(line))
-
-
 _SEVERITY_RANK = {Severity.ERROR.value: 0, Severity.WARNING.value: 1, Severity.NOTICE.value: 2}
 
 
-def iter_findings_sorted(path: Path, weight: Callable[[str], float]) -> Iterator[Finding]:
-    """The findings worst first: by severity, then the rule's weight (its impact on the
-    score), then rule, code and URL — a stable order from run to run, whatever order the
-    rules wrote them in. Only a sort key and a file offset are held per finding; each is
-    read again from the file when written."""
-    keys: list[tuple[int, float, str, str, str, int]] = []
-    with open(path, "rb") as fh:
-        offset = 0
-        for line in fh:
-            if line.strip():
-                d = json.loads(line)
-                keys.append((_SEVERITY_RANK.get(d.get("severity", ""), 3),
-                             -weight(d.get("rule", "")), d.get("rule", ""), d.get("code", ""),
-                             d.get("url", ""), offset))
-            offset += len(line)
+def finding_order(severity: str, rule: str, code: str,
+                  weight: Callable[[str], float]) -> tuple[int, float, str, str]:
+    """Where a finding stands on the Findings sheet: worst severity first, then the rule's
+    weight (its impact on the score), then rule and code (the URL breaks ties)."""
+    return _SEVERITY_RANK.get(severity, 3), -weight(rule), rule, code
+
+
+class SortedLines:
+    """The JSON lines of ``path`` in the order of ``key`` (record → sort key, None: left
+    out), without holding them: the order (each line's offset) is computed on the first
+    iteration and kept, and lines are read again by offset — the workbook and the JSON
+    report share one sort."""
+
+    def __init__(self, path: Path, key: Callable[[dict[str, Any]], Any]) -> None:
+        self.path, self.key = path, key
+        self._offsets: list[int] | None = None
+
+    def _order(self) -> list[int]:
+        keys: list[tuple[Any, int]] = []
+        with open(self.path, "rb") as fh:
+            offset = 0
+            for line in fh:
+                if line.strip():
+                    k = self.key(json.loads(line))
+                    if k is not None:
+                        keys.append((k, offset))
+                offset += len(line)
         keys.sort()
-        for *_, at in keys:
-            fh.seek(at)
-            yield Finding.from_dict(json.loads(fh.readline()))
+        return [at for _, at in keys]
+
+    def __call__(self) -> Iterator[dict[str, Any]]:
+        if self._offsets is None:
+            self._offsets = self._order()
+        with open(self.path, "rb") as fh:
+            for at in self._offsets:
+                fh.seek(at)
+                yield json.loads(fh.readline())
+
+
+def findings_key(weight: Callable[[str], float]) -> Callable[[dict[str, Any]], tuple]:
+    """The Findings sheet's order of a findings.jsonl record (:func:`finding_order`, then
+    URL): a stable order from run to run, whatever order the rules wrote them in."""
+    def key(d: dict[str, Any]) -> tuple[Any, ...]:
+        return (*finding_order(d.get("severity", ""), d.get("rule", ""), d.get("code", ""),
+                               weight), d.get("url", ""))
+    return key
+
+
+def iter_findings_sorted(path: Path, weight: Callable[[str], float]) -> Iterator[Finding]:
+    """The findings worst first (:func:`findings_key`)."""
+    return (Finding.from_dict(d) for d in SortedLines(path, findings_key(weight))())
 
 
 class FindingKey(NamedTuple):
@@ -124,23 +149,11 @@ def _result_rows(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
-def _result_rows_by_url(path: Path) -> Iterator[dict[str, Any]]:
+def _result_rows_by_url(path: Path) -> SortedLines:
     """The per-page results in URL order (the Pages sheet: the same order run after run,
-    a site's sections together, not the crawl's arrival order). Only each URL and its
-    line's offset are held; lines are read again in order."""
-    keys: list[tuple[str, int]] = []
-    with open(path, "rb") as fh:
-        offset = 0
-        for line in fh:
-            if line.strip():
-                d = json.loads(line)
-                if "site" not in d:
-                    keys.append((d.get("url", ""), offset))
-            offset += len(line)
-        keys.sort()
-        for _, at in keys:
-            fh.seek(at)
-            yield json.loads(fh.readline())
+    a site's sections together, not the crawl's arrival order); the site scores line is
+    left out. Call it to iterate."""
+    return SortedLines(path, lambda d: None if "site" in d else d.get("url", ""))
 
 
 def _page_records(path: Path) -> Iterator[dict[str, Any]]:
@@ -274,7 +287,7 @@ def build_report(run_dir: Path, cfg: ClientConfig,
     rows_of: dict[tuple[int, float, str, str], int] = {}  # Findings-sheet sort key -> rows
     site_wide: set[tuple[str, str]] = set()
     for f in iter_finding_keys(findings_path):
-        sort_key = (_SEVERITY_RANK[f.severity.value], -impact(f.rule), f.rule, f.code)
+        sort_key = finding_order(f.severity.value, f.rule, f.code, impact)
         rows_of[sort_key] = rows_of.get(sort_key, 0) + 1
         if f.site:
             site_wide.add((f.rule, f.code))
@@ -407,10 +420,12 @@ def build_report(run_dir: Path, cfg: ClientConfig,
 
     pages_path = run_dir / "pages.jsonl"
 
+    rows_by_url = _result_rows_by_url(results_path)  # sorted once for both writers
+
     def pages() -> Iterator[PageRow]:
         if with_titles:
             pairs: Iterator[tuple[dict[str, Any], dict[str, Any]]] = (
-                (r, r) for r in _result_rows_by_url(results_path))
+                (r, r) for r in rows_by_url())
         else:  # runs checked by older versions: the page fields are in pages.jsonl
             by_url = {r["url"]: r for r in _result_rows(results_path) if "site" not in r}
             pairs = ((p, by_url.get(p.get("url", ""), {})) for p in _page_records(pages_path))
@@ -452,12 +467,13 @@ def build_report(run_dir: Path, cfg: ClientConfig,
         depths=dict(sorted(depths.items(), key=lambda kv: DEPTH_ORDER.index(kv[0]))),
         indexability=indexability_counts(iter_table(run_dir / "tables.jsonl", "indexability")),
     )
+    sorted_findings = SortedLines(findings_path, findings_key(impact))  # one sort, two writers
     data_columns = [(key, header) for r in checked_ids
                     for key, header in registry[r].columns.items()]
     return ReportData(lang=cfg.report.language, summary=summary, rules=rules_info,
                       pages=pages,
-                      findings=lambda: (f.localised(cfg.report.language)
-                                        for f in iter_findings_sorted(findings_path, impact)),
+                      findings=lambda: (Finding.from_dict(d).localised(cfg.report.language)
+                                        for d in sorted_findings()),
                       finding_keys=lambda: iter_finding_keys(findings_path),
                       data_columns=data_columns,
                       tables=read_tables(run_dir / "tables.jsonl", registry, checked_ids,

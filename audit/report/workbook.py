@@ -402,6 +402,13 @@ def _text_width(text: str) -> float:
     return 0.9 * (len(text) - narrow - wide) + 0.5 * narrow + 1.35 * wide
 
 
+def _fit_row(ws: WriteOnlyWorksheet, row: int, lines: int) -> None:
+    """Give a row the height of ``lines`` wrapped lines (capped): neither Excel nor
+    LibreOffice grows a row for wrapped text on opening, and in print it would overlap."""
+    if lines > 1:
+        ws.row_dimensions[row].height = LINE_HEIGHT * min(lines, MAX_ROW_LINES) + 2
+
+
 def _lines(text: str, width: float) -> int:
     """Roughly how many lines ``text`` takes when wrapped in a column ``width`` wide."""
     usable = max(width - 1.0, 1.0)  # cell padding
@@ -478,8 +485,7 @@ def _write_issues(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> None
         fix = issue.fix.get(lang) if issue.fix else ""
         name = issue.label.get(lang)
         lines = max(_lines(why, widths[6]), _lines(fix, widths[7]), _lines(name, widths[1]))
-        if lines > 1:
-            ws.row_dimensions[row_no + 1].height = LINE_HEIGHT * min(lines, MAX_ROW_LINES) + 2
+        _fit_row(ws, row_no + 1, lines)
         see = text_cell(ws, label("findings_row", lang, n=issue.first_row), st.link_top)
         see.link = f"#'{findings_sheet}'!A{issue.first_row}"
         ws.append([
@@ -752,12 +758,9 @@ def _write_rules(ws: WriteOnlyWorksheet, data: ReportData, st: _Styles) -> None:
     for rule in data.rules:
         # A disabled rule is listed (the client sees what was not checked) but greyed.
         plain = st.top if rule.enabled else st.grey
-        # Sized to the wrapped title and description (neither program grows the row on
-        # opening; in print the lines would overlap the next row).
         lines = max(_lines(rule.title.get(lang), widths[2]),
                     _lines(rule.description.get(lang), widths[3]))
-        if lines > 1:
-            ws.row_dimensions[row_no + 1].height = LINE_HEIGHT * min(lines, MAX_ROW_LINES) + 2
+        _fit_row(ws, row_no + 1, lines)
         ws.append([
             text_cell(ws, rule.id, plain),
             text_cell(ws, rule.category.upper(), plain),

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from audit.context import Context
 from audit.rule import Code, Limit, Msg, Outcome, Score, Severity, SiteRule, pages_text
-from audit.serving import is_local
+from audit.site_hosts import is_local
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
 

@@ -11,9 +11,9 @@ from audit.serving import (
     HEAVY_HTML_KB,
     SLOW_TTFB_MS,
     VERY_SLOW_TTFB_MS,
-    is_local,
     ttfb_ms,
 )
+from audit.site_hosts import is_local
 from audit.typedyaml import at_least, checked
 from spiders.items import PageItem
 

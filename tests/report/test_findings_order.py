@@ -49,7 +49,7 @@ def test_pages_come_in_url_order_whatever_the_crawl_order(tmp_path: Path) -> Non
                         ensure_ascii=False) for u in crawled]
     lines.append(json.dumps({"site": {"backlinks": 80.0}}))  # the site scores line: left out
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    got = [r["url"][len(SITE):] for r in _result_rows_by_url(path)]
+    got = [r["url"][len(SITE):] for r in _result_rows_by_url(path)()]
     assert got == ["/", "/blog/", "/blog/pain-au-levain.html", "/contact.html", "/tarifs.html"]
 
 
