@@ -18,7 +18,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from sys import intern
@@ -592,7 +592,7 @@ def _run_checks(run_dir: Path, cfg: ClientConfig, pages_path: Path, began: float
 
 def read_sitemap_entries(path: Path) -> Iterator[SitemapEntry]:
     """The crawl's sitemaps.jsonl, one entry at a time (unreadable lines skipped)."""
-    known = {"url", "sitemap", "lastmod", "via", "listed", "relative"}
+    known = {f.name for f in fields(SitemapEntry)}  # newer files may carry more
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             try:
